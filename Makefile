@@ -1,0 +1,83 @@
+# genie_analytics: one entry point. `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+DBT    := $(BIN)/dbt
+INGEST := $(BIN)/genie-ingest
+
+# dbt phones home for usage stats and version checks; nothing here may wait on the internet.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export DBT_PROFILES_DIR := $(CURDIR)
+
+# Local files (git-ignored). Override any of them from the environment.
+export SYSTEM_TABLES_DUCKDB   ?= $(CURDIR)/data/sandbox/system_tables.duckdb
+export GENIE_ANALYTICS_DUCKDB ?= $(CURDIR)/data/genie_analytics.duckdb
+SANDBOX_PARQUET ?= $(CURDIR)/data/sandbox/parquet
+
+# Sandbox sizes: the demo shows a few weeks of a realistic account; tests use a smaller one.
+DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
+TEST_SANDBOX_ARGS ?= --seed 7 --days 14 --workspaces 2 --queries-per-day 3000
+
+.PHONY: help install demo test lint pytest dbt-build docs spark sandbox bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# --- environment -----------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev]"
+	@touch $@
+
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+install: $(VENV)/.installed profiles.yml  ## Create .venv/ and install the pinned dependencies
+
+# --- the two commands --------------------------------------------------------------------------
+demo: install  ## Generate the sandbox, build every model, run the Genie ingestion, print a summary
+	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
+	rm -f $(GENIE_ANALYTICS_DUCKDB)
+	$(DBT) build --exclude "test_type:data" --quiet
+	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB)
+
+test: install lint  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark
+	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
+	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory dbt-build
+	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory spark
+
+lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater)
+	$(BIN)/ruff check ingestion scripts
+	$(BIN)/ruff format --check ingestion scripts
+	$(BIN)/sqlfluff lint models tests/singular macros snapshots analyses --processes 2
+
+pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+dbt-build: install  ## dbt build (models, seeds, snapshots, data and unit tests) on DuckDB
+	rm -f $(GENIE_ANALYTICS_DUCKDB)
+	$(DBT) build --fail-fast
+
+docs: install  ## dbt docs generate (lineage + descriptions)
+	$(DBT) docs generate --quiet
+
+spark: install  ## Build every model on local Spark from the parquet export; compare with DuckDB
+	$(PY) scripts/compare_engines.py --parquet-dir $(SANDBOX_PARQUET) --duckdb $(GENIE_ANALYTICS_DUCKDB)
+
+sandbox: install  ## Only generate the demo sandbox
+	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
+
+bench: install  ## Benchmarks: print ratios measured in one run (writes bench/results.md)
+	$(PY) bench/run.py
+
+clean:  ## Remove generated data and dbt artefacts (keeps .venv)
+	rm -rf data target logs metastore_db spark-warehouse derby.log

@@ -1,0 +1,45 @@
+"""`genie-ingest`: the command line. Each sub-command's module owns its own arguments."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# sub-command -> module with a `main(argv: list[str]) -> int`
+COMMANDS = {
+    ("sandbox", "generate"): "genie_ingest.sandbox.generate",
+    ("sandbox", "serve"): "genie_ingest.sandbox.server",
+    ("messages",): "genie_ingest.pipeline",
+    ("spaces",): "genie_ingest.pipeline",
+    ("report",): "genie_ingest.report",
+}
+
+USAGE = """usage: genie-ingest <command> [options]
+
+commands:
+  sandbox generate   write a simulated Databricks workspace (system tables) to DuckDB + parquet
+  sandbox serve      run the sandbox Genie REST API + OAuth server on a loopback port
+  messages           fetch Genie messages listed in genie_messages_to_fetch and land them
+  spaces             fetch Genie space configs (serialized_space) and merge them
+  report             print a short summary of what the last build produced
+
+Run `genie-ingest <command> --help` for the options of one command.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    for key, module_name in COMMANDS.items():
+        if tuple(args[: len(key)]) == key:
+            module = importlib.import_module(module_name)
+            rest = args[len(key) :]
+            # `messages` and `spaces` share one module; it needs to know which one was asked for.
+            if key in {("messages",), ("spaces",)}:
+                rest = [key[0], *rest]
+            return int(module.main(rest) or 0)
+    print(USAGE, file=sys.stderr if args else sys.stdout)
+    return 0 if not args or args[0] in {"-h", "--help"} else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
