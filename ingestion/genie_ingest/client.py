@@ -1,0 +1,378 @@
+"""Genie REST calls with one databricks-sdk ``WorkspaceClient`` per workspace and our own retries.
+
+Retry decision (deliberate): the SDK retries 429/503 and network errors by itself, but only
+against a wall-clock budget (``retry_timeout_seconds``, 5 minutes by default) with no cap on
+attempts, no retry of plain 500s, and no way to say "this message already used its budget". We
+want conventions §13: bounded attempts, exponential backoff with jitter, ``Retry-After``
+honoured, a per-request deadline, no retry on 403/404, one token refresh on 401, and a clock that
+tests inject so they never sleep. So the SDK is given a :class:`_HandBackClock`: the moment the
+SDK would sleep before its own retry, the clock raises :class:`_SdkRetryHandBack` (carrying the
+original error as ``__context__``) and our :class:`RetryPolicy` decides. Every SDK call is
+therefore exactly one HTTP attempt, and all waiting happens in one place.
+
+Responses are read as raw JSON through ``w.api_client.do`` (the same authenticated, pooled
+client ``w.genie.get_message`` / ``get_space`` use) and parsed with the SDK dataclasses: the
+pinned SDK (0.117) has no ``create_time``/``update_time`` on ``GenieSpace`` and ``as_dict``
+drops fields it does not know, while the raw body keeps ``attachments_json`` lossless.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import requests
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.clock import Clock as SdkClock
+from databricks.sdk.core import Config
+from databricks.sdk.errors import (
+    DatabricksError,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+)
+from databricks.sdk.errors.platform import STATUS_CODE_MAPPING
+
+from genie_ingest.settings import Secret
+
+# error_type values of message_fetch_errors (contract C)
+NOT_FOUND = "NOT_FOUND"
+AUTH_ERROR = "AUTH_ERROR"
+RATE_LIMITED = "RATE_LIMITED"
+TIMEOUT = "TIMEOUT"
+NO_TOKEN = "NO_TOKEN"  # noqa: S105 - an error type, not a password
+FAILED = "FAILED"
+ERROR_TYPES = (NOT_FOUND, AUTH_ERROR, RATE_LIMITED, TIMEOUT, NO_TOKEN, FAILED)
+
+MAX_ERROR_MESSAGE_CHARS = 2000
+
+
+class Clock(Protocol):
+    """Time source for retries and rate limits; tests pass a fake that never really sleeps."""
+
+    def time(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def time(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+class _SdkRetryHandBack(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised where the SDK would sleep before retrying; the SDK's error is ``__context__``."""
+
+
+class _HandBackClock(SdkClock):
+    def time(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        raise _SdkRetryHandBack(seconds)
+
+
+# --- scrubbing ---------------------------------------------------------------------------------
+
+_TOKEN_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r'(?i)("?(?:access_token|client_secret|authorization)"?\s*[:=]\s*"?)[^",\s}]+'),
+    re.compile(r"\bdose[A-Za-z0-9]{8,}\b"),
+)
+
+
+def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
+    """Remove secret values, bearer tokens and OAuth fields from a message, and cap its length.
+
+    Error text comes from servers and exceptions we do not control; it is written to tables and
+    logs, so it passes through here first.
+    """
+    for secret in secrets:
+        value = secret.reveal() if isinstance(secret, Secret) else secret
+        if value:
+            text = text.replace(value, "***")
+    for pattern in _TOKEN_PATTERNS:
+        text = pattern.sub(
+            lambda m: (m.group(1) if m.re.groups else "") + "***",
+            text,
+        )
+    return text[:MAX_ERROR_MESSAGE_CHARS]
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchError:
+    error_type: str
+    http_status: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made."""
+
+    body: dict[str, Any] | None
+    error: FetchError | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error_type: str
+    http_status: int | None
+    retryable: bool
+    retry_after: float | None
+    refresh_token: bool
+    message: str
+
+
+def _http_status(exc: BaseException) -> int | None:
+    """The HTTP status an SDK error stands for (the SDK maps status -> class, not the reverse)."""
+    if not isinstance(exc, DatabricksError):
+        return None
+    for code, cls in STATUS_CODE_MAPPING.items():
+        if isinstance(exc, cls):
+            return code
+    return None
+
+
+def _classify(exc: BaseException) -> _Failure:
+    """Map one failed attempt to (error_type, can it heal within this run?)."""
+    if isinstance(exc, _SdkRetryHandBack) and exc.__context__ is not None:
+        exc = exc.__context__
+    status = _http_status(exc)
+    # The SDK appends its config dump to 401/403 messages; the first sentence is the error.
+    text = f"{type(exc).__name__}: {str(exc).split(' Config: ')[0]}"
+    retry_after = getattr(exc, "retry_after_secs", None)
+    if isinstance(exc, NotFound):
+        return _Failure(NOT_FOUND, status or 404, False, None, False, text)
+    if isinstance(exc, Unauthenticated):
+        return _Failure(AUTH_ERROR, status or 401, False, None, True, text)
+    if isinstance(exc, PermissionDenied):
+        return _Failure(AUTH_ERROR, status or 403, False, None, False, text)
+    if isinstance(exc, TooManyRequests):
+        return _Failure(RATE_LIMITED, status or 429, True, retry_after, False, text)
+    if isinstance(exc, DatabricksError):
+        server_side = status is None or status >= 500
+        return _Failure(FAILED, status, server_side, retry_after, False, text)
+    if isinstance(exc, requests.Timeout):
+        return _Failure(TIMEOUT, None, True, None, False, text)
+    if isinstance(exc, requests.ConnectionError):
+        return _Failure(FAILED, None, True, None, False, text)
+    if isinstance(exc, (json.JSONDecodeError, requests.exceptions.JSONDecodeError)):
+        return _Failure(FAILED, 200, True, None, False, f"malformed JSON body: {exc}")
+    if isinstance(exc, (ValueError, NotImplementedError)):
+        # The SDK raises ValueError when it cannot mint a token (invalid_client, no endpoint).
+        return _Failure(NO_TOKEN, None, False, None, False, text)
+    return _Failure(FAILED, None, False, None, False, text)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded, jittered exponential backoff with Retry-After and a per-request deadline."""
+
+    max_attempts: int = 5
+    base_delay_seconds: float = 0.5
+    max_delay_seconds: float = 30.0
+    deadline_seconds: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        if retry_after is not None:
+            # The server said when; add up to 10% so a storm's clients do not return in lockstep.
+            return float(retry_after) * (1.0 + 0.1 * rng.random())
+        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * rng.random())
+
+
+class TokenBucket:
+    """Thread-safe token bucket: at most ``rate`` requests per second, bursts up to ``capacity``."""
+
+    def __init__(self, rate: float, clock: Clock, capacity: float | None = None) -> None:
+        self._rate = rate
+        self._capacity = capacity if capacity is not None else max(1.0, rate)
+        self._tokens = self._capacity
+        self._clock = clock
+        self._updated = clock.time()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = self._clock.time()
+                self._tokens = min(
+                    self._capacity, self._tokens + (now - self._updated) * self._rate
+                )
+                self._updated = now
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
+                    return
+                wait = (1.0 - self._tokens) / self._rate
+            self._clock.sleep(wait)
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+ClientFactory = Callable[[str], WorkspaceClient]
+
+
+def sdk_client_factory(
+    client_id: Secret, client_secret: Secret, request_timeout_seconds: float, pool_size: int
+) -> ClientFactory:
+    """A factory of OAuth M2M ``WorkspaceClient`` objects (one token cache per workspace)."""
+
+    def build(url: str) -> WorkspaceClient:
+        config = Config(
+            host=url,
+            client_id=client_id.reveal(),
+            client_secret=client_secret.reveal(),
+            auth_type="oauth-m2m",
+            http_timeout_seconds=request_timeout_seconds,
+            max_connections_per_pool=max(pool_size, 1),
+            clock=_HandBackClock(),
+            product="genie-ingest",
+            product_version="0.1.0",
+        )
+        return WorkspaceClient(config=config)
+
+    return build
+
+
+class WorkspaceClients:
+    """One cached client per workspace URL; ``invalidate`` forces a fresh token next time.
+
+    A workspace whose client cannot be built (bad credentials, no OIDC endpoint) is remembered
+    as failed for the rest of the run: building it again for each of its messages would repeat
+    the SDK's slow endpoint discovery for nothing.
+    """
+
+    def __init__(self, factory: ClientFactory) -> None:
+        self._factory = factory
+        self._clients: dict[str, WorkspaceClient] = {}
+        self._failed: dict[str, Exception] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> WorkspaceClient:
+        with self._lock:
+            if url in self._failed:
+                raise self._failed[url]
+            client = self._clients.get(url)
+            if client is None:
+                try:
+                    client = self._factory(url)
+                except (ValueError, OSError, requests.RequestException) as exc:
+                    self._failed[url] = exc
+                    raise
+                self._clients[url] = client
+            return client
+
+    def invalidate(self, url: str, stale: WorkspaceClient) -> None:
+        with self._lock:
+            if self._clients.get(url) is stale:
+                del self._clients[url]
+
+
+class GenieFetcher:
+    """Fetches Genie messages and spaces with bounded retries and a per-workspace rate limit."""
+
+    def __init__(
+        self,
+        clients: WorkspaceClients,
+        policy: RetryPolicy,
+        rate_limit_per_second: float,
+        clock: Clock | None = None,
+        secrets: Iterable[Secret | None] = (),
+        rng: random.Random | None = None,
+    ) -> None:
+        self._clients = clients
+        self._policy = policy
+        self._rate = rate_limit_per_second
+        self._clock = clock or RealClock()
+        self._secrets = tuple(secrets)
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._buckets: dict[str, TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def _bucket(self, url: str) -> TokenBucket:
+        with self._lock:
+            if url not in self._buckets:
+                self._buckets[url] = TokenBucket(self._rate, self._clock)
+            return self._buckets[url]
+
+    def get_message(
+        self, url: str, space_id: str, conversation_id: str, message_id: str
+    ) -> FetchResult:
+        path = (
+            f"/api/2.0/genie/spaces/{space_id}/conversations/{conversation_id}"
+            f"/messages/{message_id}"
+        )
+        return self._call(url, path, None)
+
+    def get_space(self, url: str, space_id: str) -> FetchResult:
+        path = f"/api/2.0/genie/spaces/{space_id}"
+        return self._call(url, path, {"include_serialized_space": True})
+
+    def _call(self, url: str, path: str, query: dict[str, Any] | None) -> FetchResult:
+        start = self._clock.time()
+        attempts = 0
+        refreshed = False
+        while True:
+            attempts += 1
+            self._bucket(url).acquire()
+            try:
+                client = self._clients.get(url)
+            except (ValueError, OSError, requests.RequestException) as exc:
+                # The SDK raises ValueError when it cannot set up OAuth for the host.
+                return self._error(NO_TOKEN, None, f"{type(exc).__name__}: {exc}", attempts)
+            try:
+                body = client.api_client.do(
+                    "GET", path, query=query, headers={"Accept": "application/json"}
+                )
+            except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
+                failure = _classify(exc)
+            else:
+                if not isinstance(body, dict):
+                    failure = _Failure(FAILED, 200, True, None, False, "answer is not an object")
+                else:
+                    return FetchResult(body=body, error=None, attempts=attempts)
+            if failure.refresh_token and not refreshed:
+                # A 401 usually means our cached token expired early: mint a new one, once.
+                refreshed = True
+                self._clients.invalidate(url, client)
+                continue
+            if not failure.retryable or attempts >= self._policy.max_attempts:
+                return self._error(
+                    failure.error_type, failure.http_status, failure.message, attempts
+                )
+            wait = self._policy.delay(attempts, failure.retry_after, self._rng)
+            elapsed = self._clock.time() - start
+            if elapsed + wait > self._policy.deadline_seconds:
+                return self._error(
+                    failure.error_type,
+                    failure.http_status,
+                    f"deadline of {self._policy.deadline_seconds:g}s reached: {failure.message}",
+                    attempts,
+                )
+            self._clock.sleep(wait)
+
+    def _error(
+        self, error_type: str, status: int | None, message: str, attempts: int
+    ) -> FetchResult:
+        return FetchResult(
+            body=None,
+            error=FetchError(error_type, status, scrub(message, self._secrets)),
+            attempts=attempts,
+        )

@@ -1,0 +1,346 @@
+"""`genie-ingest messages` and `genie-ingest spaces`: what to fetch, batching, bookkeeping.
+
+messages: read genie_messages_to_fetch (built by dbt), skip what message_details already holds,
+re-include earlier failures that may heal, fetch concurrently (bounded pool, per-workspace rate
+limit), and land every ``batch_size`` messages in one atomic sink call. A message still being
+answered (non-terminal status) is neither landed nor recorded as an error: the next run fetches it
+again. A run whose messages partly fail still exits 0; the failures are rows in
+message_fetch_errors. Configuration errors exit 2.
+
+spaces: distinct (workspace_id, space_id) of genie_messages_to_fetch -> GET space with
+serialized_space -> merge into genie_space_details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from genie_ingest.client import (
+    FAILED,
+    Clock,
+    FetchError,
+    FetchResult,
+    GenieFetcher,
+    RealClock,
+    RetryPolicy,
+    WorkspaceClients,
+    sdk_client_factory,
+)
+from genie_ingest.records import (
+    MessageKey,
+    SpaceKey,
+    error_row,
+    is_terminal,
+    message_row,
+    space_row,
+    utcnow,
+)
+from genie_ingest.settings import ConfigError, Settings, load_settings
+from genie_ingest.sinks import DatabricksSink, DuckDBSink, Filters, Sink, SinkError
+
+log = logging.getLogger("genie_ingest")
+
+
+@dataclass
+class RunSummary:
+    """Counts for the one-line summary; also what tests and the benchmark assert on."""
+
+    command: str
+    selected: int = 0
+    landed: int = 0
+    skipped: int = 0
+    pending: int = 0
+    deferred: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    requests: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        failed = ", ".join(f"{k}={v}" for k, v in sorted(self.failed.items())) or "none"
+        return (
+            f"genie-ingest {self.command}: selected={self.selected} landed={self.landed} "
+            f"skipped={self.skipped} pending={self.pending} deferred={self.deferred} "
+            f"failed={sum(self.failed.values())} ({failed}) requests={self.requests} "
+            f"batches={self.batches} seconds={self.seconds:.2f}"
+        )
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def build_fetcher(settings: Settings, clock: Clock | None = None) -> GenieFetcher:
+    client_id, client_secret = settings.require_credentials()
+    factory = sdk_client_factory(
+        client_id, client_secret, settings.request_timeout_seconds, settings.concurrency
+    )
+    return GenieFetcher(
+        WorkspaceClients(factory),
+        RetryPolicy(
+            max_attempts=settings.max_attempts,
+            deadline_seconds=settings.request_deadline_seconds,
+        ),
+        settings.rate_limit_per_second,
+        clock=clock,
+        secrets=(client_id, client_secret),
+    )
+
+
+def make_sink(settings: Settings) -> Sink:
+    if settings.sink == "duckdb":
+        return DuckDBSink(settings.duckdb_path, settings.analytics_schema, settings.landing_schema)
+    from databricks.sdk import WorkspaceClient  # noqa: PLC0415
+
+    if settings.sink_host:
+        client_id, client_secret = settings.require_credentials()
+        w = WorkspaceClient(
+            host=settings.sink_host,
+            client_id=client_id.reveal(),
+            client_secret=client_secret.reveal(),
+            auth_type="oauth-m2m",
+        )
+    else:
+        w = WorkspaceClient()  # on Databricks: the job's own identity
+    return DatabricksSink(
+        w.statement_execution,
+        settings.warehouse_id or "",
+        settings.analytics_schema,
+        settings.landing_schema,
+    )
+
+
+def _fetch_one(fetcher: GenieFetcher, key: MessageKey) -> FetchResult:
+    if not key.workspace_url:
+        return FetchResult(
+            None, FetchError(FAILED, None, "workspace has no workspace_url in workspaces_latest"), 0
+        )
+    return fetcher.get_message(key.workspace_url, key.space_id, key.conversation_id, key.message_id)
+
+
+def fetch_messages(
+    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
+) -> list[tuple[MessageKey, FetchResult]]:
+    """Fetch ``keys`` with at most ``concurrency`` requests in flight; results in input order.
+
+    Public so the benchmark can time concurrency C against one-at-a-time on the same keys.
+    """
+    if concurrency <= 1:
+        return [(k, _fetch_one(fetcher, k)) for k in keys]
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="genie-fetch") as pool:
+        return list(zip(keys, pool.map(lambda k: _fetch_one(fetcher, k), keys), strict=True))
+
+
+def time_fetch(
+    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
+) -> tuple[float, list[tuple[MessageKey, FetchResult]]]:
+    """Wall-clock seconds to fetch ``keys`` at ``concurrency`` (the benchmark's measurement)."""
+    start = time.perf_counter()
+    results = fetch_messages(fetcher, keys, concurrency)
+    return time.perf_counter() - start, results
+
+
+def _chunks(items: Sequence, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not enabled,
+        transient=True,
+    )
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def run_messages(
+    settings: Settings,
+    sink: Sink,
+    fetcher: GenieFetcher | None,
+    filters: Filters,
+    *,
+    dry_run: bool = False,
+    show_progress: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> RunSummary:
+    """One `messages` run. Each batch is fetched, then landed in one atomic sink call."""
+    started = clock()
+    summary = RunSummary("messages")
+    keys = sink.messages_to_fetch(filters, settings.max_retry_count)
+    summary.selected = len(keys)
+    if dry_run:
+        for workspace_id, n in sorted(Counter(k.workspace_id for k in keys).items()):
+            print(f"would fetch {n} messages from workspace {workspace_id}")
+        summary.seconds = clock() - started
+        return summary
+    assert fetcher is not None, "a real run needs a fetcher"
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    with _progress(show_progress) as progress:
+        task = progress.add_task("messages", total=len(keys))
+        for number, batch in enumerate(_chunks(keys, settings.batch_size), start=1):
+            if clock() - started > settings.run_deadline_seconds:
+                summary.deferred += len(keys) - (number - 1) * settings.batch_size
+                log.warning("run deadline reached; %d messages left for next run", summary.deferred)
+                break
+            # Another run (or a crashed earlier one that committed) may have landed some.
+            landed = sink.already_landed((k.workspace_id, k.message_id) for k in batch)
+            todo = [k for k in batch if (k.workspace_id, k.message_id) not in landed]
+            summary.skipped += len(batch) - len(todo)
+            batch_id = f"{run_id}-{number:05d}"
+            rows, errors = [], []
+            for key, result in fetch_messages(fetcher, todo, settings.concurrency):
+                summary.requests += result.attempts
+                now = utcnow()
+                if result.error is not None:
+                    summary.failed[result.error.error_type] += 1
+                    log.warning(
+                        "message %s/%s: %s %s",
+                        key.workspace_id,
+                        key.message_id,
+                        result.error.error_type,
+                        result.error.message,
+                    )
+                    errors.append(error_row(key, result.error, now, batch_id))
+                elif result.body is not None and not is_terminal(result.body):
+                    summary.pending += 1
+                else:
+                    rows.append(message_row(key, result.body or {}, now, batch_id))
+            sink.land_batch(rows, errors)
+            summary.landed += len(rows)
+            summary.batches += 1
+            progress.advance(task, len(batch))
+    summary.seconds = clock() - started
+    return summary
+
+
+def run_spaces(
+    settings: Settings,
+    sink: Sink,
+    fetcher: GenieFetcher | None,
+    filters: Filters,
+    *,
+    dry_run: bool = False,
+    show_progress: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> RunSummary:
+    """One `spaces` run: every space is re-fetched (configs change) and merged on its key."""
+    started = clock()
+    summary = RunSummary("spaces")
+    keys = sink.spaces_to_fetch(filters)
+    summary.selected = len(keys)
+    if dry_run:
+        print(f"would fetch {len(keys)} spaces")
+        summary.seconds = clock() - started
+        return summary
+    assert fetcher is not None, "a real run needs a fetcher"
+
+    def fetch(key: SpaceKey) -> FetchResult:
+        if not key.workspace_url:
+            return FetchResult(None, FetchError(FAILED, None, "no workspace_url"), 0)
+        return fetcher.get_space(key.workspace_url, key.space_id)
+
+    with _progress(show_progress) as progress:
+        task = progress.add_task("spaces", total=len(keys))
+        for batch in _chunks(keys, settings.batch_size):
+            with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+                results = list(pool.map(fetch, batch))
+            rows = []
+            for key, result in zip(batch, results, strict=True):
+                summary.requests += result.attempts
+                if result.error is not None:
+                    summary.failed[result.error.error_type] += 1
+                    log.warning(
+                        "space %s/%s: %s %s",
+                        key.workspace_id,
+                        key.space_id,
+                        result.error.error_type,
+                        result.error.message,
+                    )
+                else:
+                    rows.append(space_row(key, result.body or {}, utcnow()))
+            sink.merge_spaces(rows)
+            summary.landed += len(rows)
+            summary.batches += 1
+            progress.advance(task, len(batch))
+    summary.seconds = clock() - started
+    return summary
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genie-ingest",
+        description="Fetch the Genie messages or spaces of genie_messages_to_fetch; land them.",
+    )
+    parser.add_argument("command", choices=["messages", "spaces"])
+    parser.add_argument("--workspace-id", action="append", default=[], help="repeatable")
+    parser.add_argument("--space-id", action="append", default=[], help="repeatable")
+    parser.add_argument("--limit", type=int, help="fetch at most N (oldest first)")
+    parser.add_argument("--dry-run", action="store_true", help="only say what would be fetched")
+    parser.add_argument("--config", help="TOML settings file (also env GENIE_INGEST_CONFIG)")
+    parser.add_argument("--db", help="DuckDB file (default env GENIE_ANALYTICS_DUCKDB)")
+    parser.add_argument("--concurrency", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: when stderr is a terminal)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    sink: Sink | None = None
+    try:
+        settings = load_settings(
+            config_file=args.config,
+            duckdb_path=args.db,
+            concurrency=args.concurrency,
+            batch_size=args.batch_size,
+        )
+        if args.limit is not None and args.limit < 0:
+            raise ConfigError("--limit must be >= 0")
+        filters = Filters(tuple(args.workspace_id), tuple(args.space_id), args.limit)
+        sink = make_sink(settings)
+        sink.ensure_tables()
+        # A dry run only reads the to-fetch list: it must work before credentials are set up.
+        fetcher = None if args.dry_run else build_fetcher(settings, RealClock())
+        show = sys.stderr.isatty() if args.progress is None else args.progress
+        run = run_messages if args.command == "messages" else run_spaces
+        summary = run(settings, sink, fetcher, filters, dry_run=args.dry_run, show_progress=show)
+    except ConfigError as exc:
+        print(f"genie-ingest {args.command}: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SinkError as exc:
+        print(f"genie-ingest {args.command}: landing failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if sink is not None:
+            sink.close()
+    print(summary.line())
+    return 0

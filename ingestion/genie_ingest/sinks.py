@@ -1,0 +1,576 @@
+"""Where landed rows go: one :class:`Sink` interface, a DuckDB and a Databricks implementation.
+
+The pipeline only talks to :class:`Sink`. Both implementations are idempotent on the tables'
+keys (contract C), so a re-run, an overlapping run or a crash-restart never duplicates a row:
+
+* DuckDB: primary keys, ``INSERT OR REPLACE`` / ``ON CONFLICT DO UPDATE``, one transaction per
+  batch (details, errors and the "resolved" marks commit together or not at all).
+* Databricks: ``MERGE INTO`` through the Statement Execution API with the batch passed as one
+  JSON *parameter* (``from_json(:payload, ...)``); SQL text never contains a data value. A SQL
+  warehouse has no multi-table transaction, so the statements are ordered to heal: errors are
+  upserted first and details last, and "to fetch" re-includes a message whose error row says
+  resolved but which has no details row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from genie_ingest.records import (
+    GENIE_SPACE_DETAILS,
+    MESSAGE_DETAILS,
+    MESSAGE_FETCH_ERRORS,
+    TABLES,
+    MessageKey,
+    SpaceKey,
+    utcnow,
+)
+from genie_ingest.settings import ConfigError
+
+TO_FETCH_TABLE = "genie_messages_to_fetch"
+
+
+class SinkError(RuntimeError):
+    """A statement against the landing tables failed."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    workspace_ids: tuple[str, ...] = ()
+    space_ids: tuple[str, ...] = ()
+    limit: int | None = None
+
+
+@dataclass
+class BatchStats:
+    landed: int = 0
+    errors: int = 0
+    resolved: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class Sink(ABC):
+    """What the pipeline needs from storage. Implementations must be idempotent per key."""
+
+    @abstractmethod
+    def ensure_tables(self) -> None:
+        """Create the landing schema and the three tables if they do not exist."""
+
+    @abstractmethod
+    def messages_to_fetch(self, filters: Filters, max_retry_count: int) -> list[MessageKey]:
+        """Rows of genie_messages_to_fetch not yet landed, plus retryable earlier failures.
+
+        Excluded: messages in message_details; unresolved errors of type NOT_FOUND; unresolved
+        errors whose retry_count reached ``max_retry_count``.
+        """
+
+    @abstractmethod
+    def already_landed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The (workspace_id, message_id) pairs among ``keys`` that message_details holds."""
+
+    @abstractmethod
+    def land_batch(
+        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+    ) -> None:
+        """Atomically upsert details, upsert errors (retry_count + 1 when present), and mark
+        the errors of the landed messages resolved."""
+
+    @abstractmethod
+    def spaces_to_fetch(self, filters: Filters) -> list[SpaceKey]:
+        """Distinct (workspace_id, space_id) of genie_messages_to_fetch."""
+
+    @abstractmethod
+    def merge_spaces(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Upsert genie_space_details rows on (workspace_id, space_id)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+
+# --- DuckDB ------------------------------------------------------------------------------------
+
+_DUCKDB_TYPES = {
+    "STRING": "VARCHAR",
+    "BIGINT": "BIGINT",
+    "INT": "INTEGER",
+    "DATE": "DATE",
+    "TIMESTAMP": "TIMESTAMP",
+    "BOOLEAN": "BOOLEAN",
+}
+
+
+def _in_list(column: str, values: Sequence[str], params: list[Any]) -> str:
+    params.extend(values)
+    return f"{column} in ({', '.join('?' for _ in values)})"
+
+
+class DuckDBSink(Sink):
+    """Landing tables in schema ``landing_schema`` of the dbt DuckDB file."""
+
+    def __init__(self, path: Path | str, analytics_schema: str, landing_schema: str) -> None:
+        self._path = Path(path)
+        if not self._path.exists():
+            raise ConfigError(f"{self._path} does not exist: run dbt first")
+        self._analytics = analytics_schema
+        self._landing = landing_schema
+        self._con = duckdb.connect(str(self._path))
+
+    def close(self) -> None:
+        self._con.close()
+
+    def ensure_tables(self) -> None:
+        self._con.execute(f"create schema if not exists {self._landing}")
+        for table, (columns, key) in TABLES.items():
+            cols = ",\n    ".join(f"{c} {_DUCKDB_TYPES[t]}" for c, t in columns)
+            self._con.execute(
+                f"create table if not exists {self._landing}.{table} (\n    {cols},\n"
+                f"    primary key ({', '.join(key)})\n)"
+            )
+
+    def _require_to_fetch(self) -> None:
+        found = self._con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [self._analytics, TO_FETCH_TABLE],
+        ).fetchone()
+        if not found or not found[0]:
+            raise ConfigError(
+                f"{self._analytics}.{TO_FETCH_TABLE} not found in {self._path.name}: run dbt first"
+            )
+
+    def _filters(self, filters: Filters, params: list[Any], alias: str = "f") -> str:
+        clauses = ["true"]
+        if filters.workspace_ids:
+            clauses.append(_in_list(f"{alias}.workspace_id", filters.workspace_ids, params))
+        if filters.space_ids:
+            clauses.append(_in_list(f"{alias}.space_id", filters.space_ids, params))
+        return " and ".join(clauses)
+
+    def messages_to_fetch(self, filters: Filters, max_retry_count: int) -> list[MessageKey]:
+        self._require_to_fetch()
+        params: list[Any] = []
+        where = self._filters(filters, params)
+        params.append(max_retry_count)
+        limit = ""
+        if filters.limit is not None:
+            limit = "limit ?"
+            params.append(int(filters.limit))
+        rows = self._con.execute(
+            f"""
+            select
+                f.workspace_id, f.message_id, f.space_id, f.conversation_id,
+                f.workspace_name, f.workspace_url, e.retry_count
+            from {self._analytics}.{TO_FETCH_TABLE} as f
+            left join {self._landing}.message_details as d
+                on f.workspace_id = d.workspace_id and f.message_id = d.message_id
+            left join {self._landing}.message_fetch_errors as e
+                on f.workspace_id = e.workspace_id and f.message_id = e.message_id
+            where {where}
+                and d.message_id is null
+                and (
+                    e.message_id is null
+                    or e.resolved
+                    or (e.error_type <> 'NOT_FOUND' and e.retry_count < ?)
+                )
+            order by f.workspace_id, f.first_event_at, f.message_id
+            {limit}
+            """,
+            params,
+        ).fetchall()
+        return [MessageKey(*row) for row in rows]
+
+    def already_landed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        keys = list(keys)
+        if not keys:
+            return set()
+        rows = self._con.execute(
+            f"""
+            select d.workspace_id, d.message_id
+            from {self._landing}.message_details as d
+            semi join (select unnest(?) as k) as q
+                on d.workspace_id = q.k.workspace_id and d.message_id = q.k.message_id
+            """,
+            [[{"workspace_id": w, "message_id": m} for w, m in keys]],
+        ).fetchall()
+        return {(w, m) for w, m in rows}
+
+    def land_batch(
+        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+    ) -> None:
+        now = utcnow()
+        con = self._con
+        con.begin()
+        try:
+            if messages:
+                names = [c for c, _ in MESSAGE_DETAILS]
+                con.executemany(
+                    f"insert or replace into {self._landing}.message_details "
+                    f"({', '.join(names)}) values ({', '.join('?' for _ in names)})",
+                    [[{**m, "_loaded_at": now}[c] for c in names] for m in messages],
+                )
+                con.executemany(
+                    f"update {self._landing}.message_fetch_errors "
+                    "set resolved = true, resolved_at = ? "
+                    "where workspace_id = ? and message_id = ? and not resolved",
+                    [[now, m["workspace_id"], m["message_id"]] for m in messages],
+                )
+            if errors:
+                names = [c for c, _ in MESSAGE_FETCH_ERRORS]
+                updates = [
+                    c for c in names if c not in {"workspace_id", "message_id", "retry_count"}
+                ]
+                set_clause = ", ".join(f"{c} = excluded.{c}" for c in updates)
+                con.executemany(
+                    f"insert into {self._landing}.message_fetch_errors "
+                    f"({', '.join(names)}) values ({', '.join('?' for _ in names)}) "
+                    "on conflict (workspace_id, message_id) do update set "
+                    f"retry_count = message_fetch_errors.retry_count + 1, {set_clause}",
+                    [[{**e, "_loaded_at": now}[c] for c in names] for e in errors],
+                )
+            _fault_hook("after_writes")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def spaces_to_fetch(self, filters: Filters) -> list[SpaceKey]:
+        self._require_to_fetch()
+        params: list[Any] = []
+        where = self._filters(filters, params)
+        limit = ""
+        if filters.limit is not None:
+            limit = "limit ?"
+            params.append(int(filters.limit))
+        rows = self._con.execute(
+            f"""
+            select f.workspace_id, f.space_id, max(f.workspace_url) as workspace_url
+            from {self._analytics}.{TO_FETCH_TABLE} as f
+            where {where}
+            group by f.workspace_id, f.space_id
+            order by f.workspace_id, f.space_id
+            {limit}
+            """,
+            params,
+        ).fetchall()
+        return [SpaceKey(*row) for row in rows]
+
+    def merge_spaces(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        now = utcnow()
+        names = [c for c, _ in GENIE_SPACE_DETAILS]
+        self._con.begin()
+        try:
+            self._con.executemany(
+                f"insert or replace into {self._landing}.genie_space_details "
+                f"({', '.join(names)}) values ({', '.join('?' for _ in names)})",
+                [[{**r, "_loaded_at": now}[c] for c in names] for r in rows],
+            )
+            self._con.commit()
+        except BaseException:
+            self._con.rollback()
+            raise
+
+
+# Tests set this to inject a crash inside the landing transaction (after the writes, before the
+# commit): the property under test is that nothing of that batch survives and nothing doubles.
+FAULT_HOOK: Callable[[str], None] | None = None
+
+
+def _fault_hook(point: str) -> None:
+    if FAULT_HOOK is not None:
+        FAULT_HOOK(point)
+
+
+# --- Databricks --------------------------------------------------------------------------------
+
+_SPARK_TYPES = {
+    "STRING": "string",
+    "BIGINT": "bigint",
+    "INT": "int",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "BOOLEAN": "boolean",
+}
+
+
+def _struct_schema(columns: Sequence[tuple[str, str]]) -> str:
+    return "array<struct<" + ",".join(f"{c}:{_SPARK_TYPES[t]}" for c, t in columns) + ">>"
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _payload(
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], now: datetime
+) -> str:
+    names = [c for c, _ in columns]
+    return json.dumps(
+        [{c: {**r, "_loaded_at": now}.get(c) for c in names} for r in rows],
+        default=_json_default,
+    )
+
+
+class DatabricksSink(Sink):
+    """Landing tables in a Unity Catalog schema, written by a SQL warehouse.
+
+    ``statement_execution`` is ``WorkspaceClient.statement_execution`` (tests pass a fake that
+    records calls). Every statement binds data through named parameters only.
+    """
+
+    def __init__(
+        self,
+        statement_execution: Any,
+        warehouse_id: str,
+        analytics_schema: str,
+        landing_schema: str,
+        poll_seconds: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not warehouse_id:
+            raise ConfigError("the databricks sink needs GENIE_INGEST_WAREHOUSE_ID")
+        self._se = statement_execution
+        self._warehouse_id = warehouse_id
+        self._analytics = analytics_schema
+        self._landing = landing_schema
+        self._poll_seconds = poll_seconds
+        self._sleep = sleep
+
+    # Statement plumbing ---------------------------------------------------------------------
+    def _execute(
+        self, statement: str, params: dict[str, tuple[Any, str]] | None = None, row_limit=None
+    ) -> list[list[Any]]:
+        from databricks.sdk.service.sql import (  # noqa: PLC0415 - keep import cost off DuckDB path
+            ExecuteStatementRequestOnWaitTimeout,
+            StatementParameterListItem,
+            StatementState,
+        )
+
+        parameters = [
+            StatementParameterListItem(
+                name=name, value=None if value is None else str(value), type=sql_type
+            )
+            for name, (value, sql_type) in (params or {}).items()
+        ]
+        response = self._se.execute_statement(
+            statement=statement,
+            warehouse_id=self._warehouse_id,
+            parameters=parameters,
+            wait_timeout="50s",
+            on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
+            row_limit=row_limit,
+        )
+        while response.status and response.status.state in (
+            StatementState.PENDING,
+            StatementState.RUNNING,
+        ):
+            self._sleep(self._poll_seconds)
+            response = self._se.get_statement(response.statement_id)
+        state = response.status.state if response.status else None
+        if state != StatementState.SUCCEEDED:
+            error = response.status.error if response.status else None
+            message = error.message if error is not None else "no error detail"
+            raise SinkError(f"statement {response.statement_id} ended {state}: {message}")
+        rows: list[list[Any]] = []
+        result = response.result
+        while result is not None:
+            rows.extend(result.data_array or [])
+            if result.next_chunk_index is None:
+                break
+            result = self._se.get_statement_result_chunk_n(
+                response.statement_id, result.next_chunk_index
+            )
+        return rows
+
+    def _filters(self, filters: Filters, params: dict[str, tuple[Any, str]]) -> str:
+        clauses = ["true"]
+        for column, values in (
+            ("workspace_id", filters.workspace_ids),
+            ("space_id", filters.space_ids),
+        ):
+            if values:
+                names = []
+                for i, value in enumerate(values):
+                    params[f"{column}_{i}"] = (value, "STRING")
+                    names.append(f":{column}_{i}")
+                clauses.append(f"f.{column} in ({', '.join(names)})")
+        return " and ".join(clauses)
+
+    # Sink -----------------------------------------------------------------------------------
+    def ensure_tables(self) -> None:
+        self._execute(f"create schema if not exists {self._landing}")
+        for table, (columns, key) in TABLES.items():
+            cols = ", ".join(f"{c} {_SPARK_TYPES[t]}" for c, t in columns)
+            cluster = ", ".join(key)
+            self._execute(
+                f"create table if not exists {self._landing}.{table} ({cols}) "
+                f"cluster by ({cluster})"
+            )
+
+    def messages_to_fetch(self, filters: Filters, max_retry_count: int) -> list[MessageKey]:
+        params: dict[str, tuple[Any, str]] = {"max_retry_count": (max_retry_count, "INT")}
+        where = self._filters(filters, params)
+        rows = self._execute(
+            f"""
+            select
+                f.workspace_id, f.message_id, f.space_id, f.conversation_id,
+                f.workspace_name, f.workspace_url, e.retry_count
+            from {self._analytics}.{TO_FETCH_TABLE} as f
+            left anti join {self._landing}.message_details as d
+                on f.workspace_id = d.workspace_id and f.message_id = d.message_id
+            left join {self._landing}.message_fetch_errors as e
+                on f.workspace_id = e.workspace_id and f.message_id = e.message_id
+            where {where}
+                and (
+                    e.message_id is null
+                    or e.resolved
+                    or (e.error_type <> 'NOT_FOUND' and e.retry_count < :max_retry_count)
+                )
+            order by f.workspace_id, f.first_event_at, f.message_id
+            """,
+            params,
+            row_limit=filters.limit,
+        )
+        return [
+            MessageKey(
+                workspace_id=r[0],
+                message_id=r[1],
+                space_id=r[2],
+                conversation_id=r[3],
+                workspace_name=r[4],
+                workspace_url=r[5],
+                retry_count=None if r[6] is None else int(r[6]),
+            )
+            for r in rows
+        ]
+
+    def already_landed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        keys = list(keys)
+        if not keys:
+            return set()
+        payload = json.dumps([{"workspace_id": w, "message_id": m} for w, m in keys])
+        rows = self._execute(
+            f"""
+            select d.workspace_id, d.message_id
+            from {self._landing}.message_details as d
+            left semi join (
+                select k.* from (
+                    select explode(
+                        from_json(:keys, 'array<struct<workspace_id:string,message_id:string>>')
+                    ) as k
+                )
+            ) as q
+                on d.workspace_id = q.workspace_id and d.message_id = q.message_id
+            """,
+            {"keys": (payload, "STRING")},
+        )
+        return {(r[0], r[1]) for r in rows}
+
+    def _merge(
+        self,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        key: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+        now: datetime,
+        update_overrides: dict[str, str] | None = None,
+    ) -> None:
+        names = [c for c, _ in columns]
+        overrides = update_overrides or {}
+        on = " and ".join(f"t.{k} = s.{k}" for k in key)
+        updates = ", ".join(f"t.{c} = {overrides.get(c, f's.{c}')}" for c in names if c not in key)
+        self._execute(
+            f"""
+            merge into {self._landing}.{table} as t
+            using (
+                select r.* from (
+                    select explode(from_json(:payload, '{_struct_schema(columns)}')) as r
+                )
+            ) as s
+            on {on}
+            when matched then update set {updates}
+            when not matched then insert ({", ".join(names)})
+                values ({", ".join(f"s.{c}" for c in names)})
+            """,
+            {"payload": (_payload(rows, columns, now), "STRING")},
+        )
+
+    def land_batch(
+        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+    ) -> None:
+        now = utcnow()
+        key = TABLES["message_fetch_errors"][1]
+        if errors:
+            self._merge(
+                "message_fetch_errors",
+                MESSAGE_FETCH_ERRORS,
+                key,
+                errors,
+                now,
+                {"retry_count": "t.retry_count + 1"},
+            )
+        if messages:
+            keys = json.dumps(
+                [
+                    {"workspace_id": m["workspace_id"], "message_id": m["message_id"]}
+                    for m in messages
+                ]
+            )
+            self._execute(
+                f"""
+                update {self._landing}.message_fetch_errors
+                set resolved = true, resolved_at = :resolved_at
+                where not resolved
+                    and struct(workspace_id, message_id) in (
+                        select struct(k.workspace_id, k.message_id) from (
+                            select explode(from_json(
+                                :keys, 'array<struct<workspace_id:string,message_id:string>>'
+                            )) as k
+                        )
+                    )
+                """,
+                {"resolved_at": (now.isoformat(sep=" "), "TIMESTAMP"), "keys": (keys, "STRING")},
+            )
+            self._merge(
+                "message_details", MESSAGE_DETAILS, TABLES["message_details"][1], messages, now
+            )
+
+    def spaces_to_fetch(self, filters: Filters) -> list[SpaceKey]:
+        params: dict[str, tuple[Any, str]] = {}
+        where = self._filters(filters, params)
+        rows = self._execute(
+            f"""
+            select f.workspace_id, f.space_id, max(f.workspace_url) as workspace_url
+            from {self._analytics}.{TO_FETCH_TABLE} as f
+            where {where}
+            group by f.workspace_id, f.space_id
+            order by f.workspace_id, f.space_id
+            """,
+            params,
+            row_limit=filters.limit,
+        )
+        return [SpaceKey(r[0], r[1], r[2]) for r in rows]
+
+    def merge_spaces(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._merge(
+                "genie_space_details",
+                GENIE_SPACE_DETAILS,
+                TABLES["genie_space_details"][1],
+                rows,
+                utcnow(),
+            )
