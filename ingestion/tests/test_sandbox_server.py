@@ -518,3 +518,14 @@ def test_cli_serves_until_terminated(tmp_path):
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err.decode()
     assert f"workspace {WS_A}" in out.decode()
+
+
+def test_sequential_requests_are_fast(workspace_client, tiny_truth):
+    """Without injected latency an answer takes ~1 ms; a Nagle/delayed-ACK stall costs 40 ms."""
+    w = workspace_client()
+    row = tiny_truth["by_name"]["completed_full"]
+    _get_message(w, row)
+    start = time.monotonic()
+    for _ in range(60):
+        _get_message(w, row)
+    assert time.monotonic() - start < 1.5

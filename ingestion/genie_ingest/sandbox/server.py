@@ -313,6 +313,9 @@ class _WorkspaceServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the SDK's requests session reuses connections
+    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds ~40 ms
+    # to every answer, which would swamp the benchmark's latency_ms.
+    disable_nagle_algorithm = True
     server: _WorkspaceServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
