@@ -1,0 +1,69 @@
+with
+
+source as (
+    select * from {{ source('billing', 'usage') }}
+),
+
+renamed as (
+    select
+        -- ids
+        record_id,
+        account_id,
+        workspace_id,
+        usage_metadata.warehouse_id as warehouse_id,
+        usage_metadata.cluster_id as cluster_id,
+        usage_metadata.instance_pool_id as instance_pool_id,
+        usage_metadata.job_id as job_id,
+        usage_metadata.job_run_id as job_run_id,
+        usage_metadata.notebook_id as notebook_id,
+        usage_metadata.dlt_pipeline_id as dlt_pipeline_id,
+        usage_metadata.dlt_update_id as dlt_update_id,
+        usage_metadata.endpoint_id as endpoint_id,
+        usage_metadata.app_id as app_id,
+        usage_metadata.budget_policy_id as budget_policy_id,
+
+        -- strings
+        sku_name,
+        cloud,
+        usage_unit,
+        record_type,
+        billing_origin_product,
+        usage_type,
+        usage_metadata.node_type as node_type,
+        usage_metadata.job_name as job_name,
+        usage_metadata.run_name as run_name,
+        usage_metadata.notebook_path as notebook_path,
+        usage_metadata.endpoint_name as endpoint_name,
+        usage_metadata.app_name as app_name,
+        identity_metadata.run_as as identity_run_as,
+        identity_metadata.run_by as identity_run_by,
+        identity_metadata.owned_by as identity_owned_by,
+        identity_metadata.created_by as identity_created_by,
+        product_features.sql_tier as sql_tier,
+        product_features.jobs_tier as jobs_tier,
+        product_features.dlt_tier as dlt_tier,
+        product_features.serving_type as serving_type,
+        product_features.performance_target as performance_target,
+        product_features.ai_bi_genie.capability_type as ai_bi_genie_capability_type,
+        product_features.ai_bi_genie.offering_type as ai_bi_genie_offering_type,
+        product_features.genie.offering_type as genie_offering_type,
+        custom_tags,
+
+        -- numerics
+        cast(usage_quantity as decimal(38, 18)) as usage_quantity,
+
+        -- booleans
+        coalesce(product_features.is_serverless, false) as is_serverless,
+        coalesce(product_features.is_photon, false) as is_photon,
+
+        -- dates
+        usage_date,
+        ingestion_date,
+
+        -- timestamps
+        usage_start_time as usage_start_at,
+        usage_end_time as usage_end_at
+    from source
+)
+
+select * from renamed

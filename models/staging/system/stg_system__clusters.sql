@@ -1,0 +1,71 @@
+{#
+    SCD2 of cluster configurations: one row per (workspace_id, cluster_id, valid_from); valid_to
+    is the next version's change_time, null for the current version.
+#}
+with
+
+source as (
+    select * from {{ source('compute', 'clusters') }}
+),
+
+deduplicated as (
+    {# The same change can be delivered twice; keep one row per change_time (a deleting row first). #}
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by workspace_id, cluster_id, change_time
+                order by delete_time desc nulls last, cluster_name asc, dbr_version asc
+            ) as change_rank
+        from source
+    ) as ranked_changes
+    where change_rank = 1
+),
+
+renamed as (
+    select
+        -- ids
+        cluster_id,
+        workspace_id,
+        account_id,
+        driver_instance_pool_id,
+        worker_instance_pool_id,
+        policy_id,
+
+        -- strings
+        cluster_name,
+        owned_by,
+        cluster_source,
+        driver_node_type,
+        worker_node_type,
+        dbr_version,
+        data_security_mode,
+        tags,
+
+        -- numerics
+        worker_count,
+        min_autoscale_workers,
+        max_autoscale_workers,
+        auto_termination_minutes,
+
+        -- booleans
+        coalesce(enable_elastic_disk, false) as is_elastic_disk_enabled,
+        lead(change_time) over (
+            partition by workspace_id, cluster_id order by change_time
+        ) is null as is_current,
+        delete_time is not null as is_deleted,
+
+        -- dates
+        change_date,
+
+        -- timestamps
+        create_time as created_at,
+        delete_time as deleted_at,
+        change_time as valid_from,
+        lead(change_time) over (
+            partition by workspace_id, cluster_id order by change_time
+        ) as valid_to
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,49 @@
+{#
+    One row per clock-hour slice of a job run (workspace_id, run_id, period_start_at).
+    result_state / termination_code are set only on a run's last slice.
+#}
+with
+
+source as (
+    select * from {{ source('lakeflow', 'job_run_timeline') }}
+),
+
+renamed as (
+    select
+        -- ids
+        run_id,
+        job_id,
+        workspace_id,
+        account_id,
+        source_task_run_id,
+        root_task_run_id,
+        compute_ids,
+
+        -- strings
+        run_name,
+        run_type,
+        trigger_type,
+        result_state,
+        termination_code,
+        termination_type,
+
+        -- numerics
+        setup_duration_seconds,
+        queue_duration_seconds,
+        execution_duration_seconds,
+        cleanup_duration_seconds,
+        run_duration_seconds,
+
+        -- booleans
+        result_state is not null as is_last_slice,
+
+        -- dates
+        cast(period_start_time as date) as period_start_date,
+
+        -- timestamps
+        period_start_time as period_start_at,
+        period_end_time as period_end_at
+    from source
+)
+
+select * from renamed

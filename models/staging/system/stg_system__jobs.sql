@@ -1,0 +1,65 @@
+{#
+    SCD2 of job definitions: one row per (workspace_id, job_id, valid_from); valid_to is the next
+    version's change_time, null for the current version. job_id is unique only within a
+    workspace. Columns from trigger onward are null on rows written before ~Dec 2025.
+#}
+with
+
+source as (
+    select * from {{ source('lakeflow', 'jobs') }}
+),
+
+deduplicated as (
+    {# The same change can be delivered twice; keep one row per change_time (a deleting row first). #}
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by workspace_id, job_id, change_time
+                order by delete_time desc nulls last, name asc
+            ) as change_rank
+        from source
+    ) as ranked_changes
+    where change_rank = 1
+),
+
+renamed as (
+    select
+        -- ids
+        job_id,
+        workspace_id,
+        account_id,
+        creator_id,
+        run_as as run_as_id,
+
+        -- strings
+        name as job_name,
+        description as job_description,
+        trigger_type,
+        trigger.schedule.quartz_cron_expression as schedule_cron_expression,
+        trigger.schedule.timezone_id as schedule_timezone_id,
+        run_as_user_name,
+        creator_user_name,
+        tags,
+
+        -- numerics
+        timeout_seconds,
+
+        -- booleans
+        coalesce(paused, false) as is_paused,
+        lead(change_time) over (
+            partition by workspace_id, job_id order by change_time
+        ) is null as is_current,
+        delete_time is not null as is_deleted,
+
+        -- timestamps
+        create_time as created_at,
+        delete_time as deleted_at,
+        change_time as valid_from,
+        lead(change_time) over (
+            partition by workspace_id, job_id order by change_time
+        ) as valid_to
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,127 @@
+{#
+    Documented exception to "staging is a view": at ~10M statements a day a view that
+    window-deduplicates all history is too slow, so this model is incremental. Each run
+    re-reads whole days from max(query_date) - var('query_history_lookback_days') and
+    deduplicates them; merge (DuckDB, Databricks) or partition overwrite (Spark) of those whole
+    days gives the same rows. var('backfill_start_date') bounds the first / full build.
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=['workspace_id', 'statement_id'],
+        partition_by=genie_analytics.partition_by_date('query_date'),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with
+
+source as (
+    select * from {{ source('query', 'history') }}
+    where
+        {{ genie_analytics.incremental_lookback_filter(
+            source_column='start_time',
+            target_date_column='query_date',
+            lookback_days=var('query_history_lookback_days', 3),
+            start_date=var('backfill_start_date', none),
+        ) }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by workspace_id, statement_id
+            {# Latest progress update wins; ties are broken by terminal status, then the later
+               end, then the longer duration, then the status text, so reruns pick the same row. #}
+            order by
+                update_time desc nulls last,
+                case when execution_status in ('FINISHED', 'FAILED', 'CANCELED') then 0 else 1 end,
+                end_time desc nulls last,
+                total_duration_ms desc nulls last,
+                execution_status asc
+        ) as update_rank
+    from source
+),
+
+deduplicated as (
+    select * from ranked
+    where update_rank = 1
+),
+
+renamed as (
+    select
+        -- ids
+        statement_id,
+        workspace_id,
+        account_id,
+        compute.warehouse_id as warehouse_id,
+        compute.cluster_id as cluster_id,
+        session_id,
+        executed_by_user_id,
+        executed_as_user_id,
+        cache_origin_statement_id,
+        query_source.job_info.job_id as query_source_job_id,
+        query_source.job_info.job_run_id as query_source_job_run_id,
+        query_source.job_info.job_task_run_id as query_source_job_task_run_id,
+        query_source.legacy_dashboard_id as query_source_legacy_dashboard_id,
+        query_source.dashboard_id as query_source_dashboard_id,
+        query_source.alert_id as query_source_alert_id,
+        query_source.notebook_id as query_source_notebook_id,
+        query_source.sql_query_id as query_source_sql_query_id,
+        query_source.genie_space_id as query_source_genie_space_id,
+        query_source.pipeline_info.pipeline_id as query_source_pipeline_id,
+        query_source.pipeline_info.update_id as query_source_pipeline_update_id,
+
+        -- strings
+        compute.type as compute_type,
+        executed_by,
+        executed_as,
+        execution_status,
+        statement_type,
+        statement_text,
+        error_message,
+        client_application,
+        client_driver,
+        query_tags,
+
+        -- numerics
+        total_duration_ms,
+        waiting_for_compute_duration_ms,
+        waiting_at_capacity_duration_ms,
+        compilation_duration_ms,
+        execution_duration_ms,
+        result_fetch_duration_ms,
+        total_task_duration_ms,
+        read_partitions,
+        read_files,
+        pruned_files,
+        read_files_bytes,
+        pruned_files_bytes,
+        read_rows,
+        read_bytes,
+        cast(read_io_cache_percent as integer) as read_io_cache_percent,
+        produced_rows,
+        spilled_local_bytes,
+        shuffle_read_bytes,
+        written_rows,
+        written_bytes,
+        written_files,
+
+        -- booleans
+        coalesce(from_result_cache, false) as is_from_result_cache,
+        query_source.genie_space_id is not null as is_genie_query,
+
+        -- dates
+        cast(start_time as date) as query_date,
+
+        -- timestamps
+        start_time as started_at,
+        end_time as ended_at,
+        update_time as updated_at
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,61 @@
+{#
+    SCD2 of SQL warehouse configurations: one row per (workspace_id, warehouse_id, valid_from).
+    A version is valid from its change_time until the next version's change_time (valid_to,
+    null for the current version). Point-in-time joins use
+    `valid_from <= t and t < coalesce(valid_to, open_ended_timestamp())`.
+#}
+with
+
+source as (
+    select * from {{ source('compute', 'warehouses') }}
+),
+
+deduplicated as (
+    {# The same change can be delivered twice; keep one row per change_time (a deleting row first). #}
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by workspace_id, warehouse_id, change_time
+                order by delete_time desc nulls last, warehouse_name asc, warehouse_size asc
+            ) as change_rank
+        from source
+    ) as ranked_changes
+    where change_rank = 1
+),
+
+renamed as (
+    select
+        -- ids
+        warehouse_id,
+        workspace_id,
+        account_id,
+
+        -- strings
+        warehouse_name,
+        warehouse_type,
+        warehouse_channel,
+        warehouse_size,
+        tags,
+
+        -- numerics
+        min_clusters,
+        max_clusters,
+        auto_stop_minutes,
+
+        -- booleans
+        lead(change_time) over (
+            partition by workspace_id, warehouse_id order by change_time
+        ) is null as is_current,
+        delete_time is not null as is_deleted,
+
+        -- timestamps
+        change_time as valid_from,
+        lead(change_time) over (
+            partition by workspace_id, warehouse_id order by change_time
+        ) as valid_to,
+        delete_time as deleted_at
+    from deduplicated
+)
+
+select * from renamed
