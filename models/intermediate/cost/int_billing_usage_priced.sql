@@ -1,0 +1,83 @@
+{#
+    A table, not a view: DuckDB 2.0 cannot create a view that references
+    "genie_analytics"."genie_analytics".<model> (catalog = file stem = schema name; Binder
+    Error "Ambiguous reference to catalog or schema"). Small: billing rows, not queries.
+#}
+{{ config(materialized='table') }}
+
+{#
+    Every billing.usage record priced in USD: the list price in effect at usage_start_time
+    (price_start_at <= usage_start_at < price_end_at, same sku_name, cloud and usage_unit),
+    minus the negotiated discount of the seed when one matches. One pricing rule for all cost
+    marts (warehouse windows, job runs, chargeback).
+#}
+with
+
+usage as (
+    select * from {{ ref('stg_system__billing_usage') }}
+),
+
+list_prices as (
+    select * from {{ ref('stg_system__list_prices') }}
+    where currency_code = 'USD'
+),
+
+negotiated_discounts as (
+    select * from {{ ref('negotiated_discounts') }}
+),
+
+priced as (
+    select
+        usage.*,
+        cast(list_prices.effective_list_price as double) as list_price_usd
+    from usage
+    left join list_prices
+        on
+            usage.sku_name = list_prices.sku_name
+            and usage.cloud = list_prices.cloud
+            and usage.usage_unit = list_prices.usage_unit
+            and list_prices.price_start_at <= usage.usage_start_at
+            and usage.usage_start_at < list_prices.price_effective_end_at
+),
+
+discount_candidates as (
+    {# A seed row matches on SKU and/or product (null = any) and its validity dates; the most
+       specific row (SKU over product over catch-all), then the latest valid_from, wins. #}
+    select
+        priced.record_id,
+        negotiated_discounts.discount_fraction,
+        row_number() over (
+            partition by priced.record_id
+            order by
+                case when negotiated_discounts.sku_name is not null then 0 else 1 end,
+                case when negotiated_discounts.billing_origin_product is not null then 0 else 1 end,
+                negotiated_discounts.valid_from desc
+        ) as discount_rank
+    from priced
+    inner join negotiated_discounts
+        on
+            (negotiated_discounts.sku_name is null or negotiated_discounts.sku_name = priced.sku_name)
+            and (
+                negotiated_discounts.billing_origin_product is null
+                or negotiated_discounts.billing_origin_product = priced.billing_origin_product
+            )
+            and negotiated_discounts.valid_from <= priced.usage_date
+            and (negotiated_discounts.valid_until is null or priced.usage_date < negotiated_discounts.valid_until)
+),
+
+final as (
+    select
+        priced.*,
+        coalesce(cast(discount_candidates.discount_fraction as double), 0.0) as discount_fraction,
+        cast(priced.usage_quantity as double) * priced.list_price_usd as usage_list_usd,
+        cast(priced.usage_quantity as double)
+        * priced.list_price_usd
+        * (1.0 - coalesce(cast(discount_candidates.discount_fraction as double), 0.0)) as usage_usd
+    from priced
+    left join discount_candidates
+        on
+            priced.record_id = discount_candidates.record_id
+            and discount_candidates.discount_rank = 1
+)
+
+select * from final

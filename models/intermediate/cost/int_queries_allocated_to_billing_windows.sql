@@ -1,0 +1,178 @@
+{#
+    Steps 2-4 of the attribution, at the grain (query, billing window): every deduplicated query
+    of a SQL warehouse x every netted billing window of the same workspace and warehouse it
+    overlaps, with its share of the window's DBUs and USD. Method in the model docs.
+
+    Incremental: re-computes whole window_date days from max(window_date) - var('cost_lookback_days').
+    A window's shares depend on every query overlapping it, including queries that started the
+    day(s) before, so the queries read are those still running at the start of the first
+    re-computed day (ended_at >= from_date), not those that started on it.
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at', 'statement_id'],
+        partition_by=genie_analytics.partition_by_date('window_date'),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{%- set from_date = genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3)) -%}
+{%- set weight_column = var('cost_attribution_weight', 'total_task_duration_ms') -%}
+{%- if weight_column not in ('total_task_duration_ms', 'execution_duration_ms') -%}
+    {{ exceptions.raise_compiler_error("var cost_attribution_weight must be total_task_duration_ms or execution_duration_ms, got " ~ weight_column) }}
+{%- endif %}
+
+with
+
+billing_windows as (
+    select * from {{ ref('int_billing_windows_netted') }}
+    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+),
+
+queries as (
+    select * from {{ ref('stg_system__query_history') }}
+    where
+        warehouse_id is not null
+        {# Still running (no end yet): its task time is unknown, it is allocated once it ends. #}
+        and ended_at is not null
+        {% if from_date is not none -%}
+            and ended_at >= cast('{{ from_date }}' as timestamp)
+            {# Pruning bound: statements run at most var('cost_max_query_days') days (Databricks'
+               statement timeout is 2 days). #}
+            and query_date >= {{ genie_analytics.date_add_days("cast('" ~ from_date ~ "' as date)", -1 * var('cost_max_query_days', 2)) }}
+        {%- endif %}
+),
+
+query_spans as (
+    select
+        workspace_id,
+        warehouse_id,
+        statement_id,
+        query_date,
+        started_at,
+        {# A negative duration (clock skew) is treated as zero-length. #}
+        case when ended_at < started_at then started_at else ended_at end as ended_at,
+        cast(coalesce({{ weight_column }}, 0) as double) as weight_basis_ms
+    from queries
+),
+
+query_hours as (
+    select
+        *,
+        {{ dbt.date_trunc('hour', 'started_at') }} as first_hour_at,
+        {{ genie_analytics.explode_array(genie_analytics.hour_buckets(
+            dbt.date_trunc('hour', 'started_at'), dbt.date_trunc('hour', 'ended_at'))) }} as hour_at
+    from query_spans
+),
+
+window_hours as (
+    select
+        *,
+        {{ dbt.date_trunc('hour', 'window_start_at') }} as first_hour_at,
+        {{ genie_analytics.explode_array(genie_analytics.hour_buckets(
+            dbt.date_trunc('hour', 'window_start_at'), dbt.date_trunc('hour', 'window_end_at'))) }} as hour_at
+    from billing_windows
+),
+
+overlapping as (
+    {# Equality on (workspace, warehouse, clock hour) finds candidates cheaply; a pair meets in
+       every hour both span, so only the first common hour (the later of the two first hours)
+       is kept; then the exact half-open overlap test. A zero-length query belongs to the
+       window that contains its start. #}
+    select
+        query_hours.workspace_id,
+        query_hours.warehouse_id,
+        query_hours.statement_id,
+        query_hours.query_date,
+        query_hours.started_at,
+        query_hours.ended_at,
+        query_hours.weight_basis_ms,
+        window_hours.sku_name,
+        window_hours.window_start_at,
+        window_hours.window_end_at,
+        window_hours.window_date,
+        window_hours.billed_dbu,
+        window_hours.billed_usd,
+        window_hours.list_price_usd,
+        {{ genie_analytics.epoch_microseconds('query_hours.ended_at') }}
+        - {{ genie_analytics.epoch_microseconds('query_hours.started_at') }} as query_duration_us,
+        {{ genie_analytics.epoch_microseconds(
+            'case when query_hours.ended_at < window_hours.window_end_at then query_hours.ended_at else window_hours.window_end_at end') }}
+        - {{ genie_analytics.epoch_microseconds(
+            'case when query_hours.started_at > window_hours.window_start_at then query_hours.started_at else window_hours.window_start_at end') }}
+        as overlap_us
+    from query_hours
+    inner join window_hours
+        on
+            query_hours.workspace_id = window_hours.workspace_id
+            and query_hours.warehouse_id = window_hours.warehouse_id
+            and query_hours.hour_at = window_hours.hour_at
+    where
+        query_hours.hour_at = greatest(query_hours.first_hour_at, window_hours.first_hour_at)
+        and query_hours.started_at < window_hours.window_end_at
+        and (
+            query_hours.ended_at > window_hours.window_start_at
+            or (query_hours.ended_at = query_hours.started_at and query_hours.started_at >= window_hours.window_start_at)
+        )
+),
+
+weighted as (
+    select
+        *,
+        case
+            when query_duration_us = 0 then 1.0
+            else cast(overlap_us as double) / cast(query_duration_us as double)
+        end as overlap_fraction
+    from overlapping
+),
+
+shared as (
+    select
+        *,
+        weight_basis_ms * overlap_fraction as weight_ms,
+        sum(weight_basis_ms * overlap_fraction) over (
+            partition by workspace_id, warehouse_id, sku_name, window_start_at, window_end_at
+        ) as window_weight_ms,
+        count(*) over (
+            partition by workspace_id, warehouse_id, sku_name, window_start_at, window_end_at
+        ) as window_query_count
+    from weighted
+),
+
+final as (
+    select
+        workspace_id,
+        warehouse_id,
+        sku_name,
+        window_start_at,
+        window_end_at,
+        window_date,
+        statement_id,
+        query_date,
+        started_at,
+        ended_at,
+        cast(overlap_us as bigint) as overlap_us,
+        overlap_fraction,
+        weight_ms,
+        window_weight_ms,
+        window_query_count,
+        billed_dbu,
+        billed_usd,
+        list_price_usd,
+        case when window_weight_ms > 0 then weight_ms / window_weight_ms else 0.0 end as window_share,
+        case
+            when window_weight_ms > 0 then cast(billed_dbu as double) * weight_ms / window_weight_ms
+            else 0.0
+        end as attributed_dbu,
+        case
+            when window_weight_ms > 0 then billed_usd * weight_ms / window_weight_ms
+            else 0.0
+        end as attributed_usd,
+        {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
+    from shared
+)
+
+select * from final

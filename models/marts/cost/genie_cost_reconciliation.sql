@@ -1,0 +1,106 @@
+{#
+    One row per SQL-warehouse billing window: what was billed, what the queries were
+    attributed, and what stayed idle; billed = attributed + idle (step 6, tested per warehouse
+    and day by tests/singular/cost/assert_attributed_plus_idle_equals_billed.sql).
+
+    Incremental, whole window_date days from the earliest of: max(window_date) - lookback, and
+    the earliest window the allocation model rewrote since this model's last refresh.
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at'],
+        partition_by=genie_analytics.partition_by_date('window_date'),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{%- set rewritten_upstream -%}
+    select min(window_date) from {{ ref('int_queries_allocated_to_billing_windows') }}
+    where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+{%- endset -%}
+{%- set from_date = genie_analytics.cost_reread_from_date(
+    'window_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream]) %}
+
+with
+
+billing_windows as (
+    select * from {{ ref('int_billing_windows_netted') }}
+    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+),
+
+allocations as (
+    select * from {{ ref('int_queries_allocated_to_billing_windows') }}
+    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+),
+
+window_allocations as (
+    select
+        workspace_id,
+        warehouse_id,
+        sku_name,
+        window_start_at,
+        window_end_at,
+        count(*) as query_count,
+        sum(weight_ms) as weight_ms,
+        sum(attributed_dbu) as attributed_dbu,
+        sum(attributed_usd) as attributed_usd
+    from allocations
+    group by
+        workspace_id,
+        warehouse_id,
+        sku_name,
+        window_start_at,
+        window_end_at
+),
+
+joined as (
+    select
+        billing_windows.*,
+        coalesce(window_allocations.query_count, 0) as query_count,
+        coalesce(window_allocations.weight_ms, 0.0) as weight_ms,
+        coalesce(window_allocations.attributed_dbu, 0.0) as attributed_dbu,
+        window_allocations.attributed_usd,
+        coalesce(window_allocations.weight_ms, 0.0) = 0.0 as is_idle
+    from billing_windows
+    left join window_allocations
+        on
+            billing_windows.workspace_id = window_allocations.workspace_id
+            and billing_windows.warehouse_id = window_allocations.warehouse_id
+            and billing_windows.sku_name = window_allocations.sku_name
+            and billing_windows.window_start_at = window_allocations.window_start_at
+            and billing_windows.window_end_at = window_allocations.window_end_at
+),
+
+final as (
+    select
+        workspace_id,
+        warehouse_id,
+        sku_name,
+        window_start_at,
+        window_end_at,
+        window_date,
+        cast(billed_dbu as double) as billed_dbu,
+        attributed_dbu,
+        case when is_idle then cast(billed_dbu as double) else 0.0 end as idle_dbu,
+        billed_usd,
+        case
+            when billed_usd is null then null
+            when is_idle then 0.0
+            else coalesce(attributed_usd, 0.0)
+        end as attributed_usd,
+        case when is_idle then billed_usd else 0.0 end as idle_usd,
+        list_price_usd,
+        discount_fraction,
+        query_count,
+        weight_ms,
+        is_idle,
+        record_count,
+        correction_record_count,
+        {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
+    from joined
+)
+
+select * from final

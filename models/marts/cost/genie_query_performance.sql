@@ -1,0 +1,164 @@
+{#
+    One row per deduplicated query (query_id = statement_id) with the seeds' columns mapped from
+    the real system-table columns, what an optimiser needs (phases, spill, pruning, cache,
+    source, fingerprint) and the query's cost from genie_cost_attribution.
+
+    Incremental, whole query_date days from the earliest of: max(query_date) - lookback, and the
+    earliest query genie_cost_attribution rewrote since this model's last refresh.
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=['workspace_id', 'query_id'],
+        partition_by=genie_analytics.partition_by_date('query_date'),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{%- set rewritten_upstream -%}
+    select min(cost_date) from {{ ref('genie_cost_attribution') }}
+    where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+{%- endset -%}
+{%- set from_date = genie_analytics.cost_reread_from_date(
+    'query_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream]) %}
+
+with
+
+queries as (
+    select * from {{ ref('stg_system__query_history') }}
+    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+),
+
+fingerprints as (
+    select * from {{ ref('int_query_fingerprints') }}
+    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+),
+
+costs as (
+    select * from {{ ref('genie_cost_attribution') }}
+    where {{ genie_analytics.cost_date_predicate('cost_date', from_date) }}
+),
+
+sourced as (
+    select
+        *,
+        {# dbt-databricks tags the queries it runs; older versions without the @@ prefix. #}
+        coalesce(
+            {{ genie_analytics.map_get('query_tags', '@@dbt_model_name') }},
+            {{ genie_analytics.map_get('query_tags', 'dbt_model_name') }}
+        ) as dbt_model_name,
+        {# query_source may name several entities; the most specific owner wins. #}
+        case
+            when query_source_job_id is not null then 'JOB'
+            when query_source_pipeline_id is not null then 'PIPELINE'
+            when query_source_genie_space_id is not null then 'GENIE_SPACE'
+            when query_source_alert_id is not null then 'ALERT'
+            when query_source_dashboard_id is not null then 'DASHBOARD'
+            when query_source_legacy_dashboard_id is not null then 'LEGACY_DASHBOARD'
+            when query_source_notebook_id is not null then 'NOTEBOOK'
+            when query_source_sql_query_id is not null then 'SQL_QUERY'
+        end as query_source_type,
+        coalesce(
+            query_source_job_id,
+            query_source_pipeline_id,
+            query_source_genie_space_id,
+            query_source_alert_id,
+            query_source_dashboard_id,
+            query_source_legacy_dashboard_id,
+            query_source_notebook_id,
+            query_source_sql_query_id
+        ) as query_source_id
+    from queries
+),
+
+final as (
+    select
+        -- seed columns, mapped from the real ones
+        sourced.statement_id as query_id,
+        sourced.workspace_id,
+        sourced.executed_by as user_id,
+        sourced.statement_text as query_text,
+        sourced.started_at as start_time,
+        sourced.ended_at as end_time,
+        sourced.total_duration_ms as duration_ms,
+        sourced.read_rows as rows_read,
+        sourced.read_bytes as bytes_read,
+        costs.compute_cost_dbu,
+        sourced.execution_status,
+        sourced.cluster_id,
+        sourced.warehouse_id,
+        sourced.query_date,
+        cast(extract(hour from sourced.started_at) as integer) as query_hour,
+
+        -- identity and source
+        sourced.executed_by_user_id,
+        sourced.executed_as,
+        sourced.compute_type,
+        sourced.statement_type,
+        sourced.client_application,
+        case
+            when sourced.query_source_type is not null then sourced.query_source_type
+            when sourced.dbt_model_name is not null then 'DBT'
+            else 'OTHER'
+        end as query_source_type,
+        sourced.query_source_id,
+        sourced.query_source_job_id as job_id,
+        sourced.query_source_job_run_id as job_run_id,
+        sourced.query_source_dashboard_id as dashboard_id,
+        sourced.query_source_alert_id as alert_id,
+        sourced.query_source_notebook_id as notebook_id,
+        sourced.query_source_genie_space_id as genie_space_id,
+        sourced.dbt_model_name,
+        fingerprints.query_fingerprint,
+
+        -- time split
+        coalesce(sourced.waiting_for_compute_duration_ms, 0)
+        + coalesce(sourced.waiting_at_capacity_duration_ms, 0) as queue_duration_ms,
+        sourced.waiting_for_compute_duration_ms,
+        sourced.waiting_at_capacity_duration_ms,
+        sourced.compilation_duration_ms,
+        sourced.execution_duration_ms,
+        sourced.result_fetch_duration_ms,
+        sourced.total_task_duration_ms,
+
+        -- scan, spill, cache, output
+        sourced.read_files,
+        sourced.pruned_files,
+        case
+            when coalesce(sourced.read_files, 0) + coalesce(sourced.pruned_files, 0) > 0
+                then
+                    cast(coalesce(sourced.pruned_files, 0) as double)
+                    / cast(coalesce(sourced.read_files, 0) + coalesce(sourced.pruned_files, 0) as double)
+        end as pruning_ratio,
+        sourced.read_partitions,
+        sourced.spilled_local_bytes,
+        sourced.shuffle_read_bytes,
+        sourced.is_from_result_cache,
+        sourced.read_io_cache_percent,
+        sourced.produced_rows,
+        sourced.written_rows,
+        sourced.written_files,
+        sourced.written_bytes,
+        sourced.error_message,
+
+        -- status and cost
+        sourced.execution_status = 'FAILED' as is_failed,
+        sourced.is_genie_query,
+        costs.estimated_cost_usd,
+        costs.cost_status,
+        coalesce(costs.is_cost_final, false) as is_cost_final,
+        {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
+    from sourced
+    left join fingerprints
+        on
+            sourced.workspace_id = fingerprints.workspace_id
+            and sourced.statement_id = fingerprints.statement_id
+    left join costs
+        on
+            sourced.workspace_id = costs.workspace_id
+            and sourced.statement_id = costs.query_id
+)
+
+select * from final
