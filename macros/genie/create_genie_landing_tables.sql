@@ -1,0 +1,82 @@
+{#
+    on-run-start: create the landing schema and the three tables genie-ingest writes (contract C)
+    when they do not exist yet, so the first `dbt build` (which runs before any ingestion) can
+    read them as sources, and `genie-ingest` finds its tables on a fresh account.
+
+    The DDL is generated from the `genie_api` source YAML (sources whose meta says
+    `genie_landing: true`): its columns and their `data_type`. That YAML is the one definition
+    of the landed shape; there is no second copy here to drift. Existing tables are never
+    altered or dropped.
+
+    Type names (string, bigint, int, date, timestamp, boolean) are accepted by DuckDB (string
+    is an alias of varchar), Spark and Databricks; only the table format clause differs, so it
+    is dispatched:
+        DuckDB: none; Spark (local stand-in): `using parquet`; Databricks: `using delta`.
+
+    Wire it after the system-table shape check in dbt_project.yml:
+        on-run-start:
+          - "{{ genie_analytics.assert_system_tables_shape() }}"
+          - "{{ genie_analytics.create_genie_landing_tables() }}"
+#}
+{% macro create_genie_landing_tables() %}
+    {%- if not execute or flags.WHICH not in ('build', 'run', 'test', 'seed', 'snapshot', 'retry', 'run-operation') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set created_schemas = [] -%}
+    {%- set created = [] -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if (node.source_meta or {}).get('genie_landing', false) -%}
+            {%- set relation = api.Relation.create(
+                database=node.database,
+                schema=node.schema,
+                identifier=node.identifier,
+            ) -%}
+            {%- set schema_key = (node.database ~ '.' ~ node.schema) -%}
+            {%- if schema_key not in created_schemas -%}
+                {%- do adapter.create_schema(relation.without_identifier()) -%}
+                {%- do created_schemas.append(schema_key) -%}
+            {%- endif -%}
+            {%- if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) is none -%}
+                {%- set column_ddl = [] -%}
+                {%- for column in node.columns.values() -%}
+                    {%- if not column.data_type -%}
+                        {%- do exceptions.raise_compiler_error(
+                            'source ' ~ node.source_name ~ '.' ~ node.name ~ ' column ' ~ column.name
+                            ~ ' has no data_type; create_genie_landing_tables() needs one per column'
+                        ) -%}
+                    {%- endif -%}
+                    {%- do column_ddl.append(column.name ~ ' ' ~ column.data_type) -%}
+                {%- endfor -%}
+                {%- set ddl -%}
+                    create table if not exists {{ relation }} (
+                        {{ column_ddl | join(',\n                        ') }}
+                    ) {{ genie_analytics.landing_table_format_clause() }}
+                {%- endset -%}
+                {%- do run_query(ddl) -%}
+                {%- do created.append(relation | string) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {#- DuckDB runs DDL in a transaction: commit so every later connection sees the tables. -#}
+    {%- if created -%}
+        {%- do adapter.commit() -%}
+        {{ log('Created empty Genie landing table(s): ' ~ (created | join(', ')), info=true) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro landing_table_format_clause() -%}
+    {{ return(adapter.dispatch('landing_table_format_clause', 'genie_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__landing_table_format_clause() -%}
+{%- endmacro %}
+
+{% macro spark__landing_table_format_clause() -%}
+    using parquet
+{%- endmacro %}
+
+{% macro databricks__landing_table_format_clause() -%}
+    using delta
+{%- endmacro %}

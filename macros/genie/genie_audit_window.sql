@@ -1,0 +1,106 @@
+{#
+    The audit window the Genie bronze models read, as a DATE literal: every run re-reads whole
+    UTC days from that date on (`event_date >= window start`). Whole days keep partition
+    pruning on access.audit's event_date, and make merge (DuckDB, Databricks) and partition
+    overwrite by event_date (Spark) write the same rows.
+
+    Load modes (var `genie_load_mode`; every var is documented in the README):
+
+    - first build / --full-refresh, and mode `days_lookback` (initial load and catch-up):
+      from var('genie_start_date') if set, else today (UTC) - var('genie_days_lookback').
+    - `watermark` (DEFAULT): from the target's own watermark, max(event_time) already loaded,
+      minus var('genie_watermark_lookback_minutes'). A run after a gap of days therefore reads
+      the whole gap by itself. The watermark compares event_time with event_time: never with
+      the time of ingestion (seed 003's bug), so late or back-dated audit rows are not skipped.
+      An empty target falls back to the first-build start.
+    - `lookback_minutes` (seed 002's incremental mode): from now (UTC) - var('genie_lookback_minutes').
+      Cheap, but a run after a gap misses the gap, exactly like the seed: prefer `watermark`.
+
+    genie_start_date, when set, is also a floor in every mode (nothing before it is read).
+
+    The rejected-events model passes for_rejected=true on incremental runs: it reads from the
+    window start bronze recorded (see genie_bronze_recorded_window_start) so both always see the
+    same audit rows.
+
+    All inputs are resolved in Jinja and inlined as a literal, so Spark's insert_overwrite never
+    reads the table it overwrites, and the unit tests can pin the watermark by overriding
+    `genie_audit_watermark`.
+#}
+
+{% macro genie_audit_window_start(for_rejected=false) -%}
+    {%- set mode = var('genie_load_mode', 'watermark') -%}
+    {%- set modes = ['watermark', 'lookback_minutes', 'days_lookback'] -%}
+    {%- if mode not in modes -%}
+        {%- do exceptions.raise_compiler_error(
+            "var genie_load_mode is '" ~ mode ~ "'; expected one of " ~ (modes | join(', '))
+        ) -%}
+    {%- endif -%}
+    {%- set dt = modules.datetime -%}
+    {%- set now = dt.datetime.utcnow() -%}
+    {%- set start_date_var = var('genie_start_date', none) -%}
+    {%- set has_start_date = start_date_var is not none and (start_date_var | string | trim) not in ('', 'none', 'None', 'null') -%}
+    {%- if has_start_date -%}
+        {%- set floor_date = dt.date.fromisoformat((start_date_var | string | trim)[:10]) -%}
+        {%- set initial_date = floor_date -%}
+    {%- else -%}
+        {%- set floor_date = none -%}
+        {%- set initial_date = now.date() - dt.timedelta(days=var('genie_days_lookback', 30) | int) -%}
+    {%- endif -%}
+
+    {%- if not is_incremental() or mode == 'days_lookback' -%}
+        {%- set start_date = initial_date -%}
+    {%- elif for_rejected -%}
+        {%- set recorded = genie_bronze_recorded_window_start() -%}
+        {%- set start_date = initial_date if recorded is none else dt.date.fromisoformat(recorded) -%}
+    {%- elif mode == 'lookback_minutes' -%}
+        {%- set start_date = (now - dt.timedelta(minutes=var('genie_lookback_minutes', 30) | int)).date() -%}
+    {%- else -%}
+        {%- set mark = genie_audit_watermark() -%}
+        {%- if mark is none or (mark | string | trim) in ('', 'None', 'none', 'null') -%}
+            {%- set start_date = initial_date -%}
+        {%- else -%}
+            {%- set mark_text = (mark | string | trim)[:19] | replace('T', ' ') -%}
+            {%- set mark_at = dt.datetime.strptime(mark_text, '%Y-%m-%d %H:%M:%S') -%}
+            {%- set start_date = (mark_at - dt.timedelta(minutes=var('genie_watermark_lookback_minutes', 60) | int)).date() -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if floor_date is not none and start_date < floor_date -%}
+        {%- set start_date = floor_date -%}
+    {%- endif -%}
+    {{- return(start_date.isoformat()) -}}
+{%- endmacro %}
+
+
+{#
+    max(event_time) of the model being built ({{ this }}, the bronze table) as text
+    ('YYYY-MM-DD HH:MM:SS...'), or none when it is empty or does not exist yet. Read with
+    run_query at run time (see above for why).
+#}
+{% macro genie_audit_watermark() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set result = run_query('select max(event_time) as max_event_time from ' ~ this) -%}
+    {%- set value = result.columns[0].values()[0] -%}
+    {{- return(none if value is none else (value | string)) -}}
+{%- endmacro %}
+
+
+{#
+    The window start the last bronze run recorded (max of its _window_start_at), as a date
+    text, or none. The rejected-events model reads the same window as bronze this way, instead
+    of a watermark of its own that would skip rows after a gap: bronze records the window on
+    every row it writes, and a window read from an older run only starts earlier (a superset).
+#}
+{% macro genie_bronze_recorded_window_start() -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set bronze = ref('genie_audit_message_events') -%}
+    {%- if adapter.get_relation(database=bronze.database, schema=bronze.schema, identifier=bronze.identifier) is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set result = run_query('select max(_window_start_at) as window_start_at from ' ~ bronze) -%}
+    {%- set value = result.columns[0].values()[0] -%}
+    {{- return(none if value is none else (value | string)[:10]) -}}
+{%- endmacro %}

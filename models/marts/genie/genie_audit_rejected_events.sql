@@ -1,0 +1,81 @@
+{#
+    Audit rows of message actions that failed validation, with the reason (rules in
+    int_genie_audit_events_validated): the other half of bronze, so nothing read disappears
+    silently. Incremental on event_key over the same audit window bronze read (bronze records
+    its window; this model re-reads from there).
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key='event_key',
+        partition_by=genie_analytics.partition_by_date('event_date'),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- depends_on: {{ ref('genie_audit_message_events') }}
+{#- (the window start is read from bronze at run time, so dbt must build bronze first) #}
+{%- set window_start = genie_analytics.genie_audit_window_start(for_rejected=true) %}
+
+with
+
+events as (
+    select * from {{ ref('int_genie_audit_events_validated') }}
+    where
+        rejection_reason is not null
+        and event_date >= cast('{{ window_start }}' as date)
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by event_key
+            order by event_time asc, action_name asc
+        ) as delivery_rank
+    from events
+),
+
+final as (
+    select
+        -- ids
+        event_key,
+        event_id,
+        workspace_id,
+        space_id,
+        conversation_id,
+        message_id,
+        request_space_id,
+        request_conversation_id,
+        request_message_id,
+        result_space_id,
+        result_conversation_id,
+        result_message_id,
+
+        -- strings
+        rejection_reason,
+        action_name,
+        user_email,
+        response_result,
+        response_error_message,
+
+        -- numerics
+        status_code,
+
+        -- booleans
+        is_result_json_valid,
+
+        -- dates
+        event_date,
+
+        -- timestamps
+        event_time,
+        cast('{{ window_start }}' as timestamp) as _window_start_at,
+        cast({{ dbt.current_timestamp() }} as timestamp) as _dbt_loaded_at
+    from ranked
+    where delivery_rank = 1
+)
+
+select * from final

@@ -1,0 +1,43 @@
+{#
+    One row per Genie conversation with landed messages: how many questions, how they ended,
+    how long the conversation ran, and what its SQL cost, from genie_message_performance.
+#}
+
+with
+
+messages as (
+    select * from {{ ref('genie_message_performance') }}
+),
+
+final as (
+    select
+        -- ids
+        workspace_id,
+        conversation_id,
+        max(space_id) as space_id,
+        max(user_id) as user_id,
+
+        -- strings
+        max(workspace_name) as workspace_name,
+        max(space_title) as space_title,
+
+        -- numerics
+        cast(count(*) as bigint) as message_count,
+        cast(sum(case when message_status = 'COMPLETED' then 1 else 0 end) as bigint) as completed_message_count,
+        cast(sum(case when message_status = 'FAILED' then 1 else 0 end) as bigint) as failed_message_count,
+        cast(sum(case when has_query then 1 else 0 end) as bigint) as query_count,
+        cast(sum(case when feedback_rating = 'POSITIVE' then 1 else 0 end) as bigint) as thumbs_up_count,
+        cast(sum(case when feedback_rating = 'NEGATIVE' then 1 else 0 end) as bigint) as thumbs_down_count,
+        max(updated_epoch_ms) - min(created_epoch_ms) as conversation_duration_ms,
+        sum(message_duration_ms) as total_message_duration_ms,
+        sum(query_duration_ms) as total_query_duration_ms,
+        sum(query_read_bytes) as total_query_read_bytes,
+
+        -- timestamps
+        min(message_created_at) as first_message_at,
+        max(message_updated_at) as last_message_at
+    from messages
+    group by workspace_id, conversation_id
+)
+
+select * from final
