@@ -32,6 +32,10 @@ final as (
         sum(message_duration_ms) as total_message_duration_ms,
         sum(query_duration_ms) as total_query_duration_ms,
         sum(query_read_bytes) as total_query_read_bytes,
+        sum(query_cost_dbu) as total_query_cost_dbu,
+        sum(query_cost_usd) as total_query_cost_usd,
+        cast(sum(case when has_query and not is_query_cost_final then 1 else 0 end) as bigint)
+            as queries_awaiting_cost_count,
 
         -- timestamps
         min(message_created_at) as first_message_at,

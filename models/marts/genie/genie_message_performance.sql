@@ -1,8 +1,9 @@
 {#
     One row per landed Genie message (message_details): the question, its outcome, the SQL Genie
-    generated, and what that SQL cost to run: duration, rows, bytes, status and error from
-    query history, joined on (workspace_id, statement_id). Space and workspace names come from
-    genie_space_details and workspaces_latest.
+    generated, and what that SQL cost to run: duration, rows, bytes, status, error and the
+    attributed cost from the cost mart genie_query_performance (one row per deduplicated query,
+    cost from genie_cost_attribution), joined on (workspace_id, statement_id = query_id). Space
+    and workspace names come from genie_space_details and workspaces_latest.
 
     Messages without SQL (text answers, failures before SQL) keep null query columns.
 #}
@@ -14,7 +15,7 @@ messages as (
 ),
 
 queries as (
-    select * from {{ ref('stg_system__query_history') }}
+    select * from {{ ref('genie_query_performance') }}
 ),
 
 spaces as (
@@ -54,16 +55,19 @@ final as (
         messages.updated_epoch_ms - messages.created_epoch_ms as message_duration_ms,
         messages.created_epoch_ms,
         messages.updated_epoch_ms,
-        queries.total_duration_ms as query_duration_ms,
+        queries.duration_ms as query_duration_ms,
         queries.execution_duration_ms as query_execution_duration_ms,
-        queries.waiting_at_capacity_duration_ms as query_queued_duration_ms,
+        queries.queue_duration_ms as query_queue_duration_ms,
         queries.produced_rows as query_produced_rows,
-        queries.read_rows as query_read_rows,
-        queries.read_bytes as query_read_bytes,
+        queries.rows_read as query_read_rows,
+        queries.bytes_read as query_read_bytes,
+        queries.compute_cost_dbu as query_cost_dbu,
+        queries.estimated_cost_usd as query_cost_usd,
 
         -- booleans
         messages.statement_id is not null as has_query,
-        messages.statement_id is not null and queries.statement_id is not null as has_query_history,
+        messages.statement_id is not null and queries.query_id is not null as has_query_history,
+        coalesce(queries.is_cost_final, false) as is_query_cost_final,
         coalesce(queries.is_from_result_cache, false) as is_query_from_result_cache,
 
         -- dates
@@ -72,14 +76,14 @@ final as (
         -- timestamps
         messages.message_created_at,
         messages.message_updated_at,
-        queries.started_at as query_started_at,
-        queries.ended_at as query_ended_at,
+        queries.start_time as query_started_at,
+        queries.end_time as query_ended_at,
         messages.api_fetched_at
     from messages
     left join queries
         on
             messages.workspace_id = queries.workspace_id
-            and messages.statement_id = queries.statement_id
+            and messages.statement_id = queries.query_id
     left join spaces
         on
             messages.workspace_id = spaces.workspace_id
