@@ -28,7 +28,22 @@ negotiated_discounts as (
 
 priced as (
     select
-        usage.*,
+        usage.record_id,
+        usage.workspace_id,
+        usage.warehouse_id,
+        usage.job_id,
+        usage.job_run_id,
+        usage.sku_name,
+        usage.cloud,
+        usage.usage_unit,
+        usage.record_type,
+        usage.billing_origin_product,
+        usage.custom_tags,
+        usage.usage_quantity,
+        usage.usage_date,
+        usage.ingestion_date,
+        usage.usage_start_at,
+        usage.usage_end_at,
         cast(list_prices.effective_list_price as double) as list_price_usd
     from usage
     left join list_prices

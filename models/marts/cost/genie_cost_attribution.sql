@@ -123,7 +123,6 @@ final as (
         cost_status in ('attributed', 'not_on_warehouse') as is_cost_final,
         started_at,
         ended_at,
-        billed_through_at,
         {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
     from classified
 )

@@ -2,6 +2,8 @@
     Per workspace, user and day: volume, duration percentiles (percentile_cont semantics:
     linear interpolation, macro percentile_cont), cost and failures. A table rebuilt from
     genie_query_performance, which is already incremental; aggregating it is cheap.
+    Percentiles are rounded to 0.001 ms so that both engines (and hand-computed unit tests) agree
+    on the last binary digit of the interpolation.
 #}
 with
 
@@ -16,9 +18,9 @@ final as (
         query_date,
         count(*) as total_queries,
         avg(duration_ms) as avg_duration_ms,
-        {{ genie_analytics.percentile_cont('duration_ms', 0.5) }} as p50_duration_ms,
-        {{ genie_analytics.percentile_cont('duration_ms', 0.95) }} as p95_duration_ms,
-        {{ genie_analytics.percentile_cont('duration_ms', 0.99) }} as p99_duration_ms,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.5) }}, 3) as p50_duration_ms,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.95) }}, 3) as p95_duration_ms,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.99) }}, 3) as p99_duration_ms,
         sum(compute_cost_dbu) as total_cost_dbu,
         sum(estimated_cost_usd) as total_cost_usd,
         sum(bytes_read) as total_bytes_read,

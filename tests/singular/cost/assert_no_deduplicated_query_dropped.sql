@@ -1,0 +1,66 @@
+{#
+    Every deduplicated query of query.history has exactly one row in genie_cost_attribution and
+    in genie_query_performance, and neither holds a query that is not in query.history (whatever
+    its compute, status or cost state). Rows returned = queries missing or extra.
+#}
+{%- set start = var('backfill_start_date', none) %}
+
+with
+
+queries as (
+    select workspace_id, statement_id
+    from {{ ref('stg_system__query_history') }}
+    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
+        where query_date >= cast('{{ start }}' as date)
+    {%- endif %}
+),
+
+costs as (
+    select workspace_id, query_id as statement_id
+    from {{ ref('genie_cost_attribution') }}
+),
+
+performance as (
+    select workspace_id, query_id as statement_id
+    from {{ ref('genie_query_performance') }}
+),
+
+missing_in_costs as (
+    select queries.workspace_id, queries.statement_id, 'missing in genie_cost_attribution' as problem
+    from queries
+    left join costs
+        on queries.workspace_id = costs.workspace_id and queries.statement_id = costs.statement_id
+    where costs.statement_id is null
+),
+
+missing_in_performance as (
+    select queries.workspace_id, queries.statement_id, 'missing in genie_query_performance' as problem
+    from queries
+    left join performance
+        on queries.workspace_id = performance.workspace_id and queries.statement_id = performance.statement_id
+    where performance.statement_id is null
+),
+
+extra_in_costs as (
+    select costs.workspace_id, costs.statement_id, 'not in query.history (genie_cost_attribution)' as problem
+    from costs
+    left join queries
+        on costs.workspace_id = queries.workspace_id and costs.statement_id = queries.statement_id
+    where queries.statement_id is null
+),
+
+extra_in_performance as (
+    select performance.workspace_id, performance.statement_id, 'not in query.history (genie_query_performance)' as problem
+    from performance
+    left join queries
+        on performance.workspace_id = queries.workspace_id and performance.statement_id = queries.statement_id
+    where queries.statement_id is null
+)
+
+select * from missing_in_costs
+union all
+select * from missing_in_performance
+union all
+select * from extra_in_costs
+union all
+select * from extra_in_performance

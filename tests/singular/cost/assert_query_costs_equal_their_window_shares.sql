@@ -1,0 +1,39 @@
+{#
+    A query whose cost is final costs exactly the sum of its window shares (to 1e-9 relative),
+    and every allocated query is in genie_cost_attribution: attributed DBUs do not leak between
+    the allocation and the per-query mart. Rows returned = queries that differ.
+#}
+with
+
+shares as (
+    select
+        workspace_id,
+        statement_id,
+        sum(attributed_dbu) as attributed_dbu
+    from {{ ref('int_queries_allocated_to_billing_windows') }}
+    group by workspace_id, statement_id
+),
+
+costs as (
+    select * from {{ ref('genie_cost_attribution') }}
+),
+
+failures as (
+    select
+        shares.workspace_id,
+        shares.statement_id,
+        shares.attributed_dbu,
+        costs.compute_cost_dbu,
+        costs.cost_status
+    from shares
+    left join costs
+        on shares.workspace_id = costs.workspace_id and shares.statement_id = costs.query_id
+    where
+        costs.query_id is null
+        or (
+            costs.cost_status = 'attributed'
+            and abs(costs.compute_cost_dbu - shares.attributed_dbu) > 1e-9 * greatest(abs(shares.attributed_dbu), 1e-6)
+        )
+)
+
+select * from failures
