@@ -39,42 +39,153 @@ START_DATE = "2026-10-01"
 
 # (event_id, workspace_id, event_time, action_name, request_params, status, result, email)
 GOOD_EVENTS = [
-    ("e01", W1, "2026-10-01 09:00:00", "genieStartConversationMessage", {"space_id": S1}, 200,
-     json.dumps({"space_id": S1, "conversation_id": C1, "message_id": M1, "user_id": 11}), "ann@x.io"),
-    ("e02", W1, "2026-10-01 09:00:05", "getConversationMessage",
-     {"space_id": S1, "conversation_id": C1, "message_id": M1}, 200, None, "ann@x.io"),
-    ("e03", W1, "2026-10-01 09:05:00", "createConversationMessage", {"space_id": S1}, 200,
-     json.dumps({"space_id": S1, "conversation_id": C1, "message_id": M2, "user_id": 11}), "ann@x.io"),
-    ("e04", W1, "2026-10-01 09:06:00", "updateConversationMessageFeedback",
-     {"space_id": S1, "conversation_id": C1, "message_id": M2, "feedback_rating": "POSITIVE"}, 200,
-     None, "ann@x.io"),
-    ("e05", W1, "2026-10-01 09:07:00", "updateConversationMessageFeedback",
-     {"space_id": S1, "conversation_id": C1, "message_id": M2, "feedback_rating": "NEGATIVE"}, 200,
-     None, "ann@x.io"),
-    ("e06", W1, "2026-10-01 09:08:00", "createConversationMessageComment",
-     {"space_id": S1, "conversation_id": C1, "message_id": M1}, 200, None, "ann@x.io"),
-    ("e07", W2, "2026-10-02 14:00:00", "genieCreateConversationMessage",
-     {"space_id": S2, "conversation_id": C2}, 200,
-     json.dumps({"space_id": S2, "conversation_id": C2, "message_id": M3, "user_id": 22}), "bob@x.io"),
-    ("e17", W1, "2026-10-03 23:59:00", "genieGetConversationMessage",
-     {"space_id": S1, "conversation_id": C1, "message_id": M1}, 200, None, "cy@x.io"),
+    (
+        "e01",
+        W1,
+        "2026-10-01 09:00:00",
+        "genieStartConversationMessage",
+        {"space_id": S1},
+        200,
+        json.dumps({"space_id": S1, "conversation_id": C1, "message_id": M1, "user_id": 11}),
+        "ann@x.io",
+    ),
+    (
+        "e02",
+        W1,
+        "2026-10-01 09:00:05",
+        "getConversationMessage",
+        {"space_id": S1, "conversation_id": C1, "message_id": M1},
+        200,
+        None,
+        "ann@x.io",
+    ),
+    (
+        "e03",
+        W1,
+        "2026-10-01 09:05:00",
+        "createConversationMessage",
+        {"space_id": S1},
+        200,
+        json.dumps({"space_id": S1, "conversation_id": C1, "message_id": M2, "user_id": 11}),
+        "ann@x.io",
+    ),
+    (
+        "e04",
+        W1,
+        "2026-10-01 09:06:00",
+        "updateConversationMessageFeedback",
+        {"space_id": S1, "conversation_id": C1, "message_id": M2, "feedback_rating": "POSITIVE"},
+        200,
+        None,
+        "ann@x.io",
+    ),
+    (
+        "e05",
+        W1,
+        "2026-10-01 09:07:00",
+        "updateConversationMessageFeedback",
+        {"space_id": S1, "conversation_id": C1, "message_id": M2, "feedback_rating": "NEGATIVE"},
+        200,
+        None,
+        "ann@x.io",
+    ),
+    (
+        "e06",
+        W1,
+        "2026-10-01 09:08:00",
+        "createConversationMessageComment",
+        {"space_id": S1, "conversation_id": C1, "message_id": M1},
+        200,
+        None,
+        "ann@x.io",
+    ),
+    (
+        "e07",
+        W2,
+        "2026-10-02 14:00:00",
+        "genieCreateConversationMessage",
+        {"space_id": S2, "conversation_id": C2},
+        200,
+        json.dumps({"space_id": S2, "conversation_id": C2, "message_id": M3, "user_id": 22}),
+        "bob@x.io",
+    ),
+    (
+        "e17",
+        W1,
+        "2026-10-03 23:59:00",
+        "genieGetConversationMessage",
+        {"space_id": S1, "conversation_id": C1, "message_id": M1},
+        200,
+        None,
+        "cy@x.io",
+    ),
 ]
 BAD_EVENTS = {
-    "e08": ("unparsable_response_json",
-            ("e08", W1, "2026-10-01 10:00:00", "genieStartConversationMessage", {"space_id": S1},
-             200, "{not json", "ann@x.io")),
-    "e09": ("failed_request_without_message_id",
-            ("e09", W1, "2026-10-01 10:01:00", "genieStartConversationMessage", {"space_id": S1},
-             429, None, "ann@x.io")),
-    "e10": ("unknown_workspace",
-            ("e10", W_UNKNOWN, "2026-10-01 10:02:00", "getConversationMessage",
-             {"space_id": S1, "conversation_id": C1, "message_id": M1}, 200, None, "ann@x.io")),
-    "e11": ("missing_message_id",
-            ("e11", W1, "2026-10-01 10:03:00", "getConversationMessage", {"space_id": S1}, 200,
-             None, "ann@x.io")),
-    "e12": ("incomplete_message_ids",
-            ("e12", W1, "2026-10-01 10:04:00", "getConversationMessage",
-             {"space_id": S1, "message_id": M4}, 200, None, "ann@x.io")),
+    "e08": (
+        "unparsable_response_json",
+        (
+            "e08",
+            W1,
+            "2026-10-01 10:00:00",
+            "genieStartConversationMessage",
+            {"space_id": S1},
+            200,
+            "{not json",
+            "ann@x.io",
+        ),
+    ),
+    "e09": (
+        "failed_request_without_message_id",
+        (
+            "e09",
+            W1,
+            "2026-10-01 10:01:00",
+            "genieStartConversationMessage",
+            {"space_id": S1},
+            429,
+            None,
+            "ann@x.io",
+        ),
+    ),
+    "e10": (
+        "unknown_workspace",
+        (
+            "e10",
+            W_UNKNOWN,
+            "2026-10-01 10:02:00",
+            "getConversationMessage",
+            {"space_id": S1, "conversation_id": C1, "message_id": M1},
+            200,
+            None,
+            "ann@x.io",
+        ),
+    ),
+    "e11": (
+        "missing_message_id",
+        (
+            "e11",
+            W1,
+            "2026-10-01 10:03:00",
+            "getConversationMessage",
+            {"space_id": S1},
+            200,
+            None,
+            "ann@x.io",
+        ),
+    ),
+    "e12": (
+        "incomplete_message_ids",
+        (
+            "e12",
+            W1,
+            "2026-10-01 10:04:00",
+            "getConversationMessage",
+            {"space_id": S1, "message_id": M4},
+            200,
+            None,
+            "ann@x.io",
+        ),
+    ),
 }
 # A null event_id and a second delivery of one event_id are covered by the unit tests of
 # int_genie_audit_events_validated / genie_audit_message_events: the staging layer's own tests
@@ -83,13 +194,29 @@ BAD_EVENTS = {
 # genie_start_date.
 IGNORED_EVENTS = [
     ("e14", W1, "2026-10-01 11:00:00", "genieListSpaces", {}, 200, None, "ann@x.io"),
-    ("e15", W1, "2026-09-30 11:00:00", "getConversationMessage",
-     {"space_id": S1, "conversation_id": C1, "message_id": M5}, 200, None, "ann@x.io"),
+    (
+        "e15",
+        W1,
+        "2026-09-30 11:00:00",
+        "getConversationMessage",
+        {"space_id": S1, "conversation_id": C1, "message_id": M5},
+        200,
+        None,
+        "ann@x.io",
+    ),
 ]
 OTHER_SERVICE_EVENT = ("e16", W1, "2026-10-01 12:00:00", "runCommand", {}, 200, None, "ann@x.io")
 # Arrives after a gap of days (second build).
-LATE_EVENT = ("e20", W2, "2026-10-10 08:00:00", "genieGetConversationMessage",
-              {"space_id": S2, "conversation_id": C2, "message_id": M5}, 200, None, "bob@x.io")
+LATE_EVENT = (
+    "e20",
+    W2,
+    "2026-10-10 08:00:00",
+    "genieGetConversationMessage",
+    {"space_id": S2, "conversation_id": C2, "message_id": M5},
+    200,
+    None,
+    "bob@x.io",
+)
 
 
 def _map_literal(params: dict[str, str]) -> str:
@@ -112,8 +239,19 @@ def insert_audit(con: duckdb.DuckDBPyConnection, event: tuple, service: str = "a
             {{'email': ?, 'subject_name': null}}, ?, ?, ?, {_map_literal(params)},
             {{'status_code': ?, 'error_message': null, 'result': ?}}, 'WORKSPACE_LEVEL', ?)
         """,
-        [ACCOUNT, workspace_id, event_time, event_time, email, service, action,
-         f"req-{event_id}", status, result, event_id],
+        [
+            ACCOUNT,
+            workspace_id,
+            event_time,
+            event_time,
+            email,
+            service,
+            action,
+            f"req-{event_id}",
+            status,
+            result,
+            event_id,
+        ],
     )
 
 
@@ -161,10 +299,34 @@ def land_api_rows(analytics_db: Path) -> None:
     con = duckdb.connect(str(analytics_db))
     try:
         rows = [
-            (W1, M1, S1, C1, 11, "how many orders?", "COMPLETED", 1790845200000, 1790845203000,
-             "select 1", "st-1", "POSITIVE"),
-            (W1, M2, S1, C1, 11, "and by region?", "FAILED", 1790845500000, 1790845504500,
-             None, None, "NEGATIVE"),
+            (
+                W1,
+                M1,
+                S1,
+                C1,
+                11,
+                "how many orders?",
+                "COMPLETED",
+                1790845200000,
+                1790845203000,
+                "select 1",
+                "st-1",
+                "POSITIVE",
+            ),
+            (
+                W1,
+                M2,
+                S1,
+                C1,
+                11,
+                "and by region?",
+                "FAILED",
+                1790845500000,
+                1790845504500,
+                None,
+                None,
+                "NEGATIVE",
+            ),
         ]
         for r in rows:
             con.execute(
@@ -199,3 +361,193 @@ def land_api_rows(analytics_db: Path) -> None:
         )
     finally:
         con.close()
+
+
+# --- running dbt ---------------------------------------------------------------------------
+
+GENIE_SELECTION = [
+    "--select",
+    "+genie_pipeline_validation",
+    "+genie_conversation_metrics",
+    "+genie_space_metrics",
+    "genie_space_details_snapshot",
+    "--exclude",
+    # Only the Genie side is under test; the cost marts are built (the message mart reads them)
+    # but their own data tests belong to their suite.
+    "path:tests/singular/cost",
+]
+
+
+def run_dbt(work: Path, *args: str, vars_: dict | None = None) -> subprocess.CompletedProcess[str]:
+    """dbt in a subprocess on the DuckDB files in `work`, with private target/log dirs."""
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_TARGET": "duckdb",
+        "SYSTEM_TABLES_DUCKDB": str(work / "system_tables.duckdb"),
+        "GENIE_ANALYTICS_DUCKDB": str(work / "genie_analytics.duckdb"),
+        "GENIE_LANDING_SCHEMA": "genie_landing",
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    if not (REPO_ROOT / "profiles.yml").exists():
+        profiles = work / "profiles"
+        profiles.mkdir(exist_ok=True)
+        (profiles / "profiles.yml").write_text((REPO_ROOT / "profiles.yml.example").read_text())
+        env["DBT_PROFILES_DIR"] = str(profiles)
+    all_vars = {"genie_start_date": START_DATE, **(vars_ or {})}
+    cmd = [str(DBT), "--no-use-colors", *args, "--vars", json.dumps(all_vars)]
+    result = subprocess.run(
+        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-6000:]}"
+    return result
+
+
+def build(work: Path, vars_: dict | None = None) -> None:
+    """What a scheduled run does: make sure the landing tables exist, then build the Genie DAG."""
+    run_dbt(work, "run-operation", "create_genie_landing_tables", vars_=vars_)
+    run_dbt(work, "build", *GENIE_SELECTION, vars_=vars_)
+
+
+def query(work: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(work / "genie_analytics.duckdb"), read_only=True)
+    try:
+        con.execute("use genie_analytics.genie_analytics")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def copy_work(src: Path, dst: Path) -> Path:
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in ("system_tables.duckdb", "genie_analytics.duckdb"):
+        (dst / name).write_bytes((src / name).read_bytes())
+    return dst
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-written system catalog, built once with an empty landing schema."""
+    work = tmp_path_factory.mktemp("genie_dbt")
+    build_system_db(work / "system_tables.duckdb")
+    build(work)
+    return work
+
+
+# --- tests ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_bad_audit_rows_are_rejected_with_a_reason_and_good_rows_land(first_build: Path) -> None:
+    bronze = {r[0] for r in query(first_build, "select event_id from genie_audit_message_events")}
+    assert bronze == {event[0] for event in GOOD_EVENTS}
+
+    rejected = dict(
+        query(first_build, "select event_id, rejection_reason from genie_audit_rejected_events")
+    )
+    assert rejected == {key: reason for key, (reason, _event) in BAD_EVENTS.items()}
+
+    silver = query(
+        first_build,
+        "select workspace_id, message_id, space_id, conversation_id, event_count, workspace_url "
+        "from genie_messages_to_fetch order by workspace_id, message_id",
+    )
+    assert silver == [
+        (W1, M1, S1, C1, 4, "http://127.0.0.1:8765"),
+        (W1, M2, S1, C1, 3, "http://127.0.0.1:8765"),
+        (W2, M3, S2, C2, 1, "http://127.0.0.1:8766"),
+    ]
+
+    (row,) = query(
+        first_build,
+        "select audit_rows_in_scope, bronze_row_count, rejected_row_count, silver_row_count, "
+        "landed_row_count, messages_not_landed_count, initial_start_date "
+        "from genie_pipeline_validation",
+    )
+    read = len(GOOD_EVENTS) + len(BAD_EVENTS)
+    assert row[:6] == (read, len(GOOD_EVENTS), len(BAD_EVENTS), 3, 0, 3)
+    assert str(row[6]) == START_DATE
+
+
+@pytest.mark.slow
+def test_space_metrics_count_latest_feedback_and_review_requests(first_build: Path) -> None:
+    rows = query(
+        first_build,
+        "select space_id, conversation_count, message_count, user_count, thumbs_up_count, "
+        "thumbs_down_count, review_request_count from genie_space_metrics order by space_id",
+    )
+    # M2 was rated up, then down: it counts once, as down. e17 adds a second user (cy@).
+    assert rows == [(S1, 1, 2, 2, 0, 1, 1), (S2, 1, 1, 1, 0, 0, 0)]
+
+
+@pytest.mark.slow
+def test_landed_api_rows_flow_into_the_marts(first_build: Path, tmp_path: Path) -> None:
+    work = copy_work(first_build, tmp_path / "landed")
+    land_api_rows(work / "genie_analytics.duckdb")
+    build(work)
+
+    perf = query(
+        work,
+        "select message_id, space_title, message_status, query_status, query_duration_ms, "
+        "query_read_bytes, message_duration_ms, has_query_history "
+        "from genie_message_performance order by message_id",
+    )
+    assert perf == [
+        (M1, "Sales", "COMPLETED", "FINISHED", 1500, 4096, 3000, True),
+        (M2, "Sales", "FAILED", None, None, None, 4500, False),
+    ]
+    conv = query(
+        work,
+        "select conversation_id, message_count, failed_message_count, query_count, "
+        "conversation_duration_ms from genie_conversation_metrics",
+    )
+    # first created 1790845200000, last updated 1790845504500
+    assert conv == [(C1, 2, 1, 1, 304500)]
+
+    (row,) = query(
+        work,
+        "select landed_row_count, landed_in_silver_count, fetch_error_unresolved_count, "
+        "fetch_error_not_found_count, messages_not_landed_count from genie_pipeline_validation",
+    )
+    assert row == (2, 2, 1, 1, 1)
+    snapshot = query(work, "select space_id, serialized_space from genie_space_details_snapshot")
+    assert snapshot == [(S1, '{"version": 1}')]
+
+
+@pytest.mark.slow
+def test_default_watermark_mode_heals_a_gap_that_lookback_minutes_misses(
+    first_build: Path, tmp_path: Path
+) -> None:
+    work = copy_work(first_build, tmp_path / "gap")
+    con = duckdb.connect(str(work / "system_tables.duckdb"))
+    try:
+        insert_audit(con, LATE_EVENT)  # a week after the last run's watermark
+    finally:
+        con.close()
+
+    # Seed 002's incremental mode reads only the last minutes (rounded to today): the gap is lost.
+    build(work, vars_={"genie_load_mode": "lookback_minutes"})
+    assert query(
+        work, "select count(*) from genie_audit_message_events where event_id = 'e20'"
+    ) == [(0,)]
+
+    # The default reads from its own watermark minus the lookback: the gap comes back by itself,
+    # and the reconciliation tests in the same build still pass (nothing lost or doubled).
+    build(work)
+    silver = query(work, "select workspace_id, message_id from genie_messages_to_fetch")
+    assert (W2, M5) in silver
+    (row,) = query(
+        work,
+        "select bronze_row_count, rejected_row_count, audit_rows_in_scope, effective_start_date "
+        "from genie_pipeline_validation",
+    )
+    assert row[:3] == (
+        len(GOOD_EVENTS) + 1,
+        len(BAD_EVENTS),
+        len(GOOD_EVENTS) + len(BAD_EVENTS) + 1,
+    )
+    # watermark 2026-10-03 23:59 - 60 min -> whole days from 2026-10-03
+    assert str(row[3]) == "2026-10-03"
