@@ -29,7 +29,9 @@
     {%- for node in graph.sources.values() -%}
         {%- set source_meta = node.source_meta or {} -%}
         {%- if source_meta.get('system_table', false) -%}
-            {%- set display_name = [node.database, node.schema, node.identifier] | select | join('.') -%}
+            {# On Spark the source database equals the schema (one metastore): print schema.table. #}
+            {%- set display_database = none if node.database == node.schema else node.database -%}
+            {%- set display_name = [display_database, node.schema, node.identifier] | select | join('.') -%}
             {%- do checked.append(display_name) -%}
             {%- set relation = adapter.get_relation(
                 database=node.database,
