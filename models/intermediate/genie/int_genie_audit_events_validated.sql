@@ -28,11 +28,7 @@ with
 
 audit as (
     select * from {{ ref('stg_system__audit') }}
-    where action_name in (
-        {%- for action in var('genie_message_actions') %}
-        '{{ action }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
+    where action_name in ('{{ var("genie_message_actions") | join("', '") }}')
 ),
 
 workspaces as (
@@ -67,7 +63,7 @@ validated as (
                 '|',
                 workspace_id,
                 action_name,
-                cast(event_at as {{ dbt.type_string() }}),
+                cast(event_at as string),
                 request_id,
                 user_email,
                 response_result

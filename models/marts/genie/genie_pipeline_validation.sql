@@ -7,6 +7,13 @@
     rejected up to the latest event they hold (rows that arrive later are the next run's).
 #}
 
+{%- set start_date_var = var('genie_start_date', none) -%}
+{%- if start_date_var is none or (start_date_var | string | trim) in ('', 'none', 'None', 'null') -%}
+    {%- set start_date_literal = 'null' -%}
+{%- else -%}
+    {%- set start_date_literal = "'" ~ (start_date_var | string | trim) ~ "'" -%}
+{%- endif %}
+
 with
 
 validated as (
@@ -134,12 +141,7 @@ final as (
     select
         -- strings
         '{{ var("genie_load_mode", "watermark") }}' as configured_load_mode,
-        {%- set start_date_var = var('genie_start_date', none) %}
-        {%- if start_date_var is none or (start_date_var | string | trim) in ('', 'none', 'None', 'null') %}
-        cast(null as date) as configured_start_date,
-        {%- else %}
-        cast('{{ start_date_var }}' as date) as configured_start_date,
-        {%- endif %}
+        cast({{ start_date_literal }} as date) as configured_start_date,
 
         -- numerics: configuration
         cast({{ var('genie_days_lookback', 30) | int }} as bigint) as configured_days_lookback,
