@@ -217,10 +217,12 @@ class TokenBucket:
                     self._capacity, self._tokens + (now - self._updated) * self._rate
                 )
                 self._updated = now
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                # Tolerance: float rounding of (now - updated) * rate can leave 0.9999999999 after
+                # exactly the right wait, and a wait below the clock's resolution never ends.
+                if self._tokens >= 1.0 - 1e-9:
+                    self._tokens = max(self._tokens - 1.0, 0.0)
                     return
-                wait = (1.0 - self._tokens) / self._rate
+                wait = max((1.0 - self._tokens) / self._rate, 1e-6)
             self._clock.sleep(wait)
 
 

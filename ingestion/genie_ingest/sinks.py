@@ -120,9 +120,15 @@ class DuckDBSink(Sink):
         self._path = Path(path)
         if not self._path.exists():
             raise ConfigError(f"{self._path} does not exist: run dbt first")
-        self._analytics = analytics_schema
-        self._landing = landing_schema
         self._con = duckdb.connect(str(self._path))
+        # Qualify with the catalog (the file stem): dbt's file is genie_analytics.duckdb, so a
+        # bare `genie_analytics.x` would be ambiguous between catalog and schema.
+        row = self._con.execute("select current_database()").fetchone()
+        self._catalog = str(row[0]) if row else ""
+        quoted = '"' + self._catalog.replace('"', '""') + '"'
+        self._analytics_schema = analytics_schema
+        self._analytics = f"{quoted}.{analytics_schema}"
+        self._landing = f"{quoted}.{landing_schema}"
 
     def close(self) -> None:
         self._con.close()
@@ -139,12 +145,13 @@ class DuckDBSink(Sink):
     def _require_to_fetch(self) -> None:
         found = self._con.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [self._analytics, TO_FETCH_TABLE],
+            "where table_catalog = ? and table_schema = ? and table_name = ?",
+            [self._catalog, self._analytics_schema, TO_FETCH_TABLE],
         ).fetchone()
         if not found or not found[0]:
             raise ConfigError(
-                f"{self._analytics}.{TO_FETCH_TABLE} not found in {self._path.name}: run dbt first"
+                f"{self._analytics_schema}.{TO_FETCH_TABLE} not found in {self._path.name}: "
+                "run dbt first"
             )
 
     def _filters(self, filters: Filters, params: list[Any], alias: str = "f") -> str:

@@ -15,7 +15,7 @@ import duckdb
 from genie_ingest.settings import Secret, Settings
 
 TO_FETCH_DDL = """
-create table genie_analytics.genie_messages_to_fetch (
+create table "{catalog}".genie_analytics.genie_messages_to_fetch (
     workspace_id varchar,
     message_id varchar,
     space_id varchar,
@@ -57,12 +57,15 @@ def write_to_fetch(
         messages = [truth["by_name"][n] for n in names]
     con = duckdb.connect(str(path))
     try:
-        con.execute("create schema if not exists genie_analytics")
-        con.execute(TO_FETCH_DDL)
+        catalog = con.execute("select current_database()").fetchone()[0]
+        # The file stem is the catalog; qualify so `genie_analytics` is never ambiguous.
+        con.execute(f'create schema if not exists "{catalog}".genie_analytics')
+        con.execute(TO_FETCH_DDL.format(catalog=catalog))
         for i, m in enumerate(messages):
             at = datetime(2026, 10, 1, 12, i)
             con.execute(
-                "insert into genie_analytics.genie_messages_to_fetch values (?,?,?,?,?,?,?,?,?)",
+                f'insert into "{catalog}".genie_analytics.genie_messages_to_fetch '
+                "values (?,?,?,?,?,?,?,?,?)",
                 [
                     m["workspace_id"],
                     m["message_id"],
