@@ -26,7 +26,7 @@ negotiated_discounts as (
     select * from {{ ref('negotiated_discounts') }}
 ),
 
-priced as (
+price_candidates as (
     select
         usage.record_id,
         usage.workspace_id,
@@ -44,7 +44,13 @@ priced as (
         usage.ingestion_date,
         usage.usage_start_at,
         usage.usage_end_at,
-        cast(list_prices.effective_list_price as double) as list_price_usd
+        cast(list_prices.effective_list_price as double) as list_price_usd,
+        {# Price rows should not overlap; if they do, the latest-starting one wins instead of
+           the record being counted twice. #}
+        row_number() over (
+            partition by usage.record_id
+            order by list_prices.price_start_at desc nulls last
+        ) as price_rank
     from usage
     left join list_prices
         on
@@ -53,6 +59,11 @@ priced as (
             and usage.usage_unit = list_prices.usage_unit
             and list_prices.price_start_at <= usage.usage_start_at
             and usage.usage_start_at < list_prices.price_effective_end_at
+),
+
+priced as (
+    select * from price_candidates
+    where price_rank = 1
 ),
 
 discount_candidates as (
@@ -82,7 +93,23 @@ discount_candidates as (
 
 final as (
     select
-        priced.*,
+        priced.record_id,
+        priced.workspace_id,
+        priced.warehouse_id,
+        priced.job_id,
+        priced.job_run_id,
+        priced.sku_name,
+        priced.cloud,
+        priced.usage_unit,
+        priced.record_type,
+        priced.billing_origin_product,
+        priced.custom_tags,
+        priced.usage_quantity,
+        priced.usage_date,
+        priced.ingestion_date,
+        priced.usage_start_at,
+        priced.usage_end_at,
+        priced.list_price_usd,
         coalesce(cast(discount_candidates.discount_fraction as double), 0.0) as discount_fraction,
         cast(priced.usage_quantity as double) * priced.list_price_usd as usage_list_usd,
         cast(priced.usage_quantity as double)
