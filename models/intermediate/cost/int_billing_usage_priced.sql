@@ -57,7 +57,7 @@ price_candidates as (
             usage.sku_name = list_prices.sku_name
             and usage.cloud = list_prices.cloud
             and usage.usage_unit = list_prices.usage_unit
-            and list_prices.price_start_at <= usage.usage_start_at
+            and usage.usage_start_at >= list_prices.price_start_at
             and usage.usage_start_at < list_prices.price_effective_end_at
 ),
 
@@ -82,12 +82,12 @@ discount_candidates as (
     from priced
     inner join negotiated_discounts
         on
-            (negotiated_discounts.sku_name is null or negotiated_discounts.sku_name = priced.sku_name)
+            (negotiated_discounts.sku_name is null or priced.sku_name = negotiated_discounts.sku_name)
             and (
                 negotiated_discounts.billing_origin_product is null
-                or negotiated_discounts.billing_origin_product = priced.billing_origin_product
+                or priced.billing_origin_product = negotiated_discounts.billing_origin_product
             )
-            and negotiated_discounts.valid_from <= priced.usage_date
+            and priced.usage_date >= negotiated_discounts.valid_from
             and (negotiated_discounts.valid_until is null or priced.usage_date < negotiated_discounts.valid_until)
 ),
 

@@ -103,7 +103,7 @@ overlapping as (
             'case when query_hours.ended_at < window_hours.window_end_at then query_hours.ended_at else window_hours.window_end_at end') }}
         - {{ genie_analytics.epoch_microseconds(
             'case when query_hours.started_at > window_hours.window_start_at then query_hours.started_at else window_hours.window_start_at end') }}
-        as overlap_us
+            as overlap_us
     from query_hours
     inner join window_hours
         on

@@ -18,7 +18,7 @@ billed as (
     from {{ ref('stg_system__billing_usage') }}
     where
         warehouse_id is not null
-        {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
+    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
             and cast(usage_start_at as date) >= cast('{{ start }}' as date)
         {%- endif %}
     group by workspace_id, warehouse_id, cast(usage_start_at as date)

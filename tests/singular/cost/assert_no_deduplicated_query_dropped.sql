@@ -8,7 +8,9 @@
 with
 
 queries as (
-    select workspace_id, statement_id
+    select
+        workspace_id,
+        statement_id
     from {{ ref('stg_system__query_history') }}
     {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
         where query_date >= cast('{{ start }}' as date)
@@ -16,17 +18,24 @@ queries as (
 ),
 
 costs as (
-    select workspace_id, query_id as statement_id
+    select
+        workspace_id,
+        query_id as statement_id
     from {{ ref('genie_cost_attribution') }}
 ),
 
 performance as (
-    select workspace_id, query_id as statement_id
+    select
+        workspace_id,
+        query_id as statement_id
     from {{ ref('genie_query_performance') }}
 ),
 
 missing_in_costs as (
-    select queries.workspace_id, queries.statement_id, 'missing in genie_cost_attribution' as problem
+    select
+        queries.workspace_id,
+        queries.statement_id,
+        'missing in genie_cost_attribution' as problem
     from queries
     left join costs
         on queries.workspace_id = costs.workspace_id and queries.statement_id = costs.statement_id
@@ -34,7 +43,10 @@ missing_in_costs as (
 ),
 
 missing_in_performance as (
-    select queries.workspace_id, queries.statement_id, 'missing in genie_query_performance' as problem
+    select
+        queries.workspace_id,
+        queries.statement_id,
+        'missing in genie_query_performance' as problem
     from queries
     left join performance
         on queries.workspace_id = performance.workspace_id and queries.statement_id = performance.statement_id
@@ -42,7 +54,10 @@ missing_in_performance as (
 ),
 
 extra_in_costs as (
-    select costs.workspace_id, costs.statement_id, 'not in query.history (genie_cost_attribution)' as problem
+    select
+        costs.workspace_id,
+        costs.statement_id,
+        'not in query.history (genie_cost_attribution)' as problem
     from costs
     left join queries
         on costs.workspace_id = queries.workspace_id and costs.statement_id = queries.statement_id
@@ -50,7 +65,10 @@ extra_in_costs as (
 ),
 
 extra_in_performance as (
-    select performance.workspace_id, performance.statement_id, 'not in query.history (genie_query_performance)' as problem
+    select
+        performance.workspace_id,
+        performance.statement_id,
+        'not in query.history (genie_query_performance)' as problem
     from performance
     left join queries
         on performance.workspace_id = queries.workspace_id and performance.statement_id = queries.statement_id
