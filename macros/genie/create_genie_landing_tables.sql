@@ -9,9 +9,10 @@
     altered or dropped.
 
     Type names (string, bigint, int, date, timestamp, boolean) are accepted by DuckDB (string
-    is an alias of varchar), Spark and Databricks; only the table format clause differs, so it
-    is dispatched:
-        DuckDB: none; Spark (local stand-in): `using parquet`; Databricks: `using delta`.
+    is an alias of varchar), Spark and Databricks; what differs is dispatched:
+        table format: DuckDB none; Spark (local stand-in) `using parquet`; Databricks `using delta`.
+        key: DuckDB gets `primary key (<meta.unique_key>)`, which genie-ingest's DuckDB sink
+             needs for `insert ... on conflict`; Spark/Databricks none (their sink MERGEs).
 
     Wire it after the system-table shape check in dbt_project.yml:
         on-run-start:
@@ -47,9 +48,11 @@
                     {%- endif -%}
                     {%- do column_ddl.append(column.name ~ ' ' ~ column.data_type) -%}
                 {%- endfor -%}
+                {%- set unique_key = (node.meta or {}).get('unique_key', []) -%}
                 {%- set ddl -%}
                     create table if not exists {{ relation }} (
                         {{ column_ddl | join(',\n                        ') }}
+                        {{- genie_analytics.landing_table_key_clause(unique_key) }}
                     ) {{ genie_analytics.landing_table_format_clause() }}
                 {%- endset -%}
                 {%- do run_query(ddl) -%}
@@ -64,6 +67,20 @@
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}
+
+
+{% macro landing_table_key_clause(unique_key) -%}
+    {{ return(adapter.dispatch('landing_table_key_clause', 'genie_analytics')(unique_key)) }}
+{%- endmacro %}
+
+{% macro default__landing_table_key_clause(unique_key) -%}
+{%- endmacro %}
+
+{% macro duckdb__landing_table_key_clause(unique_key) -%}
+    {%- if unique_key -%}
+        , primary key ({{ unique_key | join(', ') }})
+    {%- endif -%}
+{%- endmacro %}
 
 
 {% macro landing_table_format_clause() -%}
