@@ -22,13 +22,12 @@ PROBLEMS = [
     "SMALL_FILES",
 ]
 
-# Columns every query source fills (numbers and short codes; text is built at the end).
+# Columns every query source hands to the uptime step. Only what timing needs is carried through
+# the window sort; the bulk's other metrics are pure functions of (qid, class) and are computed
+# where query.history is written (BULK_METRICS), dbt and Genie keep theirs in q_dbt / q_genie.
 Q_COLUMNS = """
     qid, src, ws_idx, j, start_ms, cls, kind, stmt_type, status, t_idx, source_kind, u_idx,
-    comp_ms, exec_ms, fetch_ms, wac_ms, task_ms, read_bytes, read_files, pruned_files,
-    read_rows, produced_rows, read_partitions, read_files_bytes, pruned_files_bytes,
-    io_cache_pct, from_cache, spilled_bytes, written_bytes, written_rows, written_files,
-    shuffle_bytes, progress_row, late_ms
+    comp_ms, exec_ms, fetch_ms, wac_ms, read_bytes, produced_rows
 """
 
 JOB_RUNS = """
@@ -505,11 +504,6 @@ scanned as (
             when c.tier = 1 then clamp(lognorm(420, c.qid, 2.5e8, 1.0), 1e6, 5e9)
             else clamp(lognorm(420, c.qid, 5e6, 1.2), 1e4, 3e8)
         end::bigint as read_bytes,
-        case
-            when c.cls = 5 then 0.01 * u01(421, c.qid)
-            when read_bytes >= 536870912 then 0.45 + 0.53 * u01(421, c.qid)
-            else 0.95 * u01(421, c.qid)
-        end as f_pruned,
     from classed as c
     join tbls as t on t.t_idx = c.t_idx
 ),
@@ -565,6 +559,14 @@ select
     t.exec_ms,
     t.fetch_ms,
     t.wac_ms,
+    t.read_bytes,
+    t.produced_rows,
+from timed as t
+"""
+
+# Metrics of a bulk query that do not influence timing (columns of q_timed + cores, tier,
+# avg_file_bytes and f_pruned, aliased t).
+BULK_METRICS = """
     case
         when t.kind in ('CACHED', 'METADATA') then 0
         when t.cls = 7
@@ -615,11 +617,8 @@ select
             then floor(t.read_bytes * (0.02 + 0.3 * u01(440, t.qid)))
         else 0
     end::bigint as shuffle_bytes,
-    u01(441, t.qid) < 0.005 and t.exec_ms >= 2000 and t.status in ('FINISHED', 'FAILED')
-        as progress_row,
     case when u01(442, t.qid) < 0.003 then 10800000 + floor(u01(443, t.qid) * 97200000)
          else floor(u01(443, t.qid) * 5000) end::bigint as late_ms,
-from timed as t
 """
 
 # Gaps-and-islands over all queries of a warehouse. pad_end adds the largest possible start-up

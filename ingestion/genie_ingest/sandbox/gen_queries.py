@@ -9,6 +9,7 @@ an earlier RUNNING snapshot for a few statements and late-arriving updates.
 
 from __future__ import annotations
 
+from .gen_activity import BULK_METRICS
 from .gen_dims import TABLES
 from .schema import SYSTEM_TABLES
 
@@ -115,7 +116,29 @@ end
 # Final-state rows of the bulk queries (the expensive statement: one pass, no sort).
 BULK_HISTORY = f"""
 insert into query.history
-with q as (
+with q0 as (
+    select
+        q.*,
+        w.cores,
+        tb.tier,
+        tb.avg_file_bytes,
+        case
+            when q.cls = 5 then 0.01 * u01(421, q.qid)
+            when q.read_bytes >= 536870912 then 0.45 + 0.53 * u01(421, q.qid)
+            else 0.95 * u01(421, q.qid)
+        end as f_pruned,
+    from q_timed as q
+    join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
+    join tbls as tb on tb.t_idx = q.t_idx
+    where q.src = 'bulk'
+),
+q as (
+    select
+        t.*,
+{BULK_METRICS}
+    from q0 as t
+),
+qt as (
     select
         q.*,
         {_list(DIMS)}[1 + floor(u01(460, q.qid) * 6)::integer] as dim,
@@ -129,8 +152,7 @@ with q as (
         floor(u01(466, q.qid) * 20)::integer as wgt,
         floor(u01(467, q.qid) * 3)::integer as rk,
         u01(468, q.qid) as us,
-    from q_timed as q
-    where q.src = 'bulk'
+    from q
 )
 select
     (select account_id from acct) as account_id,
@@ -219,7 +241,7 @@ select
     null as query_tags,
     q.pruned_files_bytes,
     q.read_files_bytes,
-from q
+from qt as q
 join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
 join users as u on u.u_idx = q.u_idx
 join tbls as t on t.t_idx = q.t_idx
@@ -295,11 +317,11 @@ select
     null,
     'Databricks SQL Genie Space',
     null,
-    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, q.task_ms, q.fetch_ms,
-    ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + q.late_ms),
-    q.read_partitions, q.pruned_files, q.read_files, q.read_rows, q.produced_rows,
-    q.read_bytes, q.io_cache_pct::tinyint, q.from_cache, q.spilled_bytes, q.written_bytes,
-    q.shuffle_bytes,
+    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, m.task_ms, q.fetch_ms,
+    ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + m.late_ms),
+    m.read_partitions, m.pruned_files, m.read_files, m.read_rows, q.produced_rows,
+    q.read_bytes, m.io_cache_pct::tinyint, m.from_cache, m.spilled_bytes, m.written_bytes,
+    m.shuffle_bytes,
     struct_pack(
         job_info := null::{JOB_INFO_TYPE},
         legacy_dashboard_id := null::varchar,
@@ -312,9 +334,10 @@ select
     )::{QS_TYPE},
     u.user_id::varchar,
     u.email,
-    q.written_rows, q.written_files, null, null, null,
-    q.pruned_files_bytes, q.read_files_bytes,
+    m.written_rows, m.written_files, null, null, null,
+    m.pruned_files_bytes, m.read_files_bytes,
 from q_timed as q
+join q_genie as m on m.qid = q.qid
 join genie_text as g on g.qid = q.qid
 join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
 join users as u on u.u_idx = g.u_idx
@@ -338,11 +361,11 @@ select
     null,
     'dbt',
     'Databricks SQL Connector for Python 4.0.3',
-    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, q.task_ms, q.fetch_ms,
-    ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + q.late_ms),
-    q.read_partitions, q.pruned_files, q.read_files, q.read_rows, q.produced_rows,
-    q.read_bytes, q.io_cache_pct::tinyint, q.from_cache, q.spilled_bytes, q.written_bytes,
-    q.shuffle_bytes,
+    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, m.task_ms, q.fetch_ms,
+    ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + m.late_ms),
+    m.read_partitions, m.pruned_files, m.read_files, m.read_rows, q.produced_rows,
+    q.read_bytes, m.io_cache_pct::tinyint, m.from_cache, m.spilled_bytes, m.written_bytes,
+    m.shuffle_bytes,
     struct_pack(
         job_info := struct_pack(job_id := d.job_id, job_run_id := d.run_id,
                                 job_task_run_id := d.task_run_id)::{JOB_INFO_TYPE},
@@ -356,11 +379,12 @@ select
     )::{QS_TYPE},
     sp.user_id::varchar,
     sp.application_id,
-    q.written_rows, q.written_files, null, null,
+    m.written_rows, m.written_files, null, null,
     map(['dbt_model', 'dbt_invocation_id', 'dbt_target', 'dbt_materialized'],
         ['model.acme_analytics.' || d.model, d.invocation_id, 'prod', d.materialized]),
-    q.pruned_files_bytes, q.read_files_bytes,
+    m.pruned_files_bytes, m.read_files_bytes,
 from q_timed as q
+join q_dbt as m on m.qid = q.qid
 join q_dbt_text as d on d.qid = q.qid
 join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
 cross join (select * from sps where sp_name = 'dbt') as sp
@@ -398,7 +422,12 @@ select
         h.read_files_bytes // 2 as read_files_bytes
     )
 from query.history as h
-join (select uuidish(500, qid) as statement_id from q_timed where progress_row) as p
+join (
+    select uuidish(500, qid) as statement_id
+    from q_timed
+    where src = 'bulk' and u01(441, qid) < 0.005 and exec_ms >= 2000
+      and status in ('FINISHED', 'FAILED')
+) as p
     on p.statement_id = h.statement_id
 """
 
