@@ -17,8 +17,11 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 # Local files (git-ignored). Override any of them from the environment.
 export SYSTEM_TABLES_DUCKDB   ?= $(CURDIR)/data/sandbox/system_tables.duckdb
-export GENIE_ANALYTICS_DUCKDB ?= $(CURDIR)/data/genie_analytics.duckdb
+export GENIE_ANALYTICS_DUCKDB ?= $(CURDIR)/data/warehouse.duckdb
 SANDBOX_PARQUET ?= $(CURDIR)/data/sandbox/parquet
+# The sandbox's calendar is fixed (it starts 2026-10-01) so a seed fully determines the data; the
+# Genie models' first-build window starts here instead of "today - genie_days_lookback".
+export GENIE_START_DATE ?= 2026-10-01
 
 # Sandbox sizes: the demo shows a few weeks of a realistic account; tests use a smaller one.
 DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
@@ -43,19 +46,27 @@ install: $(VENV)/.installed profiles.yml  ## Create .venv/ and install the pinne
 
 # --- the two commands --------------------------------------------------------------------------
 demo: install  ## Generate the sandbox, build every model, run the Genie ingestion, print a summary
+	@echo "== 1/5 sandbox: simulated system tables ($(DEMO_SANDBOX_ARGS))"
 	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
+	@echo "== 2/5 dbt build: staging, cost and optimiser marts, Genie bronze/silver"
 	rm -f $(GENIE_ANALYTICS_DUCKDB)
-	$(DBT) build --exclude "test_type:data" --quiet
-	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB)
+	$(DBT) build --exclude "source:genie_api+" --quiet
+	@echo "== 3/5 genie-ingest: Genie REST API (sandbox) -> landed tables"
+	scripts/genie_loop.sh $(SYSTEM_TABLES_DUCKDB)
+	@echo "== 4/5 dbt build: Genie marts over the landed tables + space snapshot"
+	$(DBT) build --select "source:genie_api+" --quiet
+	@echo "== 5/5 summary"
+	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB) --system-tables $(SYSTEM_TABLES_DUCKDB)
 
-test: install lint  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark
+test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark
 	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory dbt-build
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory spark
 
-lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater)
+lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
 	$(BIN)/ruff check ingestion scripts
 	$(BIN)/ruff format --check ingestion scripts
 	$(BIN)/sqlfluff lint models tests/singular macros snapshots analyses --processes 2
@@ -63,9 +74,11 @@ lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater)
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
-dbt-build: install  ## dbt build (models, seeds, snapshots, data and unit tests) on DuckDB
+dbt-build: install  ## dbt build + all tests on DuckDB, the Genie ingestion, then the Genie marts again
 	rm -f $(GENIE_ANALYTICS_DUCKDB)
 	$(DBT) build --fail-fast
+	scripts/genie_loop.sh $(SYSTEM_TABLES_DUCKDB)
+	$(DBT) build --fail-fast --select "source:genie_api+"
 
 docs: install  ## dbt docs generate (lineage + descriptions)
 	$(DBT) docs generate --quiet

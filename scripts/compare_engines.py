@@ -93,13 +93,16 @@ def export_landing(duckdb_path: Path, out_dir: Path, schema: str) -> None:
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         tables = con.execute(
-            "select table_name from information_schema.tables where table_schema = ?", [schema]
+            "select table_name from information_schema.tables where table_schema = ?"
+            " and table_catalog = ?",
+            [schema, duckdb_path.stem],
         ).fetchall()
         for (table,) in tables:
             target = out_dir / schema / table
             target.mkdir(parents=True, exist_ok=True)
             con.execute(
-                f"copy (select * from {schema}.{table}) to '{target / 'part-0.parquet'}' "
+                f'copy (select * from "{duckdb_path.stem}"."{schema}"."{table}") '
+                f"to '{target / 'part-0.parquet'}' "
                 "(format parquet)"
             )
     finally:
@@ -149,6 +152,9 @@ def compare(spark, duckdb_path: Path, schema: str, relations: dict[str, str]) ->
     """Return a list of human-readable differences (empty when the engines agree)."""
     problems: list[str] = []
     con = duckdb.connect(str(duckdb_path), read_only=True)
+    # DuckDB names the catalog after the file; qualify fully so a file named like the schema
+    # (genie_analytics.duckdb) does not make `schema.table` ambiguous.
+    catalog = duckdb_path.stem
     try:
         print(f"{'model':<48} {'rows duckdb':>12} {'rows spark':>12}  sums")
         for name, rel in sorted(relations.items()):
@@ -161,7 +167,9 @@ def compare(spark, duckdb_path: Path, schema: str, relations: dict[str, str]) ->
                 problems.append(f"{name}: missing in the DuckDB build")
                 continue
             exprs = ["count(*)"] + [f"sum(cast({c} as double))" for c in cols]
-            d_row = con.execute(f"select {', '.join(exprs)} from {schema}.{rel}").fetchone()
+            d_row = con.execute(
+                f'select {", ".join(exprs)} from "{catalog}"."{schema}"."{rel}"'
+            ).fetchone()
             s_row = spark.sql(f"select {', '.join(exprs)} from {schema}.{rel}").collect()[0]
             ok = [close(d, s) for d, s in zip(d_row, s_row, strict=True)]
             flag = "ok" if all(ok) else "DIFF"

@@ -66,7 +66,7 @@ class Settings:
     """Everything the ingestion needs. Field metadata ``env`` names the environment variable."""
 
     duckdb_path: Path = field(
-        default=Path("data/genie_analytics.duckdb"), metadata={"env": "GENIE_ANALYTICS_DUCKDB"}
+        default=Path("data/warehouse.duckdb"), metadata={"env": "GENIE_ANALYTICS_DUCKDB"}
     )
     analytics_schema: str = field(
         default="genie_analytics", metadata={"env": "GENIE_ANALYTICS_SCHEMA"}

@@ -68,8 +68,8 @@ SYSTEM_TABLES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("usage_unit", "VARCHAR"),
         (
             "pricing",
-            f"STRUCT(\"default\" {DEC}, promotional STRUCT(\"default\" {DEC}), "
-            f"effective_list STRUCT(\"default\" {DEC}))",
+            f'STRUCT("default" {DEC}, promotional STRUCT("default" {DEC}), '
+            f'effective_list STRUCT("default" {DEC}))',
         ),
     ],
     ("compute", "clusters"): [
@@ -185,8 +185,8 @@ SYSTEM_TABLES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("cache_origin_statement_id", "VARCHAR"),
         (
             "query_parameters",
-            "STRUCT(named_parameters MAP(VARCHAR, STRUCT(\"value\" VARCHAR, \"type\" VARCHAR)), "
-            "pos_parameters STRUCT(\"value\" VARCHAR, \"type\" VARCHAR)[], truncated BOOLEAN)",
+            'STRUCT(named_parameters MAP(VARCHAR, STRUCT("value" VARCHAR, "type" VARCHAR)), '
+            'pos_parameters STRUCT("value" VARCHAR, "type" VARCHAR)[], truncated BOOLEAN)',
         ),
         ("query_tags", SMAP),
         ("pruned_files_bytes", "BIGINT"),
@@ -205,7 +205,7 @@ SYSTEM_TABLES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("run_as", "VARCHAR"),
         (
             "trigger",
-            "STRUCT(periodic STRUCT(\"interval\" INTEGER, units VARCHAR), "
+            'STRUCT(periodic STRUCT("interval" INTEGER, units VARCHAR), '
             "continuous STRUCT(enabled BOOLEAN), "
             "schedule STRUCT(quartz_cron_expression VARCHAR, timezone_id VARCHAR))",
         ),
@@ -214,7 +214,7 @@ SYSTEM_TABLES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("creator_user_name", "VARCHAR"),
         ("paused", "BOOLEAN"),
         ("timeout_seconds", "BIGINT"),
-        ("health_rules", "STRUCT(metric VARCHAR, operator VARCHAR, \"value\" BIGINT)[]"),
+        ("health_rules", 'STRUCT(metric VARCHAR, operator VARCHAR, "value" BIGINT)[]'),
         ("deployment", "STRUCT(kind VARCHAR, metadata_file_path VARCHAR)"),
         ("create_time", "TIMESTAMP"),
     ],

@@ -1,0 +1,240 @@
+"""`genie-ingest report`: a short human summary of what the last local build produced.
+
+It reads the DuckDB file dbt built (read-only) and prints rows per mart, then the headline
+numbers of each product area that exists in the file: the week's bill split into attributed and
+idle cost, the most expensive queries, the Genie pipeline's landing counts and busiest spaces, and
+the optimiser's most valuable opportunities and the week's anomalies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+SCHEMA = os.environ.get("GENIE_ANALYTICS_SCHEMA", "genie_analytics")
+LANDING = os.environ.get("GENIE_LANDING_SCHEMA", "genie_landing")
+
+
+class Report:
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalog: str, console: Console) -> None:
+        self.con = con
+        self.catalog = catalog
+        self.console = console
+
+    def rel(self, name: str, schema: str = SCHEMA) -> str:
+        return f'"{self.catalog}"."{schema}"."{name}"'
+
+    def exists(self, name: str, schema: str = SCHEMA) -> bool:
+        sql = (
+            "select count(*) from information_schema.tables "
+            "where table_catalog = ? and table_schema = ? and table_name = ?"
+        )
+        return bool(self.con.execute(sql, [self.catalog, schema, name]).fetchone()[0])
+
+    def table(self, title: str, columns: list[str], rows: list[tuple]) -> None:
+        out = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+        for i, col in enumerate(columns):
+            out.add_column(
+                col,
+                justify="right" if i and _numeric(rows, i) else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=48,
+            )
+        for row in rows:
+            out.add_row(*(_fmt(v) for v in row))
+        self.console.print(out)
+        self.console.print()
+
+    # --- sections ------------------------------------------------------------------------------
+    def marts(self) -> None:
+        names = [
+            r[0]
+            for r in self.con.execute(
+                "select table_name from information_schema.tables where table_catalog = ? "
+                "and table_schema = ? and table_type = 'BASE TABLE' and table_name like 'genie%' "
+                "order by 1",
+                [self.catalog, SCHEMA],
+            ).fetchall()
+        ]
+        rows = [
+            (n, self.con.execute(f"select count(*) from {self.rel(n)}").fetchone()[0])
+            for n in names
+        ]
+        self.table("Marts built", ["mart", "rows"], rows)
+
+    def bill(self) -> None:
+        if not self.exists("genie_cost_reconciliation"):
+            return
+        rec = self.rel("genie_cost_reconciliation")
+        row = self.con.execute(
+            f"""
+            with last_week as (
+                select * from {rec}
+                where window_date > (select max(window_date) from {rec}) - interval 7 day
+            )
+            select min(window_date), max(window_date),
+                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu),
+                sum(attributed_dbu) + sum(idle_dbu),
+                sum(billed_usd), sum(attributed_usd), sum(idle_usd),
+                sum(attributed_usd) + sum(idle_usd)
+            from last_week
+            """
+        ).fetchone()
+        first, last, *nums = row
+        self.table(
+            f"SQL warehouse bill, last 7 days of data ({first} to {last})",
+            ["", "billed", "attributed to queries", "idle", "attributed + idle"],
+            [("DBU", *nums[0:4]), ("USD", *nums[4:8])],
+        )
+        if self.exists("genie_query_performance"):
+            qp = self.rel("genie_query_performance")
+            top = self.con.execute(
+                f"""
+                select substr(query_id, 1, 13), executed_as, warehouse_id, round(duration_ms / 1000.0, 1),
+                    compute_cost_dbu, estimated_cost_usd,
+                    substr(regexp_replace(query_text, '\\s+', ' ', 'g'), 1, 40)
+                from {qp}
+                where query_date > (select max(query_date) from {qp}) - interval 7 day
+                order by estimated_cost_usd desc nulls last
+                limit 5
+                """
+            ).fetchall()
+            self.table(
+                "Top 5 most expensive queries of the week",
+                ["statement_id", "user", "warehouse", "seconds", "DBU", "USD", "text"],
+                top,
+            )
+
+    def genie(self) -> None:
+        if not self.exists("genie_pipeline_validation"):
+            return
+        v = self.con.execute(
+            f"""select silver_row_count, landed_row_count, rejected_row_count,
+                fetch_error_not_found_count, fetch_error_auth_error_count,
+                fetch_error_rate_limited_count, fetch_error_timeout_count,
+                fetch_error_no_token_count, fetch_error_failed_count, messages_not_landed_count
+            from {self.rel("genie_pipeline_validation")}"""
+        ).fetchone()
+        self.table(
+            "Genie pipeline",
+            ["messages to fetch", "landed", "audit rows rejected", "errors by type", "not landed"],
+            [
+                (
+                    v[0],
+                    v[1],
+                    v[2],
+                    f"NOT_FOUND={v[3]} AUTH_ERROR={v[4]} RATE_LIMITED={v[5]} "
+                    f"TIMEOUT={v[6]} NO_TOKEN={v[7]} FAILED={v[8]}",
+                    v[9],
+                )
+            ],
+        )
+        if self.exists("genie_conversation_metrics"):
+            rows = self.con.execute(
+                f"""select coalesce(space_title, space_id), sum(message_count), count(*),
+                    sum(total_query_cost_dbu), sum(total_query_cost_usd)
+                from {self.rel("genie_conversation_metrics")}
+                group by all order by 2 desc limit 3"""
+            ).fetchall()
+            self.table(
+                "Three busiest Genie spaces",
+                ["space", "messages", "conversations", "query DBU", "query USD"],
+                rows,
+            )
+
+    def optimiser(self) -> None:
+        if self.exists("genie_optimization_opportunities"):
+            opp = self.rel("genie_optimization_opportunities")
+            cols = {
+                r[0]
+                for r in self.con.execute(
+                    "select column_name from information_schema.columns where table_catalog = ? "
+                    "and table_schema = ? and table_name = 'genie_optimization_opportunities'",
+                    [self.catalog, SCHEMA],
+                ).fetchall()
+            }
+            workload = "workload_label" if "workload_label" in cols else "query_fingerprint"
+            rows = self.con.execute(
+                f"""select optimization_type, substr({workload}, 1, 40), executions,
+                    estimated_savings_usd, priority, substr(recommended_fix, 1, 70)
+                from {opp} where status = 'OPEN'
+                order by estimated_savings_usd desc nulls last limit 10"""
+            ).fetchall()
+            self.table(
+                "Ten most valuable optimisation opportunities (open)",
+                ["type", "workload", "executions", "saving USD", "priority", "fix"],
+                rows,
+            )
+        if self.exists("genie_cost_anomalies"):
+            an = self.rel("genie_cost_anomalies")
+            rows = self.con.execute(
+                f"""select * exclude (drivers) from (
+                    select anomaly_date, scope, scope_id, metric, round(observed, 2) as observed,
+                        round(expected, 2) as expected, round(z_score, 1) as z, drivers
+                    from {an}
+                    where is_anomaly
+                        and anomaly_date > (select max(anomaly_date) from {an}) - interval 7 day
+                    order by abs(z_score) desc limit 10)"""
+            ).fetchall()
+            self.table(
+                "Anomalies of the week",
+                ["date", "scope", "id", "metric", "observed", "expected", "z"],
+                rows,
+            )
+
+
+def _numeric(rows: list[tuple], i: int) -> bool:
+    return any(isinstance(r[i], int | float) or hasattr(r[i], "as_tuple") for r in rows)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) or hasattr(value, "as_tuple"):
+        return f"{float(value):,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="genie-ingest report", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path(os.environ.get("GENIE_ANALYTICS_DUCKDB", "data/warehouse.duckdb")),
+        help="the DuckDB file dbt built",
+    )
+    parser.add_argument(
+        "--system-tables",
+        type=Path,
+        default=Path(os.environ.get("SYSTEM_TABLES_DUCKDB", "data/sandbox/system_tables.duckdb")),
+        help="system tables file (attached so staging views resolve)",
+    )
+    args = parser.parse_args(argv)
+    console = Console(width=140)
+    if not args.db.exists():
+        console.print(f"[red]no build found at {args.db}; run `make demo` first[/red]")
+        return 2
+    con = duckdb.connect(str(args.db), read_only=True)
+    try:
+        if args.system_tables.exists():
+            con.execute(f"attach '{args.system_tables}' as system_tables (read_only)")
+        report = Report(con, args.db.stem, console)
+        for section in (report.marts, report.bill, report.genie, report.optimiser):
+            section()
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
