@@ -96,7 +96,8 @@ class Report:
             qp = self.rel("genie_query_performance")
             top = self.con.execute(
                 f"""
-                select substr(query_id, 1, 13), executed_as, warehouse_id, round(duration_ms / 1000.0, 1),
+                select substr(query_id, 1, 13), executed_as, warehouse_id,
+                    round(duration_ms / 1000.0, 1),
                     compute_cost_dbu, estimated_cost_usd,
                     substr(regexp_replace(query_text, '\\s+', ' ', 'g'), 1, 40)
                 from {qp}
