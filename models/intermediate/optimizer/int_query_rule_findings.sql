@@ -1,0 +1,165 @@
+{#
+    One row per (workspace_id, statement_id, optimization_type): every query of the lookback
+    window (var optimizer_lookback_days, ending on optimizer_as_of_date) that trips a QUERY-scope
+    rule of seeds/optimization_rules.csv, with the numbers that tripped it and its saving.
+
+    Text rules read the normalised text (int_query_fingerprints: lowercase, comments removed,
+    literals replaced by ?), so a `select *` inside a comment or a string literal does not
+    count. Not incremental: REPEATED_UNCACHED counts repeats across the whole window, so a
+    finding depends on the window rather than on its own day.
+#}
+{{ config(materialized='table') }}
+
+{%- set query_rules = [
+    'SELECT_STAR', 'ORDER_BY_NO_LIMIT', 'LONG_RUNNING', 'HIGH_COST', 'SPILL', 'POOR_PRUNING',
+    'QUEUEING', 'COLD_START', 'REPEATED_UNCACHED', 'FAILED_BURN', 'SMALL_FILES',
+] -%}
+
+with
+
+queries as (
+    select * from {{ ref('genie_query_performance') }}
+),
+
+fingerprints as (
+    select * from {{ ref('int_query_fingerprints') }}
+),
+
+rules as (
+    select * from {{ ref('optimization_rules') }}
+    where rule_scope = 'QUERY'
+),
+
+as_of as (
+    select {{ genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') }} as as_of_date
+),
+
+windowed as (
+    select
+        queries.*,
+        fingerprints.normalized_statement_text,
+        {# Window clauses (one nesting level) removed, so only a query-level ORDER BY counts. #}
+        {{ genie_analytics.regexp_replace_all(
+            'fingerprints.normalized_statement_text',
+            '\\bover\\s*\\((?:[^()]|\\([^()]*\\))*\\)',
+            ' over ()',
+        ) }} as text_without_windows
+    from queries
+    cross join as_of
+    left join fingerprints
+        on
+            queries.workspace_id = fingerprints.workspace_id
+            and queries.query_id = fingerprints.statement_id
+    where
+        queries.query_date <= as_of.as_of_date
+        and queries.query_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_lookback_days', 30)) }}
+),
+
+measured as (
+    select
+        *,
+        coalesce(estimated_cost_usd, 0.0) as cost_usd,
+        coalesce(compute_cost_dbu, 0.0) as cost_dbu,
+        case
+            when coalesce(written_files, 0) > 0 then cast(written_bytes as double) / written_files
+        end as avg_written_file_bytes,
+        {# Repeats of the exact text (not the fingerprint: other literals are other results). #}
+        case
+            when statement_type = 'SELECT' and not coalesce(is_from_result_cache, false)
+                then count(*) over (
+                    partition by
+                        workspace_id,
+                        statement_type,
+                        coalesce(is_from_result_cache, false),
+                        md5(query_text)
+                )
+            else 0
+        end as uncached_text_executions
+    from windowed
+),
+
+flagged as (
+    select
+        *,
+        {{ genie_analytics.regexp_contains('normalized_statement_text', '\\bselect\\s+(?:distinct\\s+)?(?:[a-z_][a-z0-9_]*\\.)?\\*')
+        }} and coalesce(bytes_read, 0) >= {{ var('optimizer_select_star_min_read_bytes') }} as is_select_star,
+        {{ genie_analytics.regexp_contains('text_without_windows', '\\border\\s+by\\b') }}
+        and not {{ genie_analytics.regexp_contains('text_without_windows', '\\blimit\\s+\\?') }}
+        and coalesce(produced_rows, 0) >= {{ var('optimizer_order_by_min_produced_rows') }} as is_order_by_no_limit,
+        coalesce(duration_ms, 0) >= {{ var('optimizer_long_running_min_duration_ms') }} as is_long_running,
+        cost_usd >= {{ var('optimizer_high_cost_min_query_usd') }} as is_high_cost,
+        coalesce(spilled_local_bytes, 0) >= {{ var('optimizer_spill_min_bytes') }}
+        and coalesce(spilled_local_bytes, 0) > 0 as is_spill,
+        coalesce(bytes_read, 0) >= {{ var('optimizer_poor_pruning_min_read_bytes') }}
+        and pruning_ratio < {{ var('optimizer_poor_pruning_max_pruned_fraction') }} as is_poor_pruning,
+        coalesce(waiting_at_capacity_duration_ms, 0) >= {{ var('optimizer_queueing_min_wait_ms') }}
+        and coalesce(waiting_at_capacity_duration_ms, 0) > 0 as is_queueing,
+        coalesce(waiting_for_compute_duration_ms, 0) >= {{ var('optimizer_cold_start_min_wait_ms') }}
+        and coalesce(waiting_for_compute_duration_ms, 0) > 0 as is_cold_start,
+        uncached_text_executions >= {{ var('optimizer_repeated_min_executions') }} as is_repeated_uncached,
+        coalesce(is_failed, false)
+        and coalesce(total_task_duration_ms, 0) >= {{ var('optimizer_failed_burn_min_task_ms') }} as is_failed_burn,
+        coalesce(written_files, 0) >= {{ var('optimizer_small_files_min_files') }}
+        and avg_written_file_bytes < {{ var('optimizer_small_files_max_avg_file_bytes') }} as is_small_files
+    from measured
+),
+
+{%- set evidence = {
+    'SELECT_STAR': "'read_bytes=' || cast(bytes_read as " ~ dbt.type_string() ~ ")",
+    'ORDER_BY_NO_LIMIT': "'produced_rows=' || cast(produced_rows as " ~ dbt.type_string() ~ ")",
+    'LONG_RUNNING': "'duration_ms=' || cast(duration_ms as " ~ dbt.type_string() ~ ")",
+    'HIGH_COST': "'cost_usd=' || cast(round(cost_usd, 2) as " ~ dbt.type_string() ~ ")",
+    'SPILL': "'spilled_local_bytes=' || cast(spilled_local_bytes as " ~ dbt.type_string() ~ ")",
+    'POOR_PRUNING': "'read_bytes=' || cast(bytes_read as " ~ dbt.type_string() ~ ") || ', pruned_fraction=' || cast(round(pruning_ratio, 3) as " ~ dbt.type_string() ~ ")",
+    'QUEUEING': "'waiting_at_capacity_ms=' || cast(waiting_at_capacity_duration_ms as " ~ dbt.type_string() ~ ")",
+    'COLD_START': "'waiting_for_compute_ms=' || cast(waiting_for_compute_duration_ms as " ~ dbt.type_string() ~ ")",
+    'REPEATED_UNCACHED': "'uncached_text_executions=' || cast(uncached_text_executions as " ~ dbt.type_string() ~ ")",
+    'FAILED_BURN': "'total_task_duration_ms=' || cast(total_task_duration_ms as " ~ dbt.type_string() ~ ")",
+    'SMALL_FILES': "'written_files=' || cast(written_files as " ~ dbt.type_string() ~ ") || ', avg_file_bytes=' || cast(cast(avg_written_file_bytes as bigint) as " ~ dbt.type_string() ~ ")",
+} %}
+
+findings as (
+    {%- for rule in query_rules %}
+    select
+        workspace_id,
+        query_id as statement_id,
+        '{{ rule }}' as optimization_type,
+        {{ evidence[rule] }} as evidence
+    from flagged
+    where is_{{ rule | lower }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        findings.workspace_id,
+        findings.statement_id,
+        findings.optimization_type,
+        flagged.warehouse_id,
+        flagged.user_id,
+        flagged.query_fingerprint,
+        flagged.query_source_type,
+        flagged.query_source_id,
+        flagged.query_date,
+        flagged.start_time as started_at,
+        flagged.duration_ms,
+        findings.evidence,
+        flagged.cost_usd,
+        flagged.cost_dbu,
+        case when rules.savings_basis = 'query_cost' then flagged.cost_usd * rules.savings_fraction else 0.0 end
+            as estimated_savings_usd,
+        case when rules.savings_basis = 'query_cost' then flagged.cost_dbu * rules.savings_fraction else 0.0 end
+            as estimated_savings_dbu
+    from findings
+    inner join flagged
+        on
+            findings.workspace_id = flagged.workspace_id
+            and findings.statement_id = flagged.query_id
+    inner join rules
+        on findings.optimization_type = rules.optimization_type
+)
+
+select * from final
