@@ -148,10 +148,14 @@ def close(a, b) -> bool:
     return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1e-6)
 
 
-def compare(spark, duckdb_path: Path, schema: str, relations: dict[str, str]) -> list[str]:
+def compare(
+    spark, duckdb_path: Path, system_tables: Path, schema: str, relations: dict[str, str]
+) -> list[str]:
     """Return a list of human-readable differences (empty when the engines agree)."""
     problems: list[str] = []
     con = duckdb.connect(str(duckdb_path), read_only=True)
+    # Staging views in the DuckDB build read the attached system-tables catalog.
+    con.execute(f"attach '{system_tables}' as system_tables (read_only)")
     # DuckDB names the catalog after the file; qualify fully so a file named like the schema
     # (genie_analytics.duckdb) does not make `schema.table` ambiguous.
     catalog = duckdb_path.stem
@@ -187,6 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parquet-dir", type=Path, required=True, help="sandbox parquet export")
     parser.add_argument("--duckdb", type=Path, required=True, help="the DuckDB build to compare")
+    parser.add_argument(
+        "--system-tables",
+        type=Path,
+        default=Path(os.environ.get("SYSTEM_TABLES_DUCKDB", "data/sandbox/system_tables.duckdb")),
+        help="the sandbox system-tables file the DuckDB build read",
+    )
     parser.add_argument("--schema", default="genie_analytics", help="schema the models build into")
     parser.add_argument(
         "--landing-schema", default=os.environ.get("GENIE_LANDING_SCHEMA", "genie_landing")
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     relations = model_relations(target_path / "manifest.json")
-    problems = compare(spark, args.duckdb, args.schema, relations)
+    problems = compare(spark, args.duckdb, args.system_tables, args.schema, relations)
     total = time.monotonic() - started
     print(f"spark build {build_seconds:.0f} s; {len(relations)} compared; {total:.0f} s in all")
     if problems:
