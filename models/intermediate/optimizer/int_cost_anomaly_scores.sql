@@ -92,10 +92,16 @@ final as (
 
 select
     *,
-    baseline_days >= {{ var('optimizer_anomaly_min_baseline_days') }}
-    and abs(cost_z_score) >= {{ var('optimizer_anomaly_z_threshold') }}
-    and abs(cost_delta_usd) >= {{ var('optimizer_anomaly_min_cost_delta_usd') }} as is_cost_anomaly,
-    baseline_days >= {{ var('optimizer_anomaly_min_baseline_days') }}
-    and query_count >= {{ var('optimizer_anomaly_min_queries') }}
-    and failure_rate_z_score >= {{ var('optimizer_anomaly_z_threshold') }} as is_failure_anomaly
+    coalesce(
+        baseline_days >= {{ var('optimizer_anomaly_min_baseline_days') }}
+        and abs(cost_z_score) >= {{ var('optimizer_anomaly_z_threshold') }}
+        and abs(cost_delta_usd) >= {{ var('optimizer_anomaly_min_cost_delta_usd') }},
+        false
+    ) as is_cost_anomaly,
+    coalesce(
+        baseline_days >= {{ var('optimizer_anomaly_min_baseline_days') }}
+        and query_count >= {{ var('optimizer_anomaly_min_queries') }}
+        and failure_rate_z_score >= {{ var('optimizer_anomaly_z_threshold') }},
+        false
+    ) as is_failure_anomaly
 from final
