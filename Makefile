@@ -67,8 +67,8 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 	$(MAKE) --no-print-directory spark
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
-	$(BIN)/ruff check ingestion scripts
-	$(BIN)/ruff format --check ingestion scripts
+	$(BIN)/ruff check ingestion scripts bench
+	$(BIN)/ruff format --check ingestion scripts bench
 	$(BIN)/sqlfluff lint models tests/singular macros snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)

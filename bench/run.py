@@ -1,0 +1,429 @@
+"""`make bench`: the project's speed goals, measured in one run on this machine.
+
+1. Scale build (issue 3): a sandbox of 7 days x 1M queries plus one day of 10M. A full build of the
+   cost marts over the first 7 days, then the incremental build that adds the 10M-query day.
+2. Dashboard latency (issue 3): the seed's dashboard-metrics query (workspace + date range +
+   optional user -> totals and daily trends), 20 runs each, on the marts versus the same answer
+   computed at query time from the raw system tables the way the seeds' views do it.
+3. Genie fetch throughput (issue 4): 5,000 messages from the sandbox API with 50 ms latency and
+   5% transient errors (503), the concurrent fetcher versus one at a time, with lost/duplicated
+   counts.
+
+Ratios are measured within one run, so a shared, noisy machine slows both sides alike. Results are
+printed and written to bench/results.md. Sizes can be reduced with --small for a quick check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+WORK = ROOT / "data" / "bench"
+# The cost marts and everything upstream of them (staging, seeds); tests are not part of a build's
+# cost here (they run in make test).
+COST_BUILD = [
+    "build",
+    "--select",
+    "+path:models/marts/cost",
+    "--exclude-resource-type",
+    "test",
+    "--exclude-resource-type",
+    "unit_test",
+]
+START = date(2026, 10, 1)
+
+# The dashboard query on the marts: genie_daily_performance is pre-aggregated per workspace, user
+# and day, so totals are weighted re-aggregations of it.
+MARTS_TOTALS = """
+select sum(total_queries) as total_queries,
+    sum(avg_duration_ms * total_queries) / sum(total_queries) as avg_duration_ms,
+    sum(total_cost_dbu) as total_cost_dbu,
+    sum(success_rate * total_queries) / sum(total_queries) as success_rate
+from {rel}
+where workspace_id = $ws and query_date between $d0 and $d1
+    and ($user is null or user_id = $user)
+"""
+MARTS_TRENDS = """
+select query_date, sum(total_queries) as query_count,
+    sum(avg_duration_ms * total_queries) / sum(total_queries) as avg_duration,
+    sum(total_cost_dbu) as total_cost
+from {rel}
+where workspace_id = $ws and query_date between $d0 and $d1
+    and ($user is null or user_id = $user)
+group by query_date order by query_date
+"""
+
+# The same answer from the raw system tables, computed at query time the way the seeds' views
+# do it, but correctly: deduplicated history, billing windows netted over record types, DBUs
+# split over the queries overlapping each window by task time.
+RAW_CTE = """
+with q as (
+    select * from system_tables.query.history
+    where workspace_id = $ws
+        and start_time >= $d0::timestamp - interval 1 day
+        and start_time < $d1::timestamp + interval 1 day
+    qualify row_number() over (
+        partition by workspace_id, statement_id order by update_time desc) = 1
+),
+w as (
+    select workspace_id, usage_metadata.warehouse_id as warehouse_id, usage_start_time,
+        usage_end_time, sum(usage_quantity) as billed_dbu
+    from system_tables.billing.usage
+    where workspace_id = $ws and usage_metadata.warehouse_id is not null
+        and usage_date between $d0::date - 1 and $d1::date + 1
+    group by all
+),
+o as (
+    select q.statement_id, w.warehouse_id, w.usage_start_time, w.billed_dbu,
+        q.total_task_duration_ms * greatest(0, epoch_ms(least(q.end_time, w.usage_end_time))
+            - epoch_ms(greatest(q.start_time, w.usage_start_time)))
+            / greatest(1, epoch_ms(q.end_time) - epoch_ms(q.start_time)) as weight
+    from q join w
+        on q.compute.warehouse_id = w.warehouse_id
+        and q.start_time < w.usage_end_time and q.end_time > w.usage_start_time
+),
+shares as (
+    select statement_id, billed_dbu * weight / nullif(
+        sum(weight) over (partition by warehouse_id, usage_start_time), 0) as dbu
+    from o
+),
+c as (
+    select statement_id, sum(dbu) as dbu from shares group by statement_id
+),
+per_query as (
+    select q.statement_id, cast(q.start_time as date) as query_date, q.executed_by,
+        q.total_duration_ms, q.execution_status, coalesce(sum(c.dbu), 0) as dbu
+    from q left join c using (statement_id)
+    where cast(q.start_time as date) between $d0 and $d1
+        and ($user is null or q.executed_by = $user)
+    group by all
+)
+"""
+RAW_TOTALS = (
+    RAW_CTE
+    + """
+select count(*), avg(total_duration_ms), sum(dbu),
+    avg(case when execution_status = 'FINISHED' then 1.0 else 0.0 end)
+from per_query
+"""
+)
+RAW_TRENDS = (
+    RAW_CTE
+    + """
+select query_date, count(*), avg(total_duration_ms), sum(dbu)
+from per_query group by query_date order by query_date
+"""
+)
+
+
+def sh(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True) -> float:
+    """Run a command, fail loudly, return wall seconds."""
+    started = time.perf_counter()
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=quiet, text=True, check=False)
+    if out.returncode != 0:
+        sys.stderr.write((out.stdout or "") + (out.stderr or ""))
+        raise SystemExit(f"bench: command failed: {' '.join(cmd)}")
+    return time.perf_counter() - started
+
+
+def dbt_env(system_tables: Path, target_db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SYSTEM_TABLES_DUCKDB=str(system_tables),
+        GENIE_ANALYTICS_DUCKDB=str(target_db),
+        DBT_TARGET_PATH=str(WORK / "target"),
+        DBT_LOG_PATH=str(WORK / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_PROFILES_DIR=str(ROOT),
+        GENIE_START_DATE=START.isoformat(),
+    )
+    return env
+
+
+def first_days_copy(full: Path, out: Path, cutoff: date) -> None:
+    """A copy of the sandbox as it looked before ``cutoff``: what an earlier run would have seen."""
+    out.unlink(missing_ok=True)
+    con = duckdb.connect(str(out))
+    con.execute(f"attach '{full}' as src (read_only)")
+    filters = {
+        ("query", "history"): "start_time < $c",
+        ("billing", "usage"): "usage_start_time < $c",
+        ("compute", "warehouse_events"): "event_time < $c",
+        ("lakeflow", "job_run_timeline"): "period_start_time < $c",
+        ("access", "audit"): "event_time < $c",
+    }
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'src' and table_schema <> 'sandbox_truth'"
+    ).fetchall()
+    for schema, table in tables:
+        con.execute(f"create schema if not exists {schema}")
+        where = filters.get((schema, table), "true")
+        con.execute(
+            f"create table {schema}.{table} as select * from src.{schema}.{table} where {where}",
+            {"c": cutoff} if "$c" in where else None,
+        )
+    con.close()
+
+
+def scale_build(args, lines: list[str]) -> Path:
+    full_db = WORK / "scale_system_tables.duckdb"
+    early_db = WORK / "scale_first_days.duckdb"
+    target_db = WORK / "scale_warehouse.duckdb"
+    days, per_day, last_day = (8, 1_000_000, 10_000_000) if not args.small else (3, 20_000, 200_000)
+    gen_s = sh(
+        [
+            str(BIN / "genie-ingest"),
+            "sandbox",
+            "generate",
+            "--db",
+            str(full_db),
+            "--seed",
+            "11",
+            "--days",
+            str(days),
+            "--start-date",
+            START.isoformat(),
+            "--workspaces",
+            "3",
+            "--queries-per-day",
+            str(per_day),
+            "--last-day-queries",
+            str(last_day),
+            "--quiet",
+        ]
+    )
+    lines.append(
+        f"- sandbox: {days - 1} days x {per_day:,} queries + 1 day x {last_day:,}: "
+        f"generated in {gen_s:.0f} s"
+    )
+    cutoff = START + timedelta(days=days - 1)
+    first_days_copy(full_db, early_db, cutoff)
+    target_db.unlink(missing_ok=True)
+    dbt = str(BIN / "dbt")
+    full_s = sh([dbt, *COST_BUILD], env=dbt_env(early_db, target_db))
+    lines.append(f"- full build of the cost marts over the first {days - 1} days: {full_s:.0f} s")
+    incr_s = sh([dbt, *COST_BUILD], env=dbt_env(full_db, target_db))
+    verdict = "meets" if incr_s < 180 else "MISSES"
+    lines.append(
+        f"- incremental build adding the {last_day:,}-query day: {incr_s:.0f} s "
+        f"({verdict} the < 180 s goal)"
+    )
+    return full_db, target_db
+
+
+def dashboard_latency(full_db: Path, target_db: Path, lines: list[str], runs: int = 20) -> None:
+    con = duckdb.connect(str(target_db), read_only=True)
+    con.execute(f"attach '{full_db}' as system_tables (read_only)")
+    rel = f'"{target_db.stem}".genie_analytics.genie_daily_performance'
+    params = con.execute(
+        f"""select workspace_id, min(query_date), max(query_date),
+            (array_agg(user_id order by total_queries desc))[1]
+        from {rel} group by workspace_id order by workspace_id"""
+    ).fetchall()
+    cases = []
+    for i in range(runs):
+        ws, d0, d1, top_user = params[i % len(params)]
+        cases.append({"ws": ws, "d0": d0, "d1": d1, "user": top_user if i % 2 else None})
+
+    def timed(sqls: list[str]) -> tuple[list[float], list]:
+        times, answers = [], []
+        for case in cases:
+            started = time.perf_counter()
+            answer = [con.execute(sql, case).fetchall() for sql in sqls]
+            times.append((time.perf_counter() - started) * 1000)
+            answers.append(answer)
+        return times, answers
+
+    timed([MARTS_TOTALS.format(rel=rel)])  # warm the cache once, as a dashboard would be
+    marts_ms, marts_ans = timed([MARTS_TOTALS.format(rel=rel), MARTS_TRENDS.format(rel=rel)])
+    raw_ms, raw_ans = timed([RAW_TOTALS, RAW_TRENDS])
+    con.close()
+
+    def p95(xs: list[float]) -> float:
+        return statistics.quantiles(xs, n=20, method="inclusive")[-1]
+
+    m_med, m_p95 = statistics.median(marts_ms), p95(marts_ms)
+    r_med, r_p95 = statistics.median(raw_ms), p95(raw_ms)
+    same_counts = all(m[0][0][0] == r[0][0][0] for m, r in zip(marts_ans, raw_ans, strict=True))
+    lines.append(
+        f"- dashboard query on the marts: median {m_med:.1f} ms, p95 {m_p95:.1f} ms "
+        f"({'meets' if m_p95 < 100 else 'MISSES'} the < 100 ms p95 goal)"
+    )
+    lines.append(
+        f"- same answer from the raw system tables: median {r_med:.0f} ms, p95 {r_p95:.0f} ms; "
+        f"marts are {r_med / m_med:.0f}x faster at the median "
+        f"({'meets' if r_med / m_med >= 20 else 'MISSES'} the >= 20x goal); "
+        f"query counts agree in all {runs} runs: {same_counts}"
+    )
+
+
+def genie_fetch(args, lines: list[str]) -> None:
+    n = 5000 if not args.small else 400
+    sys_db = WORK / "genie_system_tables.duckdb"
+    sh(
+        [
+            str(BIN / "genie-ingest"),
+            "sandbox",
+            "generate",
+            "--db",
+            str(sys_db),
+            "--seed",
+            "5",
+            "--days",
+            "40" if not args.small else "7",
+            "--workspaces",
+            "4",
+            "--queries-per-day",
+            "1000",
+            "--api-port",
+            "18800",
+            "--quiet",
+        ]
+    )
+    truth = duckdb.connect(str(sys_db), read_only=True)
+    total = truth.execute("select count(*) from sandbox_truth.genie_messages").fetchone()[0]
+    truth.close()
+    n = min(n, total)
+    results = {}
+    # Genie GETs have no documented rate limit (only POSTs count toward Genie's per-minute
+    # quota), so the concurrent run uses 32 threads and 50 requests/s per workspace; the
+    # package defaults (8 threads, 20/s) are deliberately gentler.
+    concurrent_threads, rate_limit = 32, 50
+    for label, concurrency in (("concurrent", concurrent_threads), ("one at a time", 1)):
+        db = WORK / f"genie_{concurrency}.duckdb"
+        db.unlink(missing_ok=True)
+        con = duckdb.connect(str(db))
+        con.execute(f"attach '{sys_db}' as s (read_only)")
+        con.execute("create schema genie_analytics")
+        con.execute(
+            """create table genie_analytics.genie_messages_to_fetch as
+            select m.workspace_id, m.message_id, m.space_id, m.conversation_id,
+                make_timestamp(m.created_timestamp * 1000) as first_event_at,
+                make_timestamp(m.last_updated_timestamp * 1000) as last_event_at,
+                1::bigint as event_count, w.workspace_name, w.workspace_url
+            from s.sandbox_truth.genie_messages as m
+            join s.access.workspaces_latest as w using (workspace_id)
+            order by m.created_timestamp, m.message_id
+            limit $n""",
+            {"n": n},
+        )
+        expected = con.execute(
+            """select count(*) from genie_analytics.genie_messages_to_fetch as f
+            join s.sandbox_truth.genie_messages as m using (workspace_id, message_id)
+            join s.sandbox_truth.genie_spaces as sp
+                on sp.workspace_id = m.workspace_id and sp.space_id = m.space_id
+            where not m.is_deleted and not sp.is_forbidden
+                and m.status in ('COMPLETED', 'FAILED', 'CANCELLED', 'QUERY_RESULT_EXPIRED')"""
+        ).fetchone()[0]
+        con.close()
+        urls = Path(tempfile.mkdtemp()) / "urls.json"
+        server = subprocess.Popen(
+            [
+                str(BIN / "genie-ingest"),
+                "sandbox",
+                "serve",
+                "--db",
+                str(sys_db),
+                "--urls-file",
+                str(urls),
+                "--latency-ms",
+                "50",
+                "--rate-503",
+                "0.05",
+                # Transient errors are retried after the client's own short backoff; a 1 s
+                # Retry-After would measure sleeping, not fetching.
+                "--retry-after",
+                "0",
+                "--seed",
+                "3",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(300):
+                if urls.exists() and urls.stat().st_size:
+                    break
+                time.sleep(0.1)
+            env = dict(os.environ)
+            env.update(
+                GENIE_ANALYTICS_DUCKDB=str(db),
+                DATABRICKS_SP_CLIENT_ID="sandbox-sp",
+                DATABRICKS_SP_CLIENT_SECRET="sandbox-secret",
+                GENIE_INGEST_RATE_LIMIT=str(rate_limit),
+            )
+            cmd = [str(BIN / "genie-ingest"), "messages", "--no-progress"]
+            cmd += ["--concurrency", str(concurrency)]
+            seconds = sh(cmd, env=env)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        con = duckdb.connect(str(db), read_only=True)
+        landed, distinct = con.execute(
+            f"select count(*), count(distinct (workspace_id, message_id)) "
+            f'from "{db.stem}".genie_landing.message_details'
+        ).fetchone()
+        con.close()
+        results[label] = {
+            "seconds": seconds,
+            "rate": n / seconds,
+            "lost": expected - distinct,
+            "duplicated": landed - distinct,
+            "landed": landed,
+            "expected": expected,
+        }
+    c, b = results["concurrent"], results["one at a time"]
+    ratio = c["rate"] / b["rate"]
+    lines.append(
+        f"- Genie fetch of {n:,} messages (50 ms latency, 5% 503s), whole `genie-ingest messages` "
+        f"runs incl. start-up and landing: concurrent ({concurrent_threads} threads, "
+        f"{rate_limit}/s per workspace) "
+        f"{c['rate']:.0f} msg/s, one at a time {b['rate']:.1f} msg/s: {ratio:.1f}x "
+        f"({'meets' if ratio >= 10 else 'MISSES'} the >= 10x goal)"
+    )
+    for label, r in results.items():
+        lines.append(
+            f"  - {label}: {r['seconds']:.1f} s, landed {r['landed']:,} of {r['expected']:,} "
+            f"fetchable, lost {r['lost']}, duplicated {r['duplicated']}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
+    parser.add_argument("--only", choices=["scale", "genie"], default=None)
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    lines = [f"# make bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", ""]
+    lines.append(f"Machine: {os.cpu_count()} cores. Sizes: {'small' if args.small else 'full'}.")
+    lines.append("")
+    if args.only in (None, "scale"):
+        full_db, target_db = scale_build(args, lines)
+        dashboard_latency(full_db, target_db, lines)
+        print("\n".join(lines), flush=True)
+    if args.only in (None, "genie"):
+        genie_fetch(args, lines)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.small:
+        (ROOT / "bench" / "results.md").write_text(text)
+    (WORK / "last_results.json").write_text(json.dumps(lines, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
