@@ -1,0 +1,17 @@
+{#
+    The interval union can never make a warehouse busier than the day is long, and the idle time
+    it leaves is on time minus busy time. Returns offending warehouse-days.
+#}
+select
+    workspace_id,
+    warehouse_id,
+    usage_date,
+    on_ms,
+    busy_ms,
+    idle_ms
+from {{ ref('genie_warehouse_utilization') }}
+where
+    busy_ms < 0
+    or busy_ms > 86400000
+    or on_ms > 86400000
+    or idle_ms != greatest(on_ms - busy_ms, 0)
