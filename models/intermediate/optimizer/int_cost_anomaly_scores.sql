@@ -49,7 +49,7 @@ baseline as (
             evaluated.dimension_type = history.dimension_type
             and evaluated.dimension_id = history.dimension_id
             and evaluated.workspace_id = history.workspace_id
-            and history.usage_date < evaluated.usage_date
+            and evaluated.usage_date > history.usage_date
             and history.usage_date >= {{ genie_analytics.date_add_days('evaluated.usage_date', - var('optimizer_anomaly_baseline_days', 28)) }}
     group by
         evaluated.dimension_type,

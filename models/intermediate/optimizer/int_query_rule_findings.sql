@@ -105,31 +105,31 @@ flagged as (
 ),
 
 {%- set evidence = {
-    'SELECT_STAR': "'read_bytes=' || cast(bytes_read as " ~ dbt.type_string() ~ ")",
-    'ORDER_BY_NO_LIMIT': "'produced_rows=' || cast(produced_rows as " ~ dbt.type_string() ~ ")",
-    'LONG_RUNNING': "'duration_ms=' || cast(duration_ms as " ~ dbt.type_string() ~ ")",
-    'HIGH_COST': "'cost_usd=' || cast(round(cost_usd, 2) as " ~ dbt.type_string() ~ ")",
-    'SPILL': "'spilled_local_bytes=' || cast(spilled_local_bytes as " ~ dbt.type_string() ~ ")",
-    'POOR_PRUNING': "'read_bytes=' || cast(bytes_read as " ~ dbt.type_string() ~ ") || ', pruned_fraction=' || cast(round(pruning_ratio, 3) as " ~ dbt.type_string() ~ ")",
-    'QUEUEING': "'waiting_at_capacity_ms=' || cast(waiting_at_capacity_duration_ms as " ~ dbt.type_string() ~ ")",
-    'COLD_START': "'waiting_for_compute_ms=' || cast(waiting_for_compute_duration_ms as " ~ dbt.type_string() ~ ")",
-    'REPEATED_UNCACHED': "'uncached_text_executions=' || cast(uncached_text_executions as " ~ dbt.type_string() ~ ")",
-    'FAILED_BURN': "'total_task_duration_ms=' || cast(total_task_duration_ms as " ~ dbt.type_string() ~ ")",
-    'SMALL_FILES': "'written_files=' || cast(written_files as " ~ dbt.type_string() ~ ") || ', avg_file_bytes=' || cast(cast(avg_written_file_bytes as bigint) as " ~ dbt.type_string() ~ ")",
+    'SELECT_STAR': "'read_bytes=' || cast(bytes_read as string)",
+    'ORDER_BY_NO_LIMIT': "'produced_rows=' || cast(produced_rows as string)",
+    'LONG_RUNNING': "'duration_ms=' || cast(duration_ms as string)",
+    'HIGH_COST': "'cost_usd=' || cast(round(cost_usd, 2) as string)",
+    'SPILL': "'spilled_local_bytes=' || cast(spilled_local_bytes as string)",
+    'POOR_PRUNING': "'read_bytes=' || cast(bytes_read as string) || ', pruned_fraction=' || cast(round(pruning_ratio, 3) as string)",
+    'QUEUEING': "'waiting_at_capacity_ms=' || cast(waiting_at_capacity_duration_ms as string)",
+    'COLD_START': "'waiting_for_compute_ms=' || cast(waiting_for_compute_duration_ms as string)",
+    'REPEATED_UNCACHED': "'uncached_text_executions=' || cast(uncached_text_executions as string)",
+    'FAILED_BURN': "'total_task_duration_ms=' || cast(total_task_duration_ms as string)",
+    'SMALL_FILES': "'written_files=' || cast(written_files as string) || ', avg_file_bytes=' || cast(cast(avg_written_file_bytes as bigint) as string)",
 } %}
 
 findings as (
     {%- for rule in query_rules %}
-    select
-        workspace_id,
-        query_id as statement_id,
-        '{{ rule }}' as optimization_type,
-        {{ evidence[rule] }} as evidence
-    from flagged
-    where is_{{ rule | lower }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            workspace_id,
+            query_id as statement_id,
+            '{{ rule }}' as optimization_type,
+            {{ evidence[rule] }} as evidence
+        from flagged
+        where is_{{ rule | lower }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -46,17 +46,35 @@ anomalies as (
 
 query_entities as (
     {# Each query under the three dimensions, to split an entity's day by workload. #}
-    select 'WORKSPACE' as dimension_type, workspace_id as dimension_id, workspace_id, query_date, query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd, case when is_failed then 1 else 0 end as failed_count
+    select
+        'WORKSPACE' as dimension_type,
+        workspace_id as dimension_id,
+        workspace_id,
+        query_date,
+        query_fingerprint,
+        coalesce(estimated_cost_usd, 0.0) as cost_usd,
+        case when is_failed then 1 else 0 end as failed_count
     from queries
     union all
-    select 'WAREHOUSE' as dimension_type, warehouse_id as dimension_id, workspace_id, query_date, query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd, case when is_failed then 1 else 0 end as failed_count
+    select
+        'WAREHOUSE' as dimension_type,
+        warehouse_id as dimension_id,
+        workspace_id,
+        query_date,
+        query_fingerprint,
+        coalesce(estimated_cost_usd, 0.0) as cost_usd,
+        case when is_failed then 1 else 0 end as failed_count
     from queries
     where warehouse_id is not null
     union all
-    select 'USER' as dimension_type, user_id as dimension_id, workspace_id, query_date, query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd, case when is_failed then 1 else 0 end as failed_count
+    select
+        'USER' as dimension_type,
+        user_id as dimension_id,
+        workspace_id,
+        query_date,
+        query_fingerprint,
+        coalesce(estimated_cost_usd, 0.0) as cost_usd,
+        case when is_failed then 1 else 0 end as failed_count
     from queries
     where user_id is not null
 ),
@@ -89,7 +107,7 @@ driver_deltas as (
             anomalies.dimension_type = query_entities.dimension_type
             and anomalies.dimension_id = query_entities.dimension_id
             and anomalies.workspace_id = query_entities.workspace_id
-            and query_entities.query_date <= anomalies.usage_date
+            and anomalies.usage_date >= query_entities.query_date
             and query_entities.query_date >= {{ genie_analytics.date_add_days('anomalies.usage_date', - var('optimizer_anomaly_baseline_days', 28)) }}
     group by
         anomalies.dimension_type,
@@ -132,7 +150,7 @@ final as (
     select
         md5(
             anomalies.dimension_type || '|' || anomalies.dimension_id || '|' || anomalies.workspace_id || '|'
-            || cast(anomalies.usage_date as {{ dbt.type_string() }}) || '|' || anomalies.anomaly_metric
+            || cast(anomalies.usage_date as string) || '|' || anomalies.anomaly_metric
         ) as anomaly_id,
         anomalies.dimension_type,
         anomalies.dimension_id,

@@ -36,7 +36,7 @@ ranked_findings as (
         *,
         row_number() over (
             partition by workspace_id, optimization_type, query_fingerprint
-            order by cost_usd desc, duration_ms desc, statement_id
+            order by cost_usd desc, duration_ms desc, statement_id asc
         ) as cost_rank
     from findings
 ),
@@ -88,16 +88,16 @@ warehouse_opportunities as (
     select
         workspace_id,
         'IDLE_WAREHOUSE' as optimization_type,
-        cast(null as {{ dbt.type_string() }}) as query_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as query_id,
+        cast(null as string) as query_fingerprint,
+        cast(null as string) as query_id,
         warehouse_id,
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as query_source_type,
-        cast(null as {{ dbt.type_string() }}) as query_source_id,
-        'auto_stop_minutes=' || cast(max(auto_stop_minutes) as {{ dbt.type_string() }})
-        || ', idle_hours=' || cast(round(sum(idle_ms) / 3600000.0, 1) as {{ dbt.type_string() }})
-        || ', busy_hours=' || cast(round(sum(busy_ms) / 3600000.0, 1) as {{ dbt.type_string() }})
-        || ', idle_usd=' || cast(round(sum(idle_usd), 2) as {{ dbt.type_string() }}) as top_execution_evidence,
+        cast(null as string) as user_id,
+        cast(null as string) as query_source_type,
+        cast(null as string) as query_source_id,
+        'auto_stop_minutes=' || cast(max(auto_stop_minutes) as string)
+        || ', idle_hours=' || cast(round(sum(idle_ms) / 3600000.0, 1) as string)
+        || ', busy_hours=' || cast(round(sum(busy_ms) / 3600000.0, 1) as string)
+        || ', idle_usd=' || cast(round(sum(idle_usd), 2) as string) as top_execution_evidence,
         sum(case when idle_usd > 0 then 1 else 0 end) as executions,
         0 as users_count,
         sum(idle_usd) as total_cost_usd,
@@ -134,7 +134,7 @@ all_opportunities as (
     union all
     select
         warehouse_opportunities.*,
-        cast(null as {{ dbt.type_string() }}) as sample_query_text
+        cast(null as string) as sample_query_text
     from warehouse_opportunities
     where total_cost_usd > 0
 ),
@@ -163,8 +163,8 @@ final as (
         rules.recommended_fix,
         rules.implementation_effort,
         rules.savings_assumption,
-        'executions=' || cast(all_opportunities.executions as {{ dbt.type_string() }})
-        || '; cost_usd=' || cast(round(all_opportunities.total_cost_usd, 2) as {{ dbt.type_string() }})
+        'executions=' || cast(all_opportunities.executions as string)
+        || '; cost_usd=' || cast(round(all_opportunities.total_cost_usd, 2) as string)
         || '; top: ' || all_opportunities.top_execution_evidence as evidence,
         all_opportunities.executions,
         all_opportunities.users_count,
@@ -176,7 +176,8 @@ final as (
         all_opportunities.last_seen_at,
         all_opportunities.first_seen_at as created_at,
         case
-            when cast(all_opportunities.last_seen_at as date)
+            when
+                cast(all_opportunities.last_seen_at as date)
                 > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_resolved_after_days', 7)) }}
                 then 'OPEN'
             else 'RESOLVED'

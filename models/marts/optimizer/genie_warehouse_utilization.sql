@@ -87,11 +87,21 @@ query_daily as (
 
 concurrency_events as (
     {# +1 when a query starts, -1 when it ends; ends sort first at equal times. #}
-    select workspace_id, warehouse_id, start_time as event_at, 1 as delta, query_id
+    select
+        workspace_id,
+        warehouse_id,
+        start_time as event_at,
+        1 as delta,
+        query_id
     from queries
     where start_time is not null and end_time > start_time
     union all
-    select workspace_id, warehouse_id, end_time as event_at, -1 as delta, query_id
+    select
+        workspace_id,
+        warehouse_id,
+        end_time as event_at,
+        -1 as delta,
+        query_id
     from queries
     where start_time is not null and end_time > start_time
 ),
@@ -133,11 +143,23 @@ cost_daily as (
 ),
 
 day_keys as (
-    select workspace_id, warehouse_id, usage_date from on_daily
+    select
+        workspace_id,
+        warehouse_id,
+        usage_date
+    from on_daily
     union
-    select workspace_id, warehouse_id, usage_date from busy_daily
+    select
+        workspace_id,
+        warehouse_id,
+        usage_date
+    from busy_daily
     union
-    select workspace_id, warehouse_id, usage_date from cost_daily
+    select
+        workspace_id,
+        warehouse_id,
+        usage_date
+    from cost_daily
 ),
 
 joined as (
@@ -206,10 +228,12 @@ recommended as (
             else auto_stop_minutes
         end as recommended_auto_stop_minutes,
         case
-            when busy_ms > 0
+            when
+                busy_ms > 0
                 and cast(queued_at_capacity_ms as double) / busy_ms >= {{ var('optimizer_scale_out_min_queue_fraction') }}
                 then 'SCALE_OUT'
-            when on_ms > 0
+            when
+                on_ms > 0
                 and cast(busy_ms as double) / on_ms <= {{ var('optimizer_downsize_max_busy_fraction') }}
                 and peak_concurrency <= 1
                 and queued_at_capacity_ms = 0

@@ -25,7 +25,7 @@ opportunities as (
 warehouse_days as (
     select
         'genie_warehouse_utilization' as model_name,
-        workspace_id || '|' || warehouse_id || '|' || cast(usage_date as {{ dbt.type_string() }}) as row_key,
+        workspace_id || '|' || warehouse_id || '|' || cast(usage_date as string) as row_key,
         estimated_savings_usd as savings_usd,
         billed_usd as cost_usd
     from {{ ref('genie_warehouse_utilization') }}
@@ -34,7 +34,7 @@ warehouse_days as (
 idle_savings as (
     select
         'genie_warehouse_utilization (auto-stop vs idle)' as model_name,
-        workspace_id || '|' || warehouse_id || '|' || cast(usage_date as {{ dbt.type_string() }}) as row_key,
+        workspace_id || '|' || warehouse_id || '|' || cast(usage_date as string) as row_key,
         auto_stop_saving_usd as savings_usd,
         idle_usd as cost_usd
     from {{ ref('genie_warehouse_utilization') }}
