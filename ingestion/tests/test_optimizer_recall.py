@@ -29,7 +29,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
-SEED = 23  # not the seed the thresholds were tuned on (101)
+# Not the seed the thresholds were looked at with (101); override to score another one.
+SEED = int(os.environ.get("OPTIMIZER_RECALL_SEED", "23"))
 MIN_RECALL = 0.95
 MAX_FALSE_POSITIVE_RATE = 0.05
 
