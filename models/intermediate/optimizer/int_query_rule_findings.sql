@@ -55,6 +55,32 @@ windowed as (
         and queries.query_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_lookback_days', 30)) }}
 ),
 
+uncached_repeats as (
+    {#
+        Repeats of the exact text (not the fingerprint: other literals are other results) that
+        the result cache did not serve, over the window and on the text's busiest day.
+    #}
+    select
+        *,
+        statement_type = 'SELECT' and not coalesce(is_from_result_cache, false) as is_uncached_select,
+        count(*) over (
+            partition by
+                workspace_id,
+                statement_type,
+                coalesce(is_from_result_cache, false),
+                md5(query_text),
+                query_date
+        ) as same_text_day_executions,
+        count(*) over (
+            partition by
+                workspace_id,
+                statement_type,
+                coalesce(is_from_result_cache, false),
+                md5(query_text)
+        ) as same_text_executions
+    from windowed
+),
+
 measured as (
     select
         *,
@@ -63,10 +89,10 @@ measured as (
         case
             when coalesce(written_files, 0) > 0 then cast(written_bytes as double) / written_files
         end as avg_written_file_bytes,
-        {# Repeats of the exact text (not the fingerprint: other literals are other results). #}
+        case when is_uncached_select then same_text_executions else 0 end as uncached_text_executions,
         case
-            when statement_type = 'SELECT' and not coalesce(is_from_result_cache, false)
-                then count(*) over (
+            when is_uncached_select
+                then max(same_text_day_executions) over (
                     partition by
                         workspace_id,
                         statement_type,
@@ -74,8 +100,18 @@ measured as (
                         md5(query_text)
                 )
             else 0
-        end as uncached_text_executions
-    from windowed
+        end as uncached_text_max_day_executions,
+        {#
+            The result cache never serves a statement with a non-deterministic function, so its
+            repeats always recompute; a deterministic text repeated across days usually
+            recomputes because its data changed, which is no waste, unless it repeats many
+            times within one day.
+        #}
+        {{ genie_analytics.regexp_contains(
+            'normalized_statement_text',
+            '\\b(?:current_date|current_timestamp|current_time|localtimestamp)\\b|\\b(?:now|rand|random|uuid|unix_timestamp|getdate)\\s*\\('
+        ) }} as has_nondeterministic_function
+    from uncached_repeats
 ),
 
 flagged as (
@@ -96,7 +132,11 @@ flagged as (
         and coalesce(waiting_at_capacity_duration_ms, 0) > 0 as is_queueing,
         coalesce(waiting_for_compute_duration_ms, 0) >= {{ var('optimizer_cold_start_min_wait_ms') }}
         and coalesce(waiting_for_compute_duration_ms, 0) > 0 as is_cold_start,
-        uncached_text_executions >= {{ var('optimizer_repeated_min_executions') }} as is_repeated_uncached,
+        uncached_text_executions >= {{ var('optimizer_repeated_min_executions') }}
+        and (
+            has_nondeterministic_function
+            or uncached_text_max_day_executions >= {{ var('optimizer_repeated_min_executions_per_day') }}
+        ) as is_repeated_uncached,
         coalesce(is_failed, false)
         and coalesce(total_task_duration_ms, 0) >= {{ var('optimizer_failed_burn_min_task_ms') }} as is_failed_burn,
         coalesce(written_files, 0) >= {{ var('optimizer_small_files_min_files') }}
@@ -113,7 +153,7 @@ flagged as (
     'POOR_PRUNING': "'read_bytes=' || cast(bytes_read as string) || ', pruned_fraction=' || cast(round(pruning_ratio, 3) as string)",
     'QUEUEING': "'waiting_at_capacity_ms=' || cast(waiting_at_capacity_duration_ms as string)",
     'COLD_START': "'waiting_for_compute_ms=' || cast(waiting_for_compute_duration_ms as string)",
-    'REPEATED_UNCACHED': "'uncached_text_executions=' || cast(uncached_text_executions as string)",
+    'REPEATED_UNCACHED': "'uncached_text_executions=' || cast(uncached_text_executions as string) || ', max_per_day=' || cast(uncached_text_max_day_executions as string) || ', non_deterministic=' || cast(has_nondeterministic_function as string)",
     'FAILED_BURN': "'total_task_duration_ms=' || cast(total_task_duration_ms as string)",
     'SMALL_FILES': "'written_files=' || cast(written_files as string) || ', avg_file_bytes=' || cast(cast(avg_written_file_bytes as bigint) as string)",
 } %}
