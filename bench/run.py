@@ -183,31 +183,34 @@ def scale_build(args, lines: list[str]) -> Path:
     early_db = WORK / "scale_first_days.duckdb"
     target_db = WORK / "scale_warehouse.duckdb"
     days, per_day, last_day = (8, 1_000_000, 10_000_000) if not args.small else (3, 20_000, 200_000)
-    gen_s = sh(
-        [
-            str(BIN / "genie-ingest"),
-            "sandbox",
-            "generate",
-            "--db",
-            str(full_db),
-            "--seed",
-            "11",
-            "--days",
-            str(days),
-            "--start-date",
-            START.isoformat(),
-            "--workspaces",
-            "3",
-            "--queries-per-day",
-            str(per_day),
-            "--last-day-queries",
-            str(last_day),
-            "--quiet",
-        ]
-    )
+    if args.reuse_sandbox and full_db.exists():
+        gen_s = None
+    else:
+        gen_s = sh(
+            [
+                str(BIN / "genie-ingest"),
+                "sandbox",
+                "generate",
+                "--db",
+                str(full_db),
+                "--seed",
+                "11",
+                "--days",
+                str(days),
+                "--start-date",
+                START.isoformat(),
+                "--workspaces",
+                "3",
+                "--queries-per-day",
+                str(per_day),
+                "--last-day-queries",
+                str(last_day),
+                "--quiet",
+            ]
+        )
+    generated = "reused" if gen_s is None else f"generated in {gen_s:.0f} s"
     lines.append(
-        f"- sandbox: {days - 1} days x {per_day:,} queries + 1 day x {last_day:,}: "
-        f"generated in {gen_s:.0f} s"
+        f"- sandbox: {days - 1} days x {per_day:,} queries + 1 day x {last_day:,}: {generated}"
     )
     cutoff = START + timedelta(days=days - 1)
     first_days_copy(full_db, early_db, cutoff)
@@ -406,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
     parser.add_argument("--only", choices=["scale", "genie"], default=None)
+    parser.add_argument(
+        "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"
+    )
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     lines = [f"# make bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", ""]

@@ -68,38 +68,3 @@
 {% macro cost_refreshed_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
-
-
-{#
-    Incremental strategy and key of the cost models. The cost models always re-compute whole
-    days, so on DuckDB they replace those days: delete+insert keyed on the date column (dbt
-    deletes every row whose date is among the re-computed ones, then inserts), which is the
-    DuckDB twin of Spark's partition insert_overwrite. Measured on 1.25M re-computed rows it is
-    several times faster than a MERGE on the 6-column grain key, and it also drops rows that
-    no longer exist (a MERGE keeps them). Databricks keeps MERGE on the grain key
-    (genie_analytics.incremental_strategy()); Spark overwrites partitions.
-#}
-{% macro cost_incremental_strategy() -%}
-    {{ return(adapter.dispatch('cost_incremental_strategy', 'genie_analytics')()) }}
-{%- endmacro %}
-
-{% macro default__cost_incremental_strategy() -%}
-    {{ return(genie_analytics.incremental_strategy()) }}
-{%- endmacro %}
-
-{% macro duckdb__cost_incremental_strategy() -%}
-    {{ return('delete+insert') }}
-{%- endmacro %}
-
-
-{% macro cost_unique_key(grain_columns, date_column) -%}
-    {{ return(adapter.dispatch('cost_unique_key', 'genie_analytics')(grain_columns, date_column)) }}
-{%- endmacro %}
-
-{% macro default__cost_unique_key(grain_columns, date_column) -%}
-    {{ return(grain_columns) }}
-{%- endmacro %}
-
-{% macro duckdb__cost_unique_key(grain_columns, date_column) -%}
-    {{ return(date_column) }}
-{%- endmacro %}

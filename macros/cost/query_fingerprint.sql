@@ -14,12 +14,14 @@
     machine-generated SQL, and it keeps the rules few and predictable.
 #}
 {% macro normalize_query_text(text_expression) -%}
+    {#- Four passes, not six: comments of both kinds in one alternation, and string and numeric
+        literals in another. Regex alternation takes the leftmost match, so a number inside a
+        string literal is consumed with the string, exactly as "strings first, then numbers"
+        did; same for the two comment forms. -#}
     {%- set lowered = 'lower(' ~ text_expression ~ ')' -%}
-    {%- set no_block_comments = genie_analytics.regexp_replace_all(lowered, '(?s)/\\*.*?\\*/', ' ') -%}
-    {%- set no_line_comments = genie_analytics.regexp_replace_all(no_block_comments, '--[^\\n]*', ' ') -%}
-    {%- set no_strings = genie_analytics.regexp_replace_all(no_line_comments, '\\x27(?:[^\\x27]|\\x27\\x27)*\\x27', '?') -%}
-    {%- set no_numbers = genie_analytics.regexp_replace_all(no_strings, '\\b[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?\\b', '?') -%}
-    {%- set collapsed_in = genie_analytics.regexp_replace_all(no_numbers, '\\bin\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\)', 'in (?)') -%}
+    {%- set no_comments = genie_analytics.regexp_replace_all(lowered, '(?s)/\\*.*?\\*/|--[^\\n]*', ' ') -%}
+    {%- set no_literals = genie_analytics.regexp_replace_all(no_comments, '\\x27(?:[^\\x27]|\\x27\\x27)*\\x27|\\b[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?\\b', '?') -%}
+    {%- set collapsed_in = genie_analytics.regexp_replace_all(no_literals, '\\bin\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\)', 'in (?)') -%}
     {%- set single_spaced = genie_analytics.regexp_replace_all(collapsed_in, '\\s+', ' ') -%}
     trim({{ single_spaced }})
 {%- endmacro %}

@@ -11,8 +11,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.cost_incremental_strategy(),
-        unique_key=genie_analytics.cost_unique_key(['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at', 'statement_id'], 'window_date'),
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at', 'statement_id'], 'window_date'),
         partition_by=genie_analytics.partition_by_date('window_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
         on_schema_change='append_new_columns',

@@ -9,8 +9,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.cost_incremental_strategy(),
-        unique_key=genie_analytics.cost_unique_key(['workspace_id', 'query_id'], 'query_date'),
+        incremental_strategy=genie_analytics.incremental_strategy(),
+        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'query_id'], 'query_date'),
         partition_by=genie_analytics.partition_by_date('query_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
         on_schema_change='append_new_columns',
