@@ -11,7 +11,7 @@
     config(
         materialized='incremental',
         incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=['workspace_id', 'warehouse_id', 'usage_date'],
+        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'usage_date'], 'usage_date'),
         partition_by=genie_analytics.partition_by_date('usage_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['usage_date', 'workspace_id']),
         on_schema_change='append_new_columns',
