@@ -69,7 +69,7 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
 	$(BIN)/ruff check ingestion scripts bench
 	$(BIN)/ruff format --check ingestion scripts bench
-	$(BIN)/sqlfluff lint models tests/singular macros snapshots analyses --processes 2
+	$(BIN)/sqlfluff lint models tests/singular snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc

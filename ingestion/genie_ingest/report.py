@@ -44,7 +44,8 @@ class Report:
                 justify="right" if i and _numeric(rows, i) else "left",
                 no_wrap=True,
                 overflow="ellipsis",
-                max_width=48,
+                min_width=len(col),
+                max_width=44,
             )
         for row in rows:
             out.add_row(*(_fmt(v) for v in row))
@@ -151,21 +152,19 @@ class Report:
 
     def optimiser(self) -> None:
         if self.exists("genie_optimization_opportunities"):
-            opp = self.rel("genie_optimization_opportunities")
-            cols = {
-                r[0]
-                for r in self.con.execute(
-                    "select column_name from information_schema.columns where table_catalog = ? "
-                    "and table_schema = ? and table_name = 'genie_optimization_opportunities'",
-                    [self.catalog, SCHEMA],
-                ).fetchall()
-            }
-            workload = "workload_label" if "workload_label" in cols else "query_fingerprint"
             rows = self.con.execute(
-                f"""select optimization_type, substr({workload}, 1, 40), executions,
-                    estimated_savings_usd, priority, substr(recommended_fix, 1, 70)
-                from {opp} where status = 'OPEN'
-                order by estimated_savings_usd desc nulls last limit 10"""
+                f"""select optimization_type,
+                    case
+                        when query_fingerprint is null then 'warehouse ' || warehouse_id
+                        when query_source_id is not null
+                            then lower(query_source_type) || ' ' || query_source_id
+                        else regexp_replace(sample_query_text, '\\s+', ' ', 'g')
+                    end as workload,
+                    executions, estimated_savings_usd, priority, recommended_fix
+                from {self.rel("genie_optimization_opportunities")}
+                where status = 'OPEN'
+                order by estimated_savings_usd desc, executions desc, opportunity_id
+                limit 10"""
             ).fetchall()
             self.table(
                 "Ten most valuable optimisation opportunities (open)",
@@ -175,17 +174,26 @@ class Report:
         if self.exists("genie_cost_anomalies"):
             an = self.rel("genie_cost_anomalies")
             rows = self.con.execute(
-                f"""select * exclude (drivers) from (
-                    select anomaly_date, scope, scope_id, metric, round(observed, 2) as observed,
-                        round(expected, 2) as expected, round(z_score, 1) as z, drivers
-                    from {an}
-                    where is_anomaly
-                        and anomaly_date > (select max(anomaly_date) from {an}) - interval 7 day
-                    order by abs(z_score) desc limit 10)"""
+                f"""select usage_date, dimension_type, dimension_id, anomaly_metric, direction,
+                    z_score, cost_usd, expected_cost_usd, driver_1_fingerprint
+                from {an}
+                where usage_date > (select max(usage_date) from {an}) - interval 7 day
+                order by abs(z_score) desc
+                limit 10"""
             ).fetchall()
+            total = self.con.execute(
+                f"select count(*) from {an} "
+                f"where usage_date > (select max(usage_date) from {an}) - interval 7 day"
+            ).fetchone()[0]
+            if not total:
+                self.console.print(
+                    "Anomalies of the week: none (a day is scored once it has "
+                    "var('optimizer_anomaly_min_baseline_days') of baseline)\n"
+                )
+                return
             self.table(
-                "Anomalies of the week",
-                ["date", "scope", "id", "metric", "observed", "expected", "z"],
+                f"Anomalies of the week (top 10 of {total} by |z|)",
+                ["date", "scope", "id", "metric", "direction", "z", "USD", "expected", "driver"],
                 rows,
             )
 
