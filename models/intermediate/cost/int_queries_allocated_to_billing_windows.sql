@@ -6,7 +6,9 @@
     Incremental: re-computes whole window_date days from max(window_date) - var('cost_lookback_days').
     A window's shares depend on every query overlapping it, including queries that started the
     day(s) before, so the queries read are those still running at the start of the first
-    re-computed day (ended_at >= from_date), not those that started on it.
+    re-computed day (ended_at >= from_date), not those that started on it; for pruning, only
+    queries that started at most var('cost_max_query_days') days before it (Databricks'
+    statement timeout is 2 days).
 #}
 {{
     config(
@@ -20,6 +22,8 @@
 }}
 
 {%- set from_date = genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3)) -%}
+{#- A full build has no lower bound: a floor date keeps the predicates (and the SQL's shape) the same. -#}
+{%- set queries_from = from_date if from_date is not none else '1900-01-01' -%}
 {%- set weight_column = var('cost_attribution_weight', 'total_task_duration_ms') -%}
 {%- if weight_column not in ('total_task_duration_ms', 'execution_duration_ms') -%}
     {{ exceptions.raise_compiler_error("var cost_attribution_weight must be total_task_duration_ms or execution_duration_ms, got " ~ weight_column) }}
@@ -38,12 +42,8 @@ queries as (
         warehouse_id is not null
         {# Still running (no end yet): its task time is unknown, it is allocated once it ends. #}
         and ended_at is not null
-        {% if from_date is not none -%}
-            and ended_at >= cast('{{ from_date }}' as timestamp)
-            {# Pruning bound: statements run at most var('cost_max_query_days') days (Databricks'
-               statement timeout is 2 days). #}
-            and query_date >= {{ genie_analytics.date_add_days("cast('" ~ from_date ~ "' as date)", -1 * var('cost_max_query_days', 2)) }}
-        {%- endif %}
+        and ended_at >= cast('{{ queries_from }}' as timestamp)
+        and query_date >= {{ genie_analytics.date_add_days("cast('" ~ queries_from ~ "' as date)", -1 * var('cost_max_query_days', 2)) }}
 ),
 
 query_spans as (
