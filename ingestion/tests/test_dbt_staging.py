@@ -57,7 +57,7 @@ def run_dbt(tmp_path: Path, system_db: Path, *args: str) -> subprocess.Completed
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET": "duckdb",
         "SYSTEM_TABLES_DUCKDB": str(system_db),
-        "GENIE_ANALYTICS_DUCKDB": str(tmp_path / "genie_analytics.duckdb"),
+        "GENIE_ANALYTICS_DUCKDB": str(tmp_path / "warehouse.duckdb"),
         "DBT_TARGET_PATH": str(tmp_path / "target"),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
@@ -86,9 +86,9 @@ def query(tmp_path: Path, sql: str) -> list[tuple]:
     """Read the dbt-built DuckDB file (read-only, after dbt has exited).
 
     The staging views read the system catalog, so it is attached as in profiles.yml. The file's
-    catalog and schema are both `genie_analytics`: use `genie_analytics.genie_analytics.<model>`.
+    catalog is its stem (`warehouse`), the schema `genie_analytics`.
     """
-    con = duckdb.connect(str(tmp_path / "genie_analytics.duckdb"), read_only=True)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:
         con.execute(f"attach '{tmp_path / 'system_tables.duckdb'}' as system_tables (read_only)")
         return con.execute(sql).fetchall()
@@ -153,7 +153,7 @@ def test_query_history_keeps_latest_version(built_staging: Path) -> None:
         """
         select workspace_id, statement_id, execution_status, total_duration_ms,
                query_source_genie_space_id, warehouse_id, query_date
-        from genie_analytics.genie_analytics.stg_system__query_history
+        from warehouse.genie_analytics.stg_system__query_history
         order by workspace_id, statement_id
         """,
     )
@@ -172,7 +172,7 @@ def test_audit_keeps_genie_rows_and_survives_bad_json(built_staging: Path) -> No
         """
         select event_id, request_message_id, result_message_id, is_result_json_valid,
                request_feedback_rating, response_status_code
-        from genie_analytics.genie_analytics.stg_system__audit order by event_id
+        from warehouse.genie_analytics.stg_system__audit order by event_id
         """,
     )
     by_id = {r[0]: r[1:] for r in rows}
@@ -229,7 +229,7 @@ def test_incremental_rerun_merges_lookback_window_only(tmp_path: Path) -> None:
             tmp_path,
             """
             select statement_id, total_duration_ms
-            from genie_analytics.genie_analytics.stg_system__query_history
+            from warehouse.genie_analytics.stg_system__query_history
             where workspace_id = '1111111111111111'
             """,
         )

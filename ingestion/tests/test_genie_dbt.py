@@ -387,7 +387,7 @@ def run_dbt(work: Path, *args: str, vars_: dict | None = None) -> subprocess.Com
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET": "duckdb",
         "SYSTEM_TABLES_DUCKDB": str(work / "system_tables.duckdb"),
-        "GENIE_ANALYTICS_DUCKDB": str(work / "genie_analytics.duckdb"),
+        "GENIE_ANALYTICS_DUCKDB": str(work / "warehouse.duckdb"),
         "GENIE_LANDING_SCHEMA": "genie_landing",
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
@@ -413,9 +413,9 @@ def build(work: Path, vars_: dict | None = None) -> None:
 
 
 def query(work: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(work / "genie_analytics.duckdb"), read_only=True)
+    con = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)
     try:
-        con.execute("use genie_analytics.genie_analytics")
+        con.execute("use warehouse.genie_analytics")
         return con.execute(sql).fetchall()
     finally:
         con.close()
@@ -423,7 +423,7 @@ def query(work: Path, sql: str) -> list[tuple]:
 
 def copy_work(src: Path, dst: Path) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
-    for name in ("system_tables.duckdb", "genie_analytics.duckdb"):
+    for name in ("system_tables.duckdb", "warehouse.duckdb"):
         (dst / name).write_bytes((src / name).read_bytes())
     return dst
 
@@ -486,7 +486,7 @@ def test_space_metrics_count_latest_feedback_and_review_requests(first_build: Pa
 @pytest.mark.slow
 def test_landed_api_rows_flow_into_the_marts(first_build: Path, tmp_path: Path) -> None:
     work = copy_work(first_build, tmp_path / "landed")
-    land_api_rows(work / "genie_analytics.duckdb")
+    land_api_rows(work / "warehouse.duckdb")
     build(work)
 
     perf = query(

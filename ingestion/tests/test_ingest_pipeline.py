@@ -27,7 +27,7 @@ LANDABLE = [*TERMINAL, "other_workspace"]
 
 @pytest.fixture
 def analytics_db(tmp_path: Path, tiny_truth, sandbox_api) -> Path:
-    return write_to_fetch(tmp_path / "genie_analytics.duckdb", tiny_truth, sandbox_api.urls)
+    return write_to_fetch(tmp_path / "warehouse.duckdb", tiny_truth, sandbox_api.urls)
 
 
 def _run(db: Path, clock: FakeClock | None = None, command: str = "messages", **overrides: Any):
