@@ -426,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.small:
-        (ROOT / "bench" / "results.md").write_text(text)
+        name = "results.md" if args.only is None else f"results_{args.only}.md"
+        (ROOT / "bench" / name).write_text(text)
     (WORK / "last_results.json").write_text(json.dumps(lines, indent=1))
     return 0
 
