@@ -125,17 +125,14 @@ class Report:
         ).fetchone()
         self.table(
             "Genie pipeline",
-            ["messages to fetch", "landed", "audit rows rejected", "errors by type", "not landed"],
-            [
-                (
-                    v[0],
-                    v[1],
-                    v[2],
-                    f"NOT_FOUND={v[3]} AUTH_ERROR={v[4]} RATE_LIMITED={v[5]} "
-                    f"TIMEOUT={v[6]} NO_TOKEN={v[7]} FAILED={v[8]}",
-                    v[9],
-                )
-            ],
+            ["messages to fetch", "landed", "not landed", "audit rows rejected"],
+            [(v[0], v[1], v[9], v[2])],
+        )
+        kinds = ["NOT_FOUND", "AUTH_ERROR", "RATE_LIMITED", "TIMEOUT", "NO_TOKEN", "FAILED"]
+        self.table(
+            "Genie fetch errors",
+            ["error type", "messages"],
+            list(zip(kinds, v[3:9], strict=True)),
         )
         if self.exists("genie_conversation_metrics"):
             rows = self.con.execute(
