@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -141,6 +141,43 @@ def fetch_messages(
         return list(zip(keys, pool.map(lambda k: _fetch_one(fetcher, k), keys), strict=True))
 
 
+def stream_messages(
+    fetcher: GenieFetcher,
+    keys: Sequence[MessageKey],
+    concurrency: int,
+    stop: Callable[[], bool] = lambda: False,
+):
+    """Yield ``(key, result)`` as fetches complete, with at most ``concurrency`` in flight.
+
+    A sliding window, not batch by batch: one slow message (a retry waiting out its backoff)
+    no longer holds up the other threads. ``stop()`` is asked before each new submission (the
+    run deadline); keys never submitted are simply not yielded.
+    """
+    if concurrency <= 1:
+        for key in keys:
+            if stop():
+                return
+            yield key, _fetch_one(fetcher, key)
+        return
+    pending_keys = iter(keys)
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="genie-fetch") as pool:
+        in_flight: dict = {}
+
+        def fill() -> None:
+            while len(in_flight) < concurrency and not stop():
+                key = next(pending_keys, None)
+                if key is None:
+                    return
+                in_flight[pool.submit(_fetch_one, fetcher, key)] = key
+
+        fill()
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield in_flight.pop(future), future.result()
+            fill()
+
+
 def time_fetch(
     fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
 ) -> tuple[float, list[tuple[MessageKey, FetchResult]]]:
@@ -179,7 +216,7 @@ def run_messages(
     show_progress: bool = False,
     clock: Callable[[], float] = time.monotonic,
 ) -> RunSummary:
-    """One `messages` run. Each batch is fetched, then landed in one atomic sink call."""
+    """One `messages` run: fetch in a sliding window, land each ``batch_size`` results at once."""
     started = clock()
     summary = RunSummary("messages")
     keys = sink.messages_to_fetch(filters, settings.max_retry_count)
@@ -191,40 +228,60 @@ def run_messages(
         return summary
     assert fetcher is not None, "a real run needs a fetcher"
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    # Another run (or a crashed earlier one that committed) may have landed some already.
+    todo: list[MessageKey] = []
+    for chunk in _chunks(keys, 1000):
+        landed = sink.already_landed((k.workspace_id, k.message_id) for k in chunk)
+        todo += [k for k in chunk if (k.workspace_id, k.message_id) not in landed]
+    summary.skipped += len(keys) - len(todo)
+
+    def past_deadline() -> bool:
+        return clock() - started > settings.run_deadline_seconds
+
+    rows: list = []
+    errors: list = []
+    buffered = 0
+
+    def land() -> None:
+        # One atomic sink call per batch of completed fetches: a crash loses at most the
+        # unlanded results, which the next run fetches again (never twice landed).
+        nonlocal rows, errors, buffered
+        sink.land_batch(rows, errors)
+        summary.landed += len(rows)
+        summary.batches += 1
+        rows, errors, buffered = [], [], 0
+
+    done = 0
     with _progress(show_progress) as progress:
-        task = progress.add_task("messages", total=len(keys))
-        for number, batch in enumerate(_chunks(keys, settings.batch_size), start=1):
-            if clock() - started > settings.run_deadline_seconds:
-                summary.deferred += len(keys) - (number - 1) * settings.batch_size
-                log.warning("run deadline reached; %d messages left for next run", summary.deferred)
-                break
-            # Another run (or a crashed earlier one that committed) may have landed some.
-            landed = sink.already_landed((k.workspace_id, k.message_id) for k in batch)
-            todo = [k for k in batch if (k.workspace_id, k.message_id) not in landed]
-            summary.skipped += len(batch) - len(todo)
-            batch_id = f"{run_id}-{number:05d}"
-            rows, errors = [], []
-            for key, result in fetch_messages(fetcher, todo, settings.concurrency):
-                summary.requests += result.attempts
-                now = utcnow()
-                if result.error is not None:
-                    summary.failed[result.error.error_type] += 1
-                    log.warning(
-                        "message %s/%s: %s %s",
-                        key.workspace_id,
-                        key.message_id,
-                        result.error.error_type,
-                        result.error.message,
-                    )
-                    errors.append(error_row(key, result.error, now, batch_id))
-                elif result.body is not None and not is_terminal(result.body):
-                    summary.pending += 1
-                else:
-                    rows.append(message_row(key, result.body or {}, now, batch_id))
-            sink.land_batch(rows, errors)
-            summary.landed += len(rows)
-            summary.batches += 1
-            progress.advance(task, len(batch))
+        task = progress.add_task("messages", total=len(todo))
+        for key, result in stream_messages(fetcher, todo, settings.concurrency, past_deadline):
+            batch_id = f"{run_id}-{summary.batches + 1:05d}"
+            summary.requests += result.attempts
+            now = utcnow()
+            if result.error is not None:
+                summary.failed[result.error.error_type] += 1
+                log.warning(
+                    "message %s/%s: %s %s",
+                    key.workspace_id,
+                    key.message_id,
+                    result.error.error_type,
+                    result.error.message,
+                )
+                errors.append(error_row(key, result.error, now, batch_id))
+            elif result.body is not None and not is_terminal(result.body):
+                summary.pending += 1
+            else:
+                rows.append(message_row(key, result.body or {}, now, batch_id))
+            buffered += 1
+            done += 1
+            progress.advance(task, 1)
+            if buffered >= settings.batch_size:
+                land()
+        if buffered:
+            land()
+    if done < len(todo):
+        summary.deferred += len(todo) - done
+        log.warning("run deadline reached; %d messages left for next run", summary.deferred)
     summary.seconds = clock() - started
     return summary
 
