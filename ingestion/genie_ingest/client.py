@@ -237,20 +237,48 @@ def sdk_client_factory(
     """A factory of OAuth M2M ``WorkspaceClient`` objects (one token cache per workspace)."""
 
     def build(url: str) -> WorkspaceClient:
+        size = max(pool_size, 1)
         config = Config(
             host=url,
             client_id=client_id.reveal(),
             client_secret=client_secret.reveal(),
             auth_type="oauth-m2m",
             http_timeout_seconds=request_timeout_seconds,
-            max_connections_per_pool=max(pool_size, 1),
+            # The SDK (0.117, _base_client.py) passes max_connection_pools as requests'
+            # pool_maxsize (connections kept per host) and max_connections_per_pool as
+            # pool_connections (hosts cached), the reverse of their names; both are set so
+            # every fetch thread keeps its own keep-alive connection.
+            max_connection_pools=size,
+            max_connections_per_pool=size,
             clock=_HandBackClock(),
             product="genie-ingest",
             product_version="0.1.0",
         )
-        return WorkspaceClient(config=config)
+        client = WorkspaceClient(config=config)
+        _size_plain_http_pool(client, size)
+        return client
 
     return build
+
+
+def _size_plain_http_pool(client: WorkspaceClient, size: int) -> None:
+    """Give ``http://`` hosts the same connection pool the SDK mounts for ``https://`` only.
+
+    Workspaces are always https; the local sandbox API is plain http on loopback, where the
+    session's default adapter keeps 10 connections: with more fetch threads than that, every
+    request beyond the tenth opened and dropped a TCP connection (urllib3 "Connection pool is
+    full, discarding connection"), and that, not the fetching, used the CPU. The SDK exposes no
+    setting for it, so this reaches the session it builds; if a future SDK moves it, the
+    default adapter stays (slower, still correct).
+    """
+    if not client.config.host.startswith("http://"):
+        return
+    session = getattr(getattr(client.api_client, "_api_client", None), "_session", None)
+    if isinstance(session, requests.Session):
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=size, pool_maxsize=size, pool_block=True
+        )
+        session.mount("http://", adapter)
 
 
 class WorkspaceClients:

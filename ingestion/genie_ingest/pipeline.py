@@ -178,6 +178,28 @@ def stream_messages(
             fill()
 
 
+def interleave_workspaces(keys: Sequence[MessageKey]) -> list[MessageKey]:
+    """Round-robin over workspaces, each workspace's own order (oldest first) kept.
+
+    The rate limit is per workspace, so fetching one workspace after another would hold the
+    whole run to one workspace's limit; interleaved, every workspace's budget is used at once.
+    """
+    by_workspace: dict[str, list[MessageKey]] = {}
+    for key in keys:
+        by_workspace.setdefault(key.workspace_id, []).append(key)
+    queues = [iter(v) for _, v in sorted(by_workspace.items())]
+    interleaved: list[MessageKey] = []
+    while queues:
+        alive = []
+        for queue in queues:
+            key = next(queue, None)
+            if key is not None:
+                interleaved.append(key)
+                alive.append(queue)
+        queues = alive
+    return interleaved
+
+
 def time_fetch(
     fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
 ) -> tuple[float, list[tuple[MessageKey, FetchResult]]]:
@@ -234,6 +256,7 @@ def run_messages(
         landed = sink.already_landed((k.workspace_id, k.message_id) for k in chunk)
         todo += [k for k in chunk if (k.workspace_id, k.message_id) not in landed]
     summary.skipped += len(keys) - len(todo)
+    todo = interleave_workspaces(todo)
 
     def past_deadline() -> bool:
         return clock() - started > settings.run_deadline_seconds

@@ -213,22 +213,32 @@ class DuckDBSink(Sink):
     def land_batch(
         self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
     ) -> None:
+        """One transaction, three set-based statements (not one statement per row: DuckDB runs
+        ``executemany`` row by row, which made landing cost more CPU than fetching)."""
         now = utcnow()
         con = self._con
         con.begin()
         try:
             if messages:
                 names = [c for c, _ in MESSAGE_DETAILS]
-                con.executemany(
+                rows = _last_per_key([{**m, "_loaded_at": now} for m in messages])
+                values, params = _values(names, rows)
+                con.execute(
                     f"insert or replace into {self._landing}.message_details "
-                    f"({', '.join(names)}) values ({', '.join('?' for _ in names)})",
-                    [[{**m, "_loaded_at": now}[c] for c in names] for m in messages],
+                    f"({', '.join(names)}) {values}",
+                    params,
                 )
-                con.executemany(
-                    f"update {self._landing}.message_fetch_errors "
-                    "set resolved = true, resolved_at = ? "
-                    "where workspace_id = ? and message_id = ? and not resolved",
-                    [[now, m["workspace_id"], m["message_id"]] for m in messages],
+                values, params = _values(["workspace_id", "message_id"], rows)
+                con.execute(
+                    f"""
+                    update {self._landing}.message_fetch_errors as e
+                    set resolved = true, resolved_at = ?
+                    from ({values}) as landed (workspace_id, message_id)
+                    where e.workspace_id = landed.workspace_id
+                        and e.message_id = landed.message_id
+                        and not e.resolved
+                    """,
+                    [now, *params],
                 )
             if errors:
                 names = [c for c, _ in MESSAGE_FETCH_ERRORS]
@@ -236,12 +246,15 @@ class DuckDBSink(Sink):
                     c for c in names if c not in {"workspace_id", "message_id", "retry_count"}
                 ]
                 set_clause = ", ".join(f"{c} = excluded.{c}" for c in updates)
-                con.executemany(
+                values, params = _values(
+                    names, _last_per_key([{**e, "_loaded_at": now} for e in errors])
+                )
+                con.execute(
                     f"insert into {self._landing}.message_fetch_errors "
-                    f"({', '.join(names)}) values ({', '.join('?' for _ in names)}) "
+                    f"({', '.join(names)}) {values} "
                     "on conflict (workspace_id, message_id) do update set "
                     f"retry_count = message_fetch_errors.retry_count + 1, {set_clause}",
-                    [[{**e, "_loaded_at": now}[c] for c in names] for e in errors],
+                    params,
                 )
             _fault_hook("after_writes")
             con.commit()
@@ -275,17 +288,40 @@ class DuckDBSink(Sink):
             return
         now = utcnow()
         names = [c for c, _ in GENIE_SPACE_DETAILS]
+        values, params = _values(
+            names,
+            _last_per_key([{**r, "_loaded_at": now} for r in rows], ("workspace_id", "space_id")),
+        )
         self._con.begin()
         try:
-            self._con.executemany(
+            self._con.execute(
                 f"insert or replace into {self._landing}.genie_space_details "
-                f"({', '.join(names)}) values ({', '.join('?' for _ in names)})",
-                [[{**r, "_loaded_at": now}[c] for c in names] for r in rows],
+                f"({', '.join(names)}) {values}",
+                params,
             )
             self._con.commit()
         except BaseException:
             self._con.rollback()
             raise
+
+
+def _values(names: Sequence[str], rows: Sequence[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """``VALUES (?, ...), (?, ...)`` for ``rows`` (dicts keyed by ``names``) and its parameters.
+
+    Every value is a bound parameter, never SQL text; a batch (``batch_size`` rows) stays far
+    below any parameter limit.
+    """
+    one = "(" + ", ".join("?" for _ in names) + ")"
+    params = [row[c] for row in rows for c in names]
+    return "values " + ", ".join(one for _ in rows), params
+
+
+def _last_per_key(
+    rows: Sequence[dict[str, Any]], key: tuple[str, ...] = ("workspace_id", "message_id")
+) -> list[dict[str, Any]]:
+    """The last row of each key: one statement may not write the same key twice (DuckDB's
+    ``ON CONFLICT`` refuses it), while per-row statements let the last one win."""
+    return list({tuple(r[k] for k in key): r for r in rows}.values())
 
 
 # Tests set this to inject a crash inside the landing transaction (after the writes, before the

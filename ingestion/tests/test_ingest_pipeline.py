@@ -19,6 +19,7 @@ from conftest import CLIENT_ID, CLIENT_SECRET, WS_A
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import pipeline, sinks
+from genie_ingest.records import MessageKey
 from genie_ingest.sinks import DuckDBSink, Filters
 
 TERMINAL = ["completed_full", "completed_no_title", "text_only", "failed", "cancelled", "expired"]
@@ -327,3 +328,22 @@ def test_cli_exit_codes_and_summary(analytics_db, sandbox_api, monkeypatch, caps
     assert "genie-ingest messages: selected=3 landed=3" in out and CLIENT_SECRET not in out
     monkeypatch.setenv("GENIE_ANALYTICS_DUCKDB", str(tmp_path / "missing.duckdb"))
     assert pipeline.main(["spaces", "--no-progress"]) == 2
+
+
+def test_more_fetch_threads_than_the_default_pool_reuse_their_connections(
+    analytics_db, tiny_truth, sandbox_api, caplog
+):
+    # requests keeps 10 connections per host unless told otherwise; a fetcher with more threads
+    # used to open and drop a TCP connection per request beyond that (urllib3 logs it).
+    caplog.set_level("WARNING", logger="urllib3.connectionpool")
+    settings = test_settings(analytics_db, CLIENT_ID, CLIENT_SECRET, concurrency=16)
+    fetcher = pipeline.build_fetcher(settings, FakeClock())
+    keys = [
+        MessageKey(WS_A, m["message_id"], m["space_id"], m["conversation_id"], None, url)
+        for m in tiny_truth["messages"]
+        if m["workspace_id"] == WS_A
+        for url in [sandbox_api.urls[WS_A]]
+    ] * 8
+    results = pipeline.fetch_messages(fetcher, keys, concurrency=16)
+    assert len(results) == len(keys)
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]

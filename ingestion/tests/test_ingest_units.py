@@ -234,3 +234,16 @@ def test_databricks_sink_parses_rows() -> None:
     se = FakeStatementExecution(rows=[["ws1", "m1", "s1", "c1", "prod", "http://h", "2"]])
     keys = DatabricksSink(se, "wh1", "a", "l").messages_to_fetch(Filters(), 5)
     assert keys == [MessageKey("ws1", "m1", "s1", "c1", "prod", "http://h", 2)]
+
+
+def test_interleave_workspaces_round_robins_and_keeps_each_order() -> None:
+    from genie_ingest.pipeline import interleave_workspaces
+    from genie_ingest.records import MessageKey
+
+    def key(ws: str, n: int) -> MessageKey:
+        return MessageKey(ws, f"{ws}{n}", "s", "c", None, None)
+
+    keys = [key("a", 1), key("a", 2), key("a", 3), key("b", 1), key("c", 1), key("c", 2)]
+    order = [k.message_id for k in interleave_workspaces(keys)]
+    assert order == ["a1", "b1", "c1", "a2", "c2", "a3"]
+    assert interleave_workspaces([]) == []
