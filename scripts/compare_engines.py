@@ -139,6 +139,20 @@ def numeric_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> 
     return [name for name, typ in rows if typ.startswith(NUMERIC_PREFIXES)][:MAX_SUM_COLUMNS]
 
 
+# Text columns whose values must match across engines too (the normaliser's regexes run on RE2
+# in DuckDB and java.util.regex in Spark): compared by their number of distinct values.
+TEXT_KEY_COLUMNS = ("normalized_statement_text", "query_fingerprint")
+
+
+def text_key_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [name for (name,) in rows if name in TEXT_KEY_COLUMNS]
+
+
 def close(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -170,15 +184,19 @@ def compare(
             ).fetchone()[0]:
                 problems.append(f"{name}: missing in the DuckDB build")
                 continue
+            texts = text_key_columns(con, schema, rel)
             exprs = ["count(*)"] + [f"sum(cast({c} as double))" for c in cols]
+            exprs += [f"count(distinct {c})" for c in texts]
             d_row = con.execute(
                 f'select {", ".join(exprs)} from "{catalog}"."{schema}"."{rel}"'
             ).fetchone()
             s_row = spark.sql(f"select {', '.join(exprs)} from {schema}.{rel}").collect()[0]
             ok = [close(d, s) for d, s in zip(d_row, s_row, strict=True)]
             flag = "ok" if all(ok) else "DIFF"
-            print(f"{name:<48} {d_row[0]:>12} {s_row[0]:>12}  {len(cols)} cols {flag}")
-            for col, d, s, good in zip(["rows", *cols], d_row, s_row, ok, strict=True):
+            distinct = f" + {len(texts)} distinct" if texts else ""
+            print(f"{name:<48} {d_row[0]:>12} {s_row[0]:>12}  {len(cols)} cols{distinct} {flag}")
+            labels = ["rows", *cols, *(f"distinct {c}" for c in texts)]
+            for col, d, s, good in zip(labels, d_row, s_row, ok, strict=True):
                 if not good:
                     d_val = float(d) if isinstance(d, Decimal) else d
                     problems.append(f"{name}.{col}: duckdb={d_val} spark={s}")

@@ -39,6 +39,7 @@ BUILD = [
     "build",
     "--select",
     "+models/marts/cost",
+    "+models/intermediate/cost",
     "--resource-type",
     "model",
     "--resource-type",
@@ -64,7 +65,8 @@ COMPARED = {
     ],
     "genie_cost_attribution": ["workspace_id", "query_id"],
     "genie_query_performance": ["workspace_id", "query_id"],
-    "int_query_fingerprints": ["workspace_id", "statement_id"],
+    # carries the query fingerprints (int_query_fingerprints is a view of it)
+    "stg_system__query_history": ["workspace_id", "statement_id"],
     "genie_daily_performance": ["workspace_id", "user_id", "query_date"],
 }
 IGNORED_COLUMNS = {"_refreshed_at"}

@@ -31,11 +31,6 @@ queries as (
     where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
 ),
 
-fingerprints as (
-    select * from {{ ref('int_query_fingerprints') }}
-    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
-),
-
 costs as (
     select * from {{ ref('genie_cost_attribution') }}
     where {{ genie_analytics.cost_date_predicate('cost_date', from_date) }}
@@ -111,7 +106,7 @@ final as (
         sourced.query_source_notebook_id as notebook_id,
         sourced.query_source_genie_space_id as genie_space_id,
         sourced.dbt_model_name,
-        fingerprints.query_fingerprint,
+        sourced.query_fingerprint,
 
         -- time split
         coalesce(sourced.waiting_for_compute_duration_ms, 0)
@@ -151,10 +146,6 @@ final as (
         coalesce(costs.is_cost_final, false) as is_cost_final,
         {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
     from sourced
-    left join fingerprints
-        on
-            sourced.workspace_id = fingerprints.workspace_id
-            and sourced.statement_id = fingerprints.statement_id
     left join costs
         on
             sourced.workspace_id = costs.workspace_id

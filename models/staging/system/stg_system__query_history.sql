@@ -4,6 +4,12 @@
     re-reads whole days from max(query_date) - var('query_history_lookback_days') and
     deduplicates them; merge (DuckDB, Databricks) or partition overwrite (Spark) of those whole
     days gives the same rows. var('backfill_start_date') bounds the first / full build.
+
+    The query fingerprint (normalised text and its md5, macro normalize_query_text) is computed
+    here, where the text is first read, rather than in a model of its own: a per-row function of
+    one source column, and at 10M queries a day a separate model re-read and re-wrote every
+    re-read statement once more (47 s of a 172 s incremental build in bench/results_scale.md).
+    int_query_fingerprints is the view the optimiser reads it through.
 #}
 {{
     config(
@@ -36,14 +42,17 @@ ranked as (
         *,
         row_number() over (
             partition by workspace_id, statement_id
-            {# Latest progress update wins; ties are broken by terminal status, then the later
-               end, then the longer duration, then the status text, so reruns pick the same row. #}
-            order by
-                update_time desc nulls last,
-                case when execution_status in ('FINISHED', 'FAILED', 'CANCELED') then 0 else 1 end,
-                end_time desc nulls last,
-                total_duration_ms desc nulls last,
-                execution_status asc
+            {# Latest progress update wins; ties go to a terminal status, then the later end,
+               then the longer duration, then the status text (descending), so reruns pick the
+               same row. One composite key, all parts descending with nulls mapped below every
+               real value (see macro sort_key for why it is one key). #}
+            order by {{ genie_analytics.sort_key([
+                "coalesce(update_time, cast('0001-01-01' as timestamp))",
+                "case when execution_status in ('FINISHED', 'FAILED', 'CANCELED') then 1 else 0 end",
+                "coalesce(end_time, cast('0001-01-01' as timestamp))",
+                "coalesce(total_duration_ms, -1)",
+                "coalesce(execution_status, '')",
+            ]) }} desc
         ) as update_rank
     from source
 ),
@@ -124,6 +133,20 @@ renamed as (
         end_time as ended_at,
         update_time as updated_at
     from deduplicated
+),
+
+normalized as (
+    select
+        *,
+        {{ genie_analytics.normalize_query_text('statement_text') }} as normalized_statement_text
+    from renamed
+),
+
+fingerprinted as (
+    select
+        *,
+        md5(normalized_statement_text) as query_fingerprint
+    from normalized
 )
 
-select * from renamed
+select * from fingerprinted
