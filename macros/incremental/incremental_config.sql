@@ -6,7 +6,7 @@
     - DuckDB: `delete+insert` keyed on the date column the lookback re-reads (see
       incremental_unique_key): dbt deletes every row of the re-computed days, then inserts them.
       It is the DuckDB twin of Spark's partition overwrite, several times faster than a MERGE (a MERGE of
-      stg_system__query_history took 247 s for a 10M-query day; see bench/results.md), and it
+      stg_system__query_history took 247 s for a 10M-query day, measured in an earlier bench run), and it
       also drops rows that no longer exist, which a MERGE keeps.
     - Spark (local stand-in, parquet tables): MERGE is impossible on parquet, so
       `insert_overwrite` of whole date partitions. Because the lookback filter below always
