@@ -228,17 +228,22 @@ class DuckDBSink(Sink):
                     f"({', '.join(names)}) {values}",
                     params,
                 )
-                values, params = _values(["workspace_id", "message_id"], rows)
+                # `now` travels as a VALUES column, not a SET parameter: parsers differ in
+                # the order they number the `?` of an UPDATE's SET and FROM clauses.
+                values, params = _values(
+                    ["workspace_id", "message_id", "resolved_at"],
+                    [{**r, "resolved_at": now} for r in rows],
+                )
                 con.execute(
                     f"""
                     update {self._landing}.message_fetch_errors as e
-                    set resolved = true, resolved_at = ?
-                    from ({values}) as landed (workspace_id, message_id)
+                    set resolved = true, resolved_at = landed.resolved_at
+                    from ({values}) as landed (workspace_id, message_id, resolved_at)
                     where e.workspace_id = landed.workspace_id
                         and e.message_id = landed.message_id
                         and not e.resolved
                     """,
-                    [now, *params],
+                    params,
                 )
             if errors:
                 names = [c for c, _ in MESSAGE_FETCH_ERRORS]
