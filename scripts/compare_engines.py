@@ -130,13 +130,18 @@ def model_relations(manifest_path: Path) -> dict[str, str]:
     return out
 
 
-def numeric_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = con.execute(
+def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    """(name, lowercase type) of a DuckDB relation's columns, in order."""
+    return con.execute(
         "select column_name, lower(data_type) from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
         [schema, table],
     ).fetchall()
-    return [name for name, typ in rows if typ.startswith(NUMERIC_PREFIXES)][:MAX_SUM_COLUMNS]
+
+
+def numeric_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    cols = columns(con, schema, table)
+    return [name for name, typ in cols if typ.startswith(NUMERIC_PREFIXES)][:MAX_SUM_COLUMNS]
 
 
 # Text columns whose values must match across engines too (the normaliser's regexes run on RE2
@@ -145,12 +150,7 @@ TEXT_KEY_COLUMNS = ("normalized_statement_text", "query_fingerprint")
 
 
 def text_key_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, table],
-    ).fetchall()
-    return [name for (name,) in rows if name in TEXT_KEY_COLUMNS]
+    return [name for name, _ in columns(con, schema, table) if name in TEXT_KEY_COLUMNS]
 
 
 def close(a, b) -> bool:

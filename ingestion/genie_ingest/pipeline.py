@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import zip_longest
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -187,17 +188,8 @@ def interleave_workspaces(keys: Sequence[MessageKey]) -> list[MessageKey]:
     by_workspace: dict[str, list[MessageKey]] = {}
     for key in keys:
         by_workspace.setdefault(key.workspace_id, []).append(key)
-    queues = [iter(v) for _, v in sorted(by_workspace.items())]
-    interleaved: list[MessageKey] = []
-    while queues:
-        alive = []
-        for queue in queues:
-            key = next(queue, None)
-            if key is not None:
-                interleaved.append(key)
-                alive.append(queue)
-        queues = alive
-    return interleaved
+    rounds = zip_longest(*(by_workspace[w] for w in sorted(by_workspace)))
+    return [key for round_ in rounds for key in round_ if key is not None]
 
 
 def time_fetch(

@@ -338,11 +338,11 @@ def test_more_fetch_threads_than_the_default_pool_reuse_their_connections(
     caplog.set_level("WARNING", logger="urllib3.connectionpool")
     settings = test_settings(analytics_db, CLIENT_ID, CLIENT_SECRET, concurrency=16)
     fetcher = pipeline.build_fetcher(settings, FakeClock())
+    url = sandbox_api.urls[WS_A]
     keys = [
         MessageKey(WS_A, m["message_id"], m["space_id"], m["conversation_id"], None, url)
         for m in tiny_truth["messages"]
         if m["workspace_id"] == WS_A
-        for url in [sandbox_api.urls[WS_A]]
     ] * 8
     results = pipeline.fetch_messages(fetcher, keys, concurrency=16)
     assert len(results) == len(keys)
