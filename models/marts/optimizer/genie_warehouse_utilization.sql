@@ -40,8 +40,13 @@ queries as (
 ),
 
 reconciliation as (
+    {# Only warehouses observable from this region: billing of another region's warehouse
+       (reconciliation_line warehouse_not_in_region) or without a warehouse_id is never idle
+       and never a finding (issue 9.7). #}
     select * from {{ ref('genie_cost_reconciliation') }}
-    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+    where
+        reconciliation_line = 'warehouse_window'
+        and {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
 ),
 
 warehouses as (

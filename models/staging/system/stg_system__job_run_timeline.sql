@@ -8,6 +8,16 @@ source as (
     select * from {{ source('lakeflow', 'job_run_timeline') }}
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'run_id', 'period_start_time'], required_columns=[]) }}
+),
+
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
+),
+
 renamed as (
     select
         -- ids
@@ -43,7 +53,7 @@ renamed as (
         -- timestamps
         period_start_time as period_start_at,
         period_end_time as period_end_at
-    from source
+    from deduplicated
 )
 
 select * from renamed
