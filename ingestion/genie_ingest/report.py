@@ -80,18 +80,19 @@ class Report:
                 where window_date > (select max(window_date) from {rec}) - interval 7 day
             )
             select min(window_date), max(window_date),
-                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu),
-                sum(attributed_dbu) + sum(idle_dbu),
-                sum(billed_usd), sum(attributed_usd), sum(idle_usd),
-                sum(attributed_usd) + sum(idle_usd)
+                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu), sum(unobservable_dbu),
+                sum(attributed_dbu) + sum(idle_dbu) + sum(unobservable_dbu),
+                sum(billed_usd), sum(attributed_usd), sum(idle_usd), sum(unobservable_usd),
+                sum(attributed_usd) + sum(idle_usd) + sum(unobservable_usd)
             from last_week
             """
         ).fetchone()
         first, last, *nums = row
         self.table(
             f"SQL warehouse bill, last 7 days of data ({first} to {last})",
-            ["", "billed", "attributed to queries", "idle", "attributed + idle"],
-            [("DBU", *nums[0:4]), ("USD", *nums[4:8])],
+            # "not observable here": no warehouse_id, or a warehouse of another region (issue 9.7).
+            ["", "billed", "attributed to queries", "idle", "not observable here", "sum of lines"],
+            [("DBU", *nums[0:5]), ("USD", *nums[5:10])],
         )
         if self.exists("genie_query_performance"):
             qp = self.rel("genie_query_performance")
@@ -112,6 +113,23 @@ class Report:
                 ["statement_id", "user", "warehouse", "seconds", "DBU", "USD", "text"],
                 top,
             )
+
+    def data_quality(self) -> None:
+        """genie_data_quality: what the build quarantined, bounded or kept on its own line."""
+        if not self.exists("genie_data_quality"):
+            return
+        rows = self.con.execute(
+            f"""select source_table, issue, handling, row_count, round(amount_dbu, 2)
+                from {self.rel("genie_data_quality")} order by handling, source_table, issue"""
+        ).fetchall()
+        if not rows:
+            self.console.print("Data quality: no quarantined, bounded or unpriced rows.")
+            return
+        self.table(
+            "Data quality: rows not taken at face value (genie_data_quality)",
+            ["table", "issue", "handling", "rows", "DBU"],
+            rows,
+        )
 
     def genie(self) -> None:
         if not self.exists("genie_pipeline_validation"):
@@ -235,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.system_tables.exists():
             con.execute(f"attach '{args.system_tables}' as system_tables (read_only)")
         report = Report(con, args.db.stem, console)
-        for section in (report.marts, report.bill, report.genie, report.optimiser):
+        sections = (report.marts, report.bill, report.data_quality, report.genie, report.optimiser)
+        for section in sections:
             section()
     finally:
         con.close()
