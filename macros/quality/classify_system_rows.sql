@@ -85,7 +85,7 @@
 {%- endmacro %}
 
 {% macro default__row_to_json(alias) -%}
-    cast(to_json({{ alias }}) as varchar)
+    cast(to_json({{ alias }}) as string)
 {%- endmacro %}
 
 {% macro spark__row_to_json(alias) -%}
@@ -101,7 +101,7 @@
 {%- endmacro %}
 
 {% macro default__to_json_text(expression) -%}
-    cast(to_json({{ expression }}) as varchar)
+    cast(to_json({{ expression }}) as string)
 {%- endmacro %}
 
 {% macro spark__to_json_text(expression) -%}
@@ -139,7 +139,7 @@
         held_rows.row_json is not null as is_held
     from (
         select distinct
-            coalesce(cast(source_rows.workspace_id as {{ dbt.type_string() }}), '(null)') as workspace_id,
+            coalesce(cast(source_rows.workspace_id as string), '(null)') as workspace_id,
             source_rows.usage_date,
             cast(source_rows.usage_start_time as date) as window_date,
             coalesce(source_rows.usage_metadata.warehouse_id, '(missing)') as warehouse_id,

@@ -19,14 +19,14 @@ raw_rows as (
 raw_daily as (
     select
         workspace_id,
-        cast(usage_date as {{ dbt.type_string() }}) as day_key,
+        cast(usage_date as string) as day_key,
         sum(usage_dbu) as raw_dbu,
         sum(case when is_held then usage_dbu else 0.0 end) as held_dbu
     from raw_rows
     {% if has_start -%}
         where usage_date >= cast('{{ start }}' as date)
     {%- endif %}
-    group by workspace_id, cast(usage_date as {{ dbt.type_string() }})
+    group by workspace_id, cast(usage_date as string)
 ),
 
 chargeback_groups as (
@@ -47,38 +47,38 @@ chargeback_groups as (
 chargeback_daily as (
     select
         workspace_id,
-        cast(usage_date as {{ dbt.type_string() }}) as day_key,
+        cast(usage_date as string) as day_key,
         sum(total_dbu) as chargeback_dbu,
         sum(null_usd_rows) as null_usd_rows
     from chargeback_groups
-    group by workspace_id, cast(usage_date as {{ dbt.type_string() }})
+    group by workspace_id, cast(usage_date as string)
 ),
 
 raw_sql_daily as (
     select
         workspace_id,
-        cast(window_date as {{ dbt.type_string() }}) as day_key,
+        cast(window_date as string) as day_key,
         sum(case when is_held then 0.0 else usage_dbu end) as raw_kept_dbu
     from raw_rows
     where
         is_sql_warehouse_usage
-        {% if has_start -%}
+    {% if has_start -%}
             and window_date >= cast('{{ start }}' as date)
         {%- endif %}
-    group by workspace_id, cast(window_date as {{ dbt.type_string() }})
+    group by workspace_id, cast(window_date as string)
 ),
 
 reconciliation_daily as (
     select
         workspace_id,
-        cast(window_date as {{ dbt.type_string() }}) as day_key,
+        cast(window_date as string) as day_key,
         sum(billed_dbu) as billed_dbu,
         sum(attributed_dbu + idle_dbu + unobservable_dbu) as lines_dbu
     from {{ ref('genie_cost_reconciliation') }}
     {% if has_start -%}
         where window_date >= cast('{{ start }}' as date)
     {%- endif %}
-    group by workspace_id, cast(window_date as {{ dbt.type_string() }})
+    group by workspace_id, cast(window_date as string)
 ),
 
 all_products as (
@@ -104,7 +104,8 @@ sql_warehouses as (
         coalesce(raw_sql_daily.raw_kept_dbu, 0.0) as expected_dbu,
         coalesce(reconciliation_daily.billed_dbu, 0.0) as actual_dbu,
         case
-            when abs(coalesce(reconciliation_daily.billed_dbu, 0.0) - coalesce(reconciliation_daily.lines_dbu, 0.0))
+            when
+                abs(coalesce(reconciliation_daily.billed_dbu, 0.0) - coalesce(reconciliation_daily.lines_dbu, 0.0))
                 > 1e-9 * greatest(abs(coalesce(reconciliation_daily.billed_dbu, 0.0)), 1e-6)
                 then 1
             else 0

@@ -19,7 +19,7 @@ source_statements as (
         workspace_id is not null
         and statement_id is not null
         and start_time is not null
-        {% if var('backfill_start_date', none) -%}
+    {% if var('backfill_start_date', none) -%}
             and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
         {%- endif %}
 ),
