@@ -613,9 +613,9 @@ def test_an_event_that_becomes_invalid_moves_to_rejected_and_leaves_bronze(
     finally:
         con.close()
     build(work)
-    assert query(work, "select count(*) from genie_audit_message_events where event_id = 'e17'") == [
-        (0,)
-    ]
+    assert query(
+        work, "select count(*) from genie_audit_message_events where event_id = 'e17'"
+    ) == [(0,)]
     assert query(
         work, "select rejection_reason from genie_audit_rejected_events where event_key = 'e17'"
     ) == [("missing_message_id",)]

@@ -128,15 +128,18 @@
     recorded: the rows the accounted-for test reports as lost. None when there is none, or on
     the first build. Run-time query (run_query), keyed on the audit event_id (bronze's event_id,
     rejected's event_key); rows without an event_id are rejected under a derived key and are
-    re-read only inside the watermark's window.
+    re-read only inside the watermark's window. Reads stg_system__audit: bronze declares it with
+    a `-- depends_on:` line.
 #}
 {% macro genie_audit_unloaded_from() -%}
     {%- if not execute or not is_incremental() -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set bronze = ref('genie_audit_message_events') -%}
-    {%- set rejected = ref('genie_audit_rejected_events') -%}
-    {%- if adapter.get_relation(database=rejected.database, schema=rejected.schema, identifier=rejected.identifier) is none -%}
+    {#- Called while building bronze: bronze is {{ this }}; the rejected table is looked up by
+        name in the same schema, not ref()'d (it depends on bronze: a ref would be a cycle). -#}
+    {%- set bronze = this -%}
+    {%- set rejected = adapter.get_relation(database=this.database, schema=this.schema, identifier='genie_audit_rejected_events') -%}
+    {%- if rejected is none -%}
         {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze -%}
     {%- else -%}
         {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze
