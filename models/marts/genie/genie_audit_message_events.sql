@@ -21,8 +21,6 @@
     )
 }}
 
--- depends_on: {{ ref('stg_system__audit') }}
-{#- (read at run time by genie_audit_unloaded_from, to find rows a lagging workspace delivered late) #}
 {%- set window_start = genie_analytics.genie_audit_window_start() %}
 
 with
