@@ -227,6 +227,15 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def attach_system_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Attach the system-tables file read-only as catalog `system_tables`.
+
+    The path is bound as a parameter (data), never pasted into the SQL text, so a quote in a
+    file name cannot end the literal and run what follows (issue 11, item 7).
+    """
+    con.execute("attach ? as system_tables (read_only)", [str(path)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="genie-ingest report", description=__doc__.splitlines()[0]
@@ -251,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     con = duckdb.connect(str(args.db), read_only=True)
     try:
         if args.system_tables.exists():
-            con.execute(f"attach '{args.system_tables}' as system_tables (read_only)")
+            attach_system_tables(con, args.system_tables)
         report = Report(con, args.db.stem, console)
         sections = (report.marts, report.bill, report.data_quality, report.genie, report.optimiser)
         for section in sections:

@@ -8,13 +8,15 @@
     day(s) before, so the queries read are those still running at the start of the first
     re-computed day (ended_at >= from_date), not those that started on it; for pruning, only
     queries that started at most var('cost_max_query_days') days before it (Databricks'
-    statement timeout is 2 days).
+    statement timeout is 2 days). Those days are REPLACED, not merged (reread_days_strategy):
+    a (query, window) pair that no longer exists after a billing restatement is removed.
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at', 'statement_id'], 'window_date'),
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(
+            'window_date', "genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3))"),
         partition_by=genie_analytics.partition_by_date('window_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
         on_schema_change='append_new_columns',
