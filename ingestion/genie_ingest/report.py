@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -209,7 +210,66 @@ def _fmt(value) -> str:
     return str(value)
 
 
+# What a finished `make demo` build holds; a file without one of them is half-built.
+REQUIRED_MARTS = (
+    "genie_cost_reconciliation",
+    "genie_query_performance",
+    "genie_pipeline_validation",
+    "genie_optimization_opportunities",
+    "genie_cost_anomalies",
+)
+
+
+class ReportError(Exception):
+    """The file cannot be reported on; the text says what is missing."""
+
+
+def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+    if not db.exists():
+        raise ReportError(f"no build found at {db}: run `make demo` first")
+    if db.stat().st_size == 0:
+        raise ReportError(f"{db} is empty (0 bytes), not a DuckDB database: run `make demo`")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise ReportError(
+                f"another process holds {db} (a dbt build or genie-ingest run?): "
+                f"try again when it has finished. DuckDB said: {exc}"
+            ) from None
+        raise ReportError(f"{db} is not a readable DuckDB database: {exc}") from None
+    try:
+        if system_tables.exists():
+            con.execute(f"attach '{system_tables}' as system_tables (read_only)")
+        catalog = str(con.execute("select current_database()").fetchone()[0])
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = ? and table_schema = ?",
+                [catalog, SCHEMA],
+            ).fetchall()
+        }
+    except duckdb.Error as exc:
+        con.close()
+        raise ReportError(f"cannot read {db}: {exc}") from None
+    if not present:
+        con.close()
+        raise ReportError(
+            f"{db} has no schema {SCHEMA} (or it is empty): run `make demo` (or `dbt build`)"
+        )
+    missing = [m for m in REQUIRED_MARTS if m not in present]
+    if missing:
+        con.close()
+        raise ReportError(
+            f"{db} is half-built: {SCHEMA} lacks {', '.join(missing)}; run `dbt build` again"
+        )
+    return con, catalog
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Print the report; a missing, empty, 0-byte, locked or half-built file raises
+    ``SystemExit(2)`` after one line saying what is missing."""
     parser = argparse.ArgumentParser(
         prog="genie-ingest report", description=__doc__.splitlines()[0]
     )
@@ -227,16 +287,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     console = Console(width=140)
-    if not args.db.exists():
-        console.print(f"[red]no build found at {args.db}; run `make demo` first[/red]")
-        return 2
-    con = duckdb.connect(str(args.db), read_only=True)
     try:
-        if args.system_tables.exists():
-            con.execute(f"attach '{args.system_tables}' as system_tables (read_only)")
-        report = Report(con, args.db.stem, console)
+        con, catalog = _open(args.db, args.system_tables)
+    except ReportError as exc:
+        print(f"genie-ingest report: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    try:
+        report = Report(con, catalog, console)
         for section in (report.marts, report.bill, report.genie, report.optimiser):
             section()
+    except duckdb.Error as exc:
+        print(f"genie-ingest report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     finally:
         con.close()
     return 0
