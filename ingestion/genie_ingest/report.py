@@ -121,19 +121,29 @@ class Report:
             f"""select silver_row_count, landed_row_count, rejected_row_count,
                 fetch_error_not_found_count, fetch_error_auth_error_count,
                 fetch_error_rate_limited_count, fetch_error_timeout_count,
-                fetch_error_no_token_count, fetch_error_failed_count, messages_not_landed_count
+                fetch_error_no_token_count, fetch_error_failed_count, messages_not_landed_count,
+                fetch_error_malformed_response_count, landed_pending_count, landed_stale_count
             from {self.rel("genie_pipeline_validation")}"""
         ).fetchone()
         self.table(
             "Genie pipeline",
-            ["messages to fetch", "landed", "not landed", "audit rows rejected"],
-            [(v[0], v[1], v[9], v[2])],
+            ["messages to fetch", "landed", "of which pending", "stale", "not landed", "rejected"],
+            [(v[0], v[1], v[11], v[12], v[9], v[2])],
         )
-        kinds = ["NOT_FOUND", "AUTH_ERROR", "RATE_LIMITED", "TIMEOUT", "NO_TOKEN", "FAILED"]
+        kinds = [
+            "NOT_FOUND",
+            "AUTH_ERROR",
+            "RATE_LIMITED",
+            "TIMEOUT",
+            "NO_TOKEN",
+            "FAILED",
+            "MALFORMED_RESPONSE",
+        ]
+        counts = [*v[3:9], v[10]]
         self.table(
             "Genie fetch errors",
             ["error type", "messages"],
-            list(zip(kinds, v[3:9], strict=True)),
+            list(zip(kinds, counts, strict=True)),
         )
         if self.exists("genie_conversation_metrics"):
             rows = self.con.execute(
