@@ -267,7 +267,7 @@ def test_landed_timestamps_are_utc_whatever_the_session_time_zone(sink_and_engin
 
 def test_a_backlog_above_the_inline_limit_is_read_in_pages(spark, sink_and_engine):
     sink, engine = sink_and_engine
-    rows = 80_000  # about 470 bytes a row as JSON: ~37 MB, above the 25 MiB INLINE limit
+    rows = 45_000  # about 750 bytes a row as JSON: ~34 MB, above the 25 MiB INLINE limit
     spark.sql("drop table if exists genie_analytics.genie_messages_to_fetch")
     spark.sql(
         f"""
@@ -278,11 +278,11 @@ def test_a_backlog_above_the_inline_limit_is_read_in_pages(spark, sink_and_engin
             timestamp_micros(1790000000000000 - id) as first_event_at,
             timestamp_micros(1790000000000000 - id) as last_event_at,
             cast(1 as bigint) as event_count, 'ws' as workspace_name,
-            concat('https://', repeat('x', 300), '.cloud.databricks.com') as workspace_url
+            concat('https://', repeat('x', 560), '.cloud.databricks.com') as workspace_url
         from range({rows})
         """
     )
-    assert rows * 400 > INLINE_LIMIT_BYTES
+    assert rows * 700 > INLINE_LIMIT_BYTES
     before = len(engine.result_bytes)
     keys = sink.messages_to_fetch(Filters(), 5)
     assert len(keys) == rows and len({k.message_id for k in keys}) == rows
