@@ -45,6 +45,8 @@ from genie_ingest.client import (
     RealClock,
     RetryPolicy,
     WorkspaceClients,
+    WorkspaceUnreachable,
+    probe_host,
     scrub,
     scrub_raw,
     sdk_client_factory,
@@ -135,6 +137,8 @@ def make_sink(settings: Settings) -> Sink:
     try:
         if settings.sink_host:
             client_id, client_secret = settings.require_credentials()
+            # Bounded: the SDK would retry an unreachable host's discovery for 5 minutes.
+            probe_host(settings.sink_host, settings.request_timeout_seconds)
             w = WorkspaceClient(
                 host=settings.sink_host,
                 client_id=client_id.reveal(),
@@ -143,6 +147,8 @@ def make_sink(settings: Settings) -> Sink:
             )
         else:
             w = WorkspaceClient()  # on Databricks: the job's own identity
+    except WorkspaceUnreachable as exc:
+        raise SinkError(f"the databricks sink's workspace is unreachable: {exc}") from None
     except ValueError as exc:
         if isinstance(exc, ConfigError):
             raise

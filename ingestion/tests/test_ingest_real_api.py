@@ -609,3 +609,17 @@ def test_wheel_task_style_call_fails_the_process(tmp_path):
         [str(console), "no-such-command"], env=env, capture_output=True, text=True, timeout=60
     )
     assert unknown.returncode == 2
+
+
+def test_databricks_sink_host_unreachable_fails_fast(clean_databricks_env):
+    settings = Settings(
+        sink="databricks",
+        warehouse_id="wh",
+        sink_host=_closed_port_url(),
+        client_id=Secret("client-id-xyz"),
+        client_secret=Secret("s"),
+    )
+    started = time.monotonic()
+    with pytest.raises(SinkError, match="unreachable"):
+        pipeline.make_sink(settings)
+    assert time.monotonic() - started < 30
