@@ -405,6 +405,9 @@ GENIE_SELECTION = [
     # Only the Genie side is under test; the cost marts are built (the message mart reads them)
     # but their own data tests belong to their suite.
     "path:tests/singular/cost",
+    # Staging tests across system tables the Genie DAG does not build (e.g. the SCD2 test also
+    # reads stg_system__clusters) are selected eagerly once one parent is upstream of a Genie mart.
+    "path:tests/singular/staging",
 ]
 
 

@@ -218,3 +218,12 @@
     select {{ dest_cols_csv }}
     from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#- Engines without a whole-day replacement of their own (Spark's parquet tables cannot DELETE:
+    reread_days_strategy() gives them insert_overwrite, so this is never reached there). -#}
+{% macro default__get_incremental_replace_where_sql(arg_dict) -%}
+    {%- do exceptions.raise_compiler_error(
+        'incremental_strategy replace_where is not supported on adapter ' ~ adapter.type()
+        ~ '; use genie_analytics.reread_days_strategy()'
+    ) -%}
+{%- endmacro %}
