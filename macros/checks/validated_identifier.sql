@@ -10,7 +10,7 @@
     once quoted), else raises ONE compiler error naming the setting and the value.
 
     assert_safe_config_identifiers(): on-run-start (first hook) and before any landing DDL:
-    checks every source's database and schema (var system_catalog, var genie_landing_catalog,
+    checks every source's database (when set: Spark has none) and schema (var system_catalog, var genie_landing_catalog,
     env GENIE_LANDING_SCHEMA, ...) and the target's database and schema (profiles.yml env
     vars), before any statement uses them. The ingestion validates the same settings on its
     side (genie_ingest/settings.py).
@@ -33,13 +33,13 @@
     {%- endif -%}
     {%- for node in graph.sources.values() -%}
         {%- set where = 'source ' ~ node.source_name ~ '.' ~ node.name -%}
-        {%- if node.database is not none -%}
+        {%- if node.database -%}
             {%- do genie_analytics.validated_identifier(node.database, where ~ ' database (catalog)') -%}
         {%- endif -%}
         {%- do genie_analytics.validated_identifier(node.schema, where ~ ' schema') -%}
         {%- do genie_analytics.validated_identifier(node.identifier, where ~ ' identifier') -%}
     {%- endfor -%}
-    {%- if target.database is not none -%}
+    {%- if target.database -%}
         {%- do genie_analytics.validated_identifier(target.database, 'target ' ~ target.name ~ ' database (catalog)') -%}
     {%- endif -%}
     {%- do genie_analytics.validated_identifier(target.schema, 'target ' ~ target.name ~ ' schema') -%}
