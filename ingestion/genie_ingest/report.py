@@ -81,18 +81,19 @@ class Report:
                 where window_date > (select max(window_date) from {rec}) - interval 7 day
             )
             select min(window_date), max(window_date),
-                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu),
-                sum(attributed_dbu) + sum(idle_dbu),
-                sum(billed_usd), sum(attributed_usd), sum(idle_usd),
-                sum(attributed_usd) + sum(idle_usd)
+                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu), sum(unobservable_dbu),
+                sum(attributed_dbu) + sum(idle_dbu) + sum(unobservable_dbu),
+                sum(billed_usd), sum(attributed_usd), sum(idle_usd), sum(unobservable_usd),
+                sum(attributed_usd) + sum(idle_usd) + sum(unobservable_usd)
             from last_week
             """
         ).fetchone()
         first, last, *nums = row
         self.table(
             f"SQL warehouse bill, last 7 days of data ({first} to {last})",
-            ["", "billed", "attributed to queries", "idle", "attributed + idle"],
-            [("DBU", *nums[0:4]), ("USD", *nums[4:8])],
+            # "not observable here": no warehouse_id, or a warehouse of another region (issue 9.7).
+            ["", "billed", "attributed to queries", "idle", "not observable here", "sum of lines"],
+            [("DBU", *nums[0:5]), ("USD", *nums[5:10])],
         )
         if self.exists("genie_query_performance"):
             qp = self.rel("genie_query_performance")
@@ -113,6 +114,23 @@ class Report:
                 ["statement_id", "user", "warehouse", "seconds", "DBU", "USD", "text"],
                 top,
             )
+
+    def data_quality(self) -> None:
+        """genie_data_quality: what the build quarantined, bounded or kept on its own line."""
+        if not self.exists("genie_data_quality"):
+            return
+        rows = self.con.execute(
+            f"""select source_table, issue, handling, row_count, round(amount_dbu, 2)
+                from {self.rel("genie_data_quality")} order by handling, source_table, issue"""
+        ).fetchall()
+        if not rows:
+            self.console.print("Data quality: no quarantined, bounded or unpriced rows.")
+            return
+        self.table(
+            "Data quality: rows not taken at face value (genie_data_quality)",
+            ["table", "issue", "handling", "rows", "DBU"],
+            rows,
+        )
 
     def genie(self) -> None:
         if not self.exists("genie_pipeline_validation"):
@@ -220,6 +238,15 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def attach_system_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Attach the system-tables file read-only as catalog `system_tables`.
+
+    The path is bound as a parameter (data), never pasted into the SQL text, so a quote in a
+    file name cannot end the literal and run what follows (issue 11, item 7).
+    """
+    con.execute("attach ? as system_tables (read_only)", [str(path)])
+
+
 # What a finished `make demo` build holds; a file without one of them is half-built.
 REQUIRED_MARTS = (
     "genie_cost_reconciliation",
@@ -250,7 +277,7 @@ def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str
         raise ReportError(f"{db} is not a readable DuckDB database: {exc}") from None
     try:
         if system_tables.exists():
-            con.execute(f"attach '{system_tables}' as system_tables (read_only)")
+            attach_system_tables(con, system_tables)
         catalog = str(con.execute("select current_database()").fetchone()[0])
         present = {
             r[0]
@@ -304,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(2) from None
     try:
         report = Report(con, catalog, console)
-        for section in (report.marts, report.bill, report.genie, report.optimiser):
+        sections = (report.marts, report.bill, report.data_quality, report.genie, report.optimiser)
+        for section in sections:
             section()
     except duckdb.Error as exc:
         print(f"genie-ingest report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
