@@ -36,7 +36,7 @@ help:  ## List the targets
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api]"
 	@touch $@
 
 profiles.yml: profiles.yml.example
