@@ -18,7 +18,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -117,6 +116,24 @@ def _state_store(settings: Settings) -> Warehouse:
     return DuckDbWarehouse(settings.state_duckdb_path, settings.state_schema, read_only=False)
 
 
+def caller(request: Request) -> Principal:
+    """Authenticate (401), then rate-limit per principal (429 with Retry-After)."""
+    settings: Settings = request.app.state.settings
+    principal = authenticate(settings, request)
+    request.state.principal = principal
+    wait = request.app.state.limiter.check(principal.name)
+    if wait is not None:
+        raise HTTPException(
+            status_code=429,
+            detail=f"rate limit {settings.rate_limit} per principal exceeded",
+            headers={"Retry-After": str(wait)},
+        )
+    return principal
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -130,9 +147,14 @@ def create_app(
     async def lifespan(app: FastAPI):
         app.state.warehouse = warehouse or _warehouse(settings)
         app.state.access = WorkspaceAccess(app.state.warehouse, settings.access_cache_seconds)
-        app.state.access_log = AccessLog(state_store or _state_store(settings))
+        state = state_store or _state_store(settings)
+        app.state.access_log = AccessLog(state)
         yield
-        app.state.access_log.close()
+        app.state.access_log.close()  # flushes the queued records
+        # Close only the connections this app opened (DuckDB files can then be reopened).
+        for store, given in ((state, state_store), (app.state.warehouse, warehouse)):
+            if given is None and hasattr(store, "close"):
+                store.close()
 
     app = FastAPI(
         title="genie_analytics API",
@@ -140,7 +162,8 @@ def create_app(
         description=__doc__,
         lifespan=lifespan,
     )
-    limiter = RateLimiter(settings.rate_limit)
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_limit)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next):
@@ -165,21 +188,6 @@ def create_app(
     @app.exception_handler(MartsUnavailable)
     async def marts_unavailable(request: Request, exc: MartsUnavailable):
         return JSONResponse(status_code=503, content={"detail": f"marts unavailable: {exc}"})
-
-    def caller(request: Request) -> Principal:
-        """Authenticate (401), then rate-limit per principal (429 with Retry-After)."""
-        principal = authenticate(settings, request)
-        request.state.principal = principal
-        wait = limiter.check(principal.name)
-        if wait is not None:
-            raise HTTPException(
-                status_code=429,
-                detail=f"rate limit {settings.rate_limit} per principal exceeded",
-                headers={"Retry-After": str(wait)},
-            )
-        return principal
-
-    Caller = Annotated[Principal, Depends(caller)]
 
     @app.get(
         "/api/v1/query-performance/{query_id}",
@@ -318,4 +326,3 @@ def __getattr__(name: str):
     if name == "app":
         return create_app()
     raise AttributeError(name)
-

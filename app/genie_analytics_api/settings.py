@@ -1,20 +1,19 @@
-"""Settings from the environment (secrets are never printed).
+"""Settings from the environment (secrets are never printed). Variable, default, meaning:
 
-| variable | default | meaning |
-|---|---|---|
-| GENIE_API_BACKEND | duckdb | ``duckdb`` (local demo build) or ``databricks`` (SQL warehouse) |
-| GENIE_ANALYTICS_DUCKDB | data/warehouse.duckdb | DuckDB backend: the dbt build, opened read-only |
-| GENIE_ANALYTICS_SCHEMA | genie_analytics | schema of the marts (both backends) |
-| GENIE_ANALYTICS_CATALOG | main | Databricks backend: catalog of the marts |
-| DATABRICKS_WAREHOUSE_ID | - | Databricks backend: SQL warehouse (Apps: ``valueFrom`` the warehouse resource) |
-| GENIE_API_AUTH_MODE | jwt | ``jwt`` (bearer HS256) or ``databricks_apps`` (identity headers of the Apps proxy) |
-| GENIE_API_JWT_SECRET | - | jwt mode: HS256 signing key (required; at least 32 bytes) |
-| GENIE_API_JWT_AUDIENCE | genie-analytics-api | jwt mode: required ``aud`` claim |
-| GENIE_API_RATE_LIMIT | 120/minute | per-principal limit, ``limits`` notation (``10/second``, ``1000/hour``) |
-| GENIE_API_MAX_RANGE_DAYS | 366 | dashboard/metrics: longest start..end range (inclusive days) |
-| GENIE_API_ACCESS_LOG_DUCKDB | data/api_state.duckdb | duckdb backend: file holding api_access_log and alerts_sent |
-| GENIE_API_STATE_SCHEMA | genie_analytics_api | databricks backend: schema of api_access_log and alerts_sent |
-| GENIE_API_ACCESS_CACHE_SECONDS | 60 | how long the workspace_access mapping is cached |
+- GENIE_API_BACKEND (duckdb): ``duckdb`` (local demo build) or ``databricks`` (SQL warehouse).
+- GENIE_ANALYTICS_DUCKDB (data/warehouse.duckdb): DuckDB backend, the dbt build (read-only).
+- GENIE_ANALYTICS_SCHEMA (genie_analytics): schema of the marts (both backends).
+- GENIE_ANALYTICS_CATALOG (main): Databricks backend, catalog of the marts.
+- DATABRICKS_WAREHOUSE_ID: Databricks backend, the SQL warehouse (Apps: ``valueFrom``).
+- GENIE_API_AUTH_MODE (jwt): ``jwt`` (bearer HS256) or ``databricks_apps`` (proxy headers).
+- GENIE_API_JWT_SECRET: jwt mode, the HS256 signing key (required, at least 32 bytes).
+- GENIE_API_JWT_AUDIENCE (genie-analytics-api): jwt mode, the required ``aud`` claim.
+- GENIE_API_RATE_LIMIT (120/minute): per principal, ``limits`` notation (``10/second``).
+- GENIE_API_MAX_RANGE_DAYS (366): dashboard/metrics, longest start..end range (days, inclusive).
+- GENIE_API_ACCESS_LOG_DUCKDB (data/api_state.duckdb): duckdb backend, file of api_access_log
+  and alerts_sent.
+- GENIE_API_STATE_SCHEMA (genie_analytics_api): schema of api_access_log and alerts_sent.
+- GENIE_API_ACCESS_CACHE_SECONDS (60): how long the workspace_access mapping is cached.
 """
 
 from __future__ import annotations
@@ -67,7 +66,9 @@ class Settings:
     def validate(self) -> None:
         """Raise ValueError with one clear message for a configuration that cannot work."""
         if self.backend not in ("duckdb", "databricks"):
-            raise ValueError(f"GENIE_API_BACKEND must be duckdb or databricks, not {self.backend!r}")
+            raise ValueError(
+                f"GENIE_API_BACKEND must be duckdb or databricks, not {self.backend!r}"
+            )
         if self.auth_mode not in ("jwt", "databricks_apps"):
             raise ValueError(
                 f"GENIE_API_AUTH_MODE must be jwt or databricks_apps, not {self.auth_mode!r}"

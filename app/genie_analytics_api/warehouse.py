@@ -177,7 +177,7 @@ class DatabricksWarehouse:
         for raw in data:
             row = {}
             for col, value in zip(columns, raw, strict=True):
-                convert = _CONVERT.get(col.type_name.value if col.type_name else "", None)
+                convert = _CONVERT.get(col.type_name.value if col.type_name else "")
                 row[col.name] = convert(value) if (convert and value is not None) else value
             out.append(row)
         return out
@@ -188,3 +188,6 @@ class DatabricksWarehouse:
     def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
         for row in rows:
             self._run(sql, row)
+
+    def close(self) -> None:
+        """Nothing to release: each statement is one REST call."""

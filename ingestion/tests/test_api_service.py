@@ -155,7 +155,9 @@ def settings_for(build: dict, **overrides) -> Settings:
 
 
 def bearer(settings: Settings, subject: str, groups: list[str] | None = None, ttl: int = 600):
-    return {"Authorization": f"Bearer {issue_token(settings, subject, groups=groups, ttl_seconds=ttl)}"}
+    return {
+        "Authorization": f"Bearer {issue_token(settings, subject, groups=groups, ttl_seconds=ttl)}"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -211,9 +213,10 @@ def test_query_performance_returns_the_marts_row_and_its_opportunities(api, buil
         "from genie_optimization_opportunities where workspace_id = ? and query_fingerprint = ?",
         [ws, fingerprint],
     )
-    got = {(o["type"], o["priority"], round(o["estimated_savings"], 6)) for o in body[
-        "optimization_opportunities"
-    ]}
+    got = {
+        (o["type"], o["priority"], round(o["estimated_savings"], 6))
+        for o in body["optimization_opportunities"]
+    }
     assert got == {(t, p, round(float(s), 6)) for t, p, s in opportunities}
     assert all(o["description"] for o in body["optimization_opportunities"])
 
@@ -349,9 +352,12 @@ def test_query_of_another_workspace_is_404_like_an_unknown_id(api, build) -> Non
     )
     assert hidden.status_code == unknown.status_code == 404
     assert hidden.json() == unknown.json()
-    assert client.get(
-        f"/api/v1/query-performance/{query_b}", headers=bearer(settings, ADMIN)
-    ).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/query-performance/{query_b}", headers=bearer(settings, ADMIN)
+        ).status_code
+        == 200
+    )
 
 
 # --- 422 ------------------------------------------------------------------------------------
@@ -364,13 +370,23 @@ def test_invalid_ids_dates_and_ranges_are_422_with_a_reason(api, build) -> None:
     bad_id = client.get("/api/v1/query-performance/x' or '1'='1", headers=headers)
     assert bad_id.status_code == 422
     cases = [
-        ({"workspace_id": "12ab", "start_date": "2026-10-01", "end_date": "2026-10-02"}, "workspace_id"),
+        (
+            {"workspace_id": "12ab", "start_date": "2026-10-01", "end_date": "2026-10-02"},
+            "workspace_id",
+        ),
         ({"workspace_id": ws, "start_date": "2026-13-01", "end_date": "2026-10-02"}, "start_date"),
         ({"workspace_id": ws, "end_date": "2026-10-02"}, "start_date"),
         ({"workspace_id": ws, "start_date": "2026-10-05", "end_date": "2026-10-01"}, "before"),
         ({"workspace_id": ws, "start_date": "2025-01-01", "end_date": "2026-01-02"}, "366"),
-        ({"workspace_id": ws, "start_date": "2026-10-01", "end_date": "2026-10-02",
-          "user_id": "a' or 'x'='x"}, "user_id"),
+        (
+            {
+                "workspace_id": ws,
+                "start_date": "2026-10-01",
+                "end_date": "2026-10-02",
+                "user_id": "a' or 'x'='x",
+            },
+            "user_id",
+        ),
     ]
     for params, reason in cases:
         response = client.get("/api/v1/dashboard/metrics", params=params, headers=headers)
@@ -426,7 +442,9 @@ def test_every_request_is_in_the_access_log(build) -> None:
         con.close()
     assert [r[3] for r in rows] == sent
     assert [r[0] for r in rows] == [None, ANALYST_A, ANALYST_A, ANALYST_A]
-    assert all(r[1] == "GET" and r[2].startswith("/api/v1/query-performance/") and r[4] for r in rows)
+    assert all(
+        r[1] == "GET" and r[2].startswith("/api/v1/query-performance/") and r[4] for r in rows
+    )
 
 
 def test_missing_marts_are_503_not_500(build, tmp_path: Path) -> None:

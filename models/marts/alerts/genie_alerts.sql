@@ -204,18 +204,27 @@ final as (
             else 'System table ' || entity_id || ' is stale'
         end as title,
         case alert_type
-            when 'COST_SPIKE' then 'Cost ' || cast(round(observed_value, 2) as string)
-                || ' USD on ' || cast(alert_date as string) || ' against an expected '
-                || cast(round(expected_value, 2) as string) || ' USD (same-weekday baseline).'
-            when 'FAILURE_RATE_SPIKE' then 'Failure rate ' || cast(round(observed_value, 3) as string)
-                || ' on ' || cast(alert_date as string) || ' against a baseline of '
-                || cast(round(expected_value, 3) as string) || '.'
-            when 'LONG_RUNNING_QUERY' then 'Ran ' || cast(round(observed_value / 60000, 1) as string)
-                || ' minutes on ' || cast(alert_date as string) || ' (threshold '
-                || cast(round(threshold_value / 60000, 1) as string) || ' minutes).'
-            when 'GENIE_FAILURE_RATE' then cast(round(observed_value * 100, 1) as string)
-                || '% of Genie messages failed on ' || cast(alert_date as string) || '.'
-            else 'Newest row is ' || cast(observed_value as string) || ' hours old (threshold '
+            when 'COST_SPIKE'
+                then
+                    'Cost ' || cast(round(observed_value, 2) as string)
+                    || ' USD on ' || cast(alert_date as string) || ' against an expected '
+                    || cast(round(expected_value, 2) as string) || ' USD (same-weekday baseline).'
+            when 'FAILURE_RATE_SPIKE'
+                then
+                    'Failure rate ' || cast(round(observed_value, 3) as string)
+                    || ' on ' || cast(alert_date as string) || ' against a baseline of '
+                    || cast(round(expected_value, 3) as string) || '.'
+            when 'LONG_RUNNING_QUERY'
+                then
+                    'Ran ' || cast(round(observed_value / 60000, 1) as string)
+                    || ' minutes on ' || cast(alert_date as string) || ' (threshold '
+                    || cast(round(threshold_value / 60000, 1) as string) || ' minutes).'
+            when 'GENIE_FAILURE_RATE'
+                then
+                    cast(round(observed_value * 100, 1) as string)
+                    || '% of Genie messages failed on ' || cast(alert_date as string) || '.'
+            else
+                'Newest row is ' || cast(observed_value as string) || ' hours old (threshold '
                 || cast(threshold_value as string) || ' hours).'
         end as message
     from all_alerts
