@@ -19,7 +19,7 @@ ACCESS_SQL = """
 select
     lower(trim(principal)) as principal,
     upper(trim(principal_type)) as principal_type,
-    cast(workspace_id as varchar) as workspace_id,
+    cast(workspace_id as string) as workspace_id,
     is_admin
 from workspace_access
 """

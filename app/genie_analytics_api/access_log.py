@@ -19,13 +19,13 @@ from .warehouse import Warehouse
 
 CREATE_SQL = """
 create table if not exists api_access_log (
-    request_id varchar,
-    principal varchar,
-    auth_source varchar,
-    method varchar,
-    path varchar,
-    query_string varchar,
-    workspace_id varchar,
+    request_id string,
+    principal string,
+    auth_source string,
+    method string,
+    path string,
+    query_string string,
+    workspace_id string,
     status_code integer,
     duration_ms double,
     requested_at timestamp

@@ -48,9 +48,9 @@ order by alert_date, alert_type, alert_key
 """
 CREATE_SENT_SQL = """
 create table if not exists alerts_sent (
-    alert_key varchar,
-    webhook_sha256 varchar,
-    payload_format varchar,
+    alert_key string,
+    webhook_sha256 string,
+    payload_format string,
     http_status integer,
     attempts integer,
     sent_at timestamp

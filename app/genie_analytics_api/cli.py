@@ -37,7 +37,7 @@ def _alerts(args: argparse.Namespace) -> int:
     from .alerts import AlertSender
     from .main import _state_store, _warehouse
 
-    settings = Settings.from_env()
+    settings = Settings.from_env(serving=False)
     sender = AlertSender(
         _warehouse(settings),
         _state_store(settings),

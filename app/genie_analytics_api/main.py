@@ -321,8 +321,15 @@ def create_app(
     return app
 
 
+_APP: FastAPI | None = None
+
+
 def __getattr__(name: str):
-    # `uvicorn genie_analytics_api.main:app` builds the app from the environment on first access.
+    # `uvicorn genie_analytics_api.main:app` builds the app from the environment on first access
+    # (not at import, so tests and the CLI can import this module without settings).
+    global _APP
     if name == "app":
-        return create_app()
+        if _APP is None:
+            _APP = create_app()
+        return _APP
     raise AttributeError(name)

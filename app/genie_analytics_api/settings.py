@@ -44,7 +44,8 @@ class Settings:
     access_cache_seconds: float = 60.0
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, *, serving: bool = True) -> Settings:
+        """Read the environment; ``serving=False`` (the alert sender) needs no auth settings."""
         settings = cls(
             backend=_env("GENIE_API_BACKEND", "duckdb"),
             duckdb_path=Path(_env("GENIE_ANALYTICS_DUCKDB", "data/warehouse.duckdb")),
@@ -60,10 +61,10 @@ class Settings:
             state_schema=_env("GENIE_API_STATE_SCHEMA", "genie_analytics_api"),
             access_cache_seconds=float(_env("GENIE_API_ACCESS_CACHE_SECONDS", "60")),
         )
-        settings.validate()
+        settings.validate(serving=serving)
         return settings
 
-    def validate(self) -> None:
+    def validate(self, *, serving: bool = True) -> None:
         """Raise ValueError with one clear message for a configuration that cannot work."""
         if self.backend not in ("duckdb", "databricks"):
             raise ValueError(
@@ -73,7 +74,7 @@ class Settings:
             raise ValueError(
                 f"GENIE_API_AUTH_MODE must be jwt or databricks_apps, not {self.auth_mode!r}"
             )
-        if self.auth_mode == "jwt" and len(self.jwt_secret.encode()) < 32:
+        if serving and self.auth_mode == "jwt" and len(self.jwt_secret.encode()) < 32:
             raise ValueError("GENIE_API_JWT_SECRET must be set to a key of at least 32 bytes")
         if self.backend == "databricks" and not self.warehouse_id:
             raise ValueError("GENIE_API_BACKEND=databricks needs DATABRICKS_WAREHOUSE_ID")

@@ -560,3 +560,32 @@ def test_alerts_teams_shape_rejection_and_unreachable(build, tmp_path: Path) -> 
         failing, sleeps = sender(build, receiver, other_state, "teams", max_attempts=3)
         result = failing.send_new(max_alerts=1000)
         assert result.exit_code == 2 and result.sent == [] and len(sleeps) == 2
+
+
+def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tmp_path) -> None:
+    env = {
+        **os.environ,
+        "GENIE_ANALYTICS_DUCKDB": str(build["target_db"]),
+        "GENIE_API_ACCESS_LOG_DUCKDB": str(tmp_path / "state.duckdb"),
+    }
+    env.pop("GENIE_API_JWT_SECRET", None)  # the sender needs no signing key
+    command = [str(BIN / "genie-analytics-api"), "alerts", "--format", "teams", "--webhook"]
+    with WebhookReceiver() as receiver:
+        runs = [
+            subprocess.run([*command, receiver.url], env=env, capture_output=True, text=True)
+            for _ in range(2)
+        ]
+        url = receiver.url
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert f"{len(alert_keys(build))} sent" in runs[0].stdout
+    assert "0 sent" in runs[1].stdout
+    assert len(receiver.delivered()) == len(alert_keys(build))
+    # The receiver is gone now: connection refused, bounded retries, exit code 2.
+    env["GENIE_API_ACCESS_LOG_DUCKDB"] = str(tmp_path / "other.duckdb")
+    down = subprocess.run(
+        [*command, url, "--max-attempts", "2", "--deadline", "5"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert down.returncode == 2 and "unreachable" in down.stderr
