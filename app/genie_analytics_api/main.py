@@ -209,19 +209,11 @@ def create_app(
         if not visible:
             raise HTTPException(status_code=404, detail="query not found")
         row = visible[0]
-        request.state.workspace_id = str(row["workspace_id"])
-        opportunities = []
-        if row["query_fingerprint"] is not None:
-            opportunities = request.app.state.warehouse.query(
-                queries.OPPORTUNITIES_BY_FINGERPRINT,
-                {
-                    "workspace_id": row["workspace_id"],
-                    "query_fingerprint": row["query_fingerprint"],
-                },
-            )
+        workspace_id = str(row["workspace_id"])
+        request.state.workspace_id = workspace_id
         return QueryPerformance(
             query_id=row["query_id"],
-            workspace_id=str(row["workspace_id"]),
+            workspace_id=workspace_id,
             user_id=row["user_id"],
             warehouse_id=row["warehouse_id"],
             query_date=row["query_date"],
@@ -247,7 +239,8 @@ def create_app(
                     recommended_fix=o["recommended_fix"],
                     status=o["status"],
                 )
-                for o in opportunities
+                for o in visible
+                if str(o["workspace_id"]) == workspace_id and o["optimization_type"] is not None
             ],
         )
 
@@ -284,33 +277,36 @@ def create_app(
             "end_date": end_date,
             "user_id": user_id,
         }
-        warehouse = request.app.state.warehouse
-        totals = warehouse.query(queries.METRICS_TOTALS, params)[0]
-        trends = warehouse.query(queries.METRICS_TRENDS, params)
+        days = request.app.state.warehouse.query(queries.METRICS_DAILY, params)
+        total_queries = sum(int(d["query_count"]) for d in days)
+
+        def ratio(numerator: float, denominator: float) -> float | None:
+            return numerator / denominator if denominator else None
+
         return DashboardMetrics(
             workspace_id=workspace_id,
             start_date=start_date,
             end_date=end_date,
             user_id=user_id,
-            total_queries=int(totals["total_queries"]),
-            avg_duration_ms=_float(totals["avg_duration_ms"]),
-            total_cost_dbu=float(totals["total_cost_dbu"]),
-            total_cost_usd=float(totals["total_cost_usd"]),
-            success_rate=_float(totals["success_rate"]),
-            failed_queries=int(totals["failed_queries"]),
-            cost_pending_queries=int(totals["cost_pending_queries"]),
+            total_queries=total_queries,
+            avg_duration_ms=ratio(sum(float(d["duration_ms_sum"]) for d in days), total_queries),
+            total_cost_dbu=sum(float(d["total_cost_dbu"] or 0) for d in days),
+            total_cost_usd=sum(float(d["total_cost_usd"] or 0) for d in days),
+            success_rate=ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
+            failed_queries=sum(int(d["failed_queries"]) for d in days),
+            cost_pending_queries=sum(int(d["cost_pending_queries"]) for d in days),
             trends=[
                 Trend(
-                    date=t["query_date"],
-                    query_count=int(t["query_count"]),
-                    avg_duration=_float(t["avg_duration_ms"]),
-                    avg_duration_ms=_float(t["avg_duration_ms"]),
-                    total_cost=_float(t["total_cost_dbu"]),
-                    total_cost_dbu=_float(t["total_cost_dbu"]),
-                    total_cost_usd=_float(t["total_cost_usd"]),
-                    success_rate=_float(t["success_rate"]),
+                    date=d["query_date"],
+                    query_count=int(d["query_count"]),
+                    avg_duration=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
+                    avg_duration_ms=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
+                    total_cost=_float(d["total_cost_dbu"]),
+                    total_cost_dbu=_float(d["total_cost_dbu"]),
+                    total_cost_usd=_float(d["total_cost_usd"]),
+                    success_rate=ratio(float(d["finished_queries"]), int(d["query_count"])),
                 )
-                for t in trends
+                for d in days
             ],
         )
 

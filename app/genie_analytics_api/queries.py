@@ -7,50 +7,36 @@ Sources (columns read by name; see the folder YAMLs for their descriptions):
 - genie_daily_performance: per workspace, user and day (cost marts), re-aggregated with weights.
 """
 
+# One statement per request: the query's row joined to the opportunities of its fingerprint
+# (one row per opportunity; opportunity columns null when there is none).
 QUERY_BY_ID = """
 select
-    query_id, workspace_id, user_id, warehouse_id, query_date, start_time, end_time,
-    execution_status, statement_type, duration_ms, rows_read, bytes_read, compute_cost_dbu,
-    estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
-from genie_api_query_lookup
-where query_id = $query_id
-order by workspace_id
+    q.query_id, q.workspace_id, q.user_id, q.warehouse_id, q.query_date, q.start_time,
+    q.end_time, q.execution_status, q.statement_type, q.duration_ms, q.rows_read, q.bytes_read,
+    q.compute_cost_dbu, q.estimated_cost_usd, q.cost_status, q.is_cost_final,
+    q.query_fingerprint,
+    o.optimization_type, o.description, o.priority, o.recommended_fix, o.status,
+    o.estimated_savings_usd, o.estimated_savings_dbu
+from genie_api_query_lookup as q
+left join genie_optimization_opportunities as o
+    on o.workspace_id = q.workspace_id and o.query_fingerprint = q.query_fingerprint
+where q.query_id = $query_id
+order by q.workspace_id, o.estimated_savings_usd desc, o.optimization_type
 """
 
-OPPORTUNITIES_BY_FINGERPRINT = """
-select
-    optimization_type, description, priority, recommended_fix, status,
-    estimated_savings_usd, estimated_savings_dbu
-from genie_optimization_opportunities
-where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
-order by estimated_savings_usd desc, optimization_type
-"""
-
-# Totals are weighted re-aggregations of the per-(workspace, user, day) rows: an average of
-# averages would be wrong. success_rate = FINISHED queries / all queries.
-METRICS_TOTALS = """
-select
-    coalesce(sum(total_queries), 0) as total_queries,
-    sum(avg_duration_ms * total_queries) / nullif(sum(total_queries), 0) as avg_duration_ms,
-    coalesce(sum(total_cost_dbu), 0) as total_cost_dbu,
-    coalesce(sum(total_cost_usd), 0) as total_cost_usd,
-    sum(success_rate * total_queries) / nullif(sum(total_queries), 0) as success_rate,
-    coalesce(sum(failed_queries), 0) as failed_queries,
-    coalesce(sum(cost_pending_queries), 0) as cost_pending_queries
-from genie_daily_performance
-where workspace_id = $workspace_id
-    and query_date between $start_date and $end_date
-    and ($user_id is null or user_id = $user_id)
-"""
-
-METRICS_TRENDS = """
+# One row per day; the totals are computed from these rows in Python (sums, and averages
+# weighted by query count: an average of averages would be wrong). success_rate = FINISHED
+# queries / all queries.
+METRICS_DAILY = """
 select
     query_date,
     sum(total_queries) as query_count,
-    sum(avg_duration_ms * total_queries) / nullif(sum(total_queries), 0) as avg_duration_ms,
+    sum(avg_duration_ms * total_queries) as duration_ms_sum,
     sum(total_cost_dbu) as total_cost_dbu,
     sum(total_cost_usd) as total_cost_usd,
-    sum(success_rate * total_queries) / nullif(sum(total_queries), 0) as success_rate
+    sum(success_rate * total_queries) as finished_queries,
+    sum(failed_queries) as failed_queries,
+    sum(cost_pending_queries) as cost_pending_queries
 from genie_daily_performance
 where workspace_id = $workspace_id
     and query_date between $start_date and $end_date

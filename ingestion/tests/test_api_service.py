@@ -570,15 +570,19 @@ def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tm
     }
     env.pop("GENIE_API_JWT_SECRET", None)  # the sender needs no signing key
     command = [str(BIN / "genie-analytics-api"), "alerts", "--format", "teams", "--webhook"]
+    n = len(alert_keys(build))
+    half = n // 2
+    assert half >= 1, "the test build should have at least two alerts"
     with WebhookReceiver() as receiver:
+        cap = ["--max-alerts", str(half)]
         runs = [
-            subprocess.run([*command, receiver.url], env=env, capture_output=True, text=True)
-            for _ in range(2)
+            subprocess.run([*command, receiver.url, *cap], env=env, capture_output=True, text=True)
+            for _ in range(3)
         ]
         url = receiver.url
-    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
-    assert f"{len(alert_keys(build))} sent" in runs[0].stdout
-    assert "0 sent" in runs[1].stdout
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[0].stderr
+    assert f"{half} sent, 0 sent before, 0 rejected, {n - half} left" in runs[0].stdout
+    assert f"{min(half, n - half)} sent, {half} sent before" in runs[1].stdout
     assert len(receiver.delivered()) == len(alert_keys(build))
     # The receiver is gone now: connection refused, bounded retries, exit code 2.
     env["GENIE_API_ACCESS_LOG_DUCKDB"] = str(tmp_path / "other.duckdb")
