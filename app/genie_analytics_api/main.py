@@ -211,6 +211,12 @@ def create_app(
         row = visible[0]
         workspace_id = str(row["workspace_id"])
         request.state.workspace_id = workspace_id
+        opportunities = []
+        if row["query_fingerprint"] is not None:
+            opportunities = request.app.state.warehouse.query(
+                queries.OPPORTUNITIES_BY_FINGERPRINT,
+                {"workspace_id": workspace_id, "query_fingerprint": row["query_fingerprint"]},
+            )
         return QueryPerformance(
             query_id=row["query_id"],
             workspace_id=workspace_id,
@@ -239,8 +245,7 @@ def create_app(
                     recommended_fix=o["recommended_fix"],
                     status=o["status"],
                 )
-                for o in visible
-                if str(o["workspace_id"]) == workspace_id and o["optimization_type"] is not None
+                for o in opportunities
             ],
         )
 
