@@ -48,10 +48,7 @@ class DuckDbWarehouse:
         if not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            # One DuckDB thread per query: the service's queries are point lookups and small
-            # aggregates; parallelism comes from concurrent requests, and a per-query worker
-            # pool only adds scheduling overhead under load.
-            self._con = duckdb.connect(str(path), read_only=read_only, config={"threads": 1})
+            self._con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise MartsUnavailable(f"cannot open {path}: {exc}") from exc
         self._catalog = Path(path).stem
