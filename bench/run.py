@@ -550,7 +550,7 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
             for label, (latencies, statuses, rps) in runs:
                 med, p95 = statistics.median(latencies), p95_of(latencies)
                 lines.append(
-                    f"  - 50 concurrent clients, {label}, {len(latencies)} requests: median "
+                    f"  - {label}, {len(latencies)} requests: median "
                     f"{med:.1f} ms, p95 {p95:.1f} ms "
                     f"({'meets' if p95 < 50 else 'MISSES'} the < 50 ms p95 goal), "
                     f"{rps:.0f} requests/s, statuses {statuses}; raw / HTTP median "
@@ -567,8 +567,12 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
         results = {}
         for name, path in (("query", query_path), ("metrics", metrics_path)):
             results[name] = [
-                ("each thinking ~1 s between requests", load(path, per_client=10, think_s=1.0)),
-                ("back to back (saturation)", load(path, per_client=20)),
+                ("service time: 1 client, back to back", load(path, clients=1, per_client=50)),
+                (
+                    "50 concurrent clients each thinking ~1 s between requests",
+                    load(path, per_client=10, think_s=1.0),
+                ),
+                ("50 concurrent clients back to back (saturation)", load(path, per_client=20)),
             ]
     finally:
         server.terminate()
