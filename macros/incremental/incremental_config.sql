@@ -219,11 +219,21 @@
     from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
-{#- Engines without a whole-day replacement of their own (Spark's parquet tables cannot DELETE:
-    reread_days_strategy() gives them insert_overwrite, so this is never reached there). -#}
-{% macro default__get_incremental_replace_where_sql(arg_dict) -%}
+{#- Spark (the local parquet stand-in) never takes this strategy (reread_days_strategy gives it
+    insert_overwrite), but dbt resolves the dispatch when it parses the override above, so the
+    Spark variant must exist; it refuses to run. -#}
+{% macro spark__get_incremental_replace_where_sql(arg_dict) -%}
     {%- do exceptions.raise_compiler_error(
-        'incremental_strategy replace_where is not supported on adapter ' ~ adapter.type()
-        ~ '; use genie_analytics.reread_days_strategy()'
+        'replace_where is not used on Spark: reread_days_strategy() gives insert_overwrite there'
     ) -%}
+{%- endmacro %}
+
+
+{#- dbt searches the dispatch namespace package by package (this project first, for every
+    prefix, then the adapter's), so the spark__ variant above would shadow dbt-databricks' own
+    databricks__ one on Databricks (dbt-databricks dispatches databricks__ -> spark__): this
+    variant hands Databricks to the adapter's REPLACE WHERE statement (get_replace_where_sql in
+    dbt-databricks' strategies.sql). -#}
+{% macro databricks__get_incremental_replace_where_sql(arg_dict) -%}
+    {{ return(get_replace_where_sql(arg_dict)) }}
 {%- endmacro %}
