@@ -84,12 +84,14 @@ class LocalSpark:
             sql = self._schema_name.sub(lambda m: "spark_catalog" + m.group(3), sql)
         return _USING_DELTA.sub("using parquet", sql)
 
-    def create_system_tables(self, work_dir: Path) -> int:
+    def create_system_tables(self) -> int:
         """Empty tables with the documented shape of every system table the project reads.
 
-        DuckDB creates them from ``genie_ingest.sandbox.schema`` and writes each as an empty
-        parquet file, so Spark takes the nested types from parquet (no second type mapping)."""
+        DuckDB creates each from ``genie_ingest.sandbox.schema``; its Arrow schema becomes the
+        Spark schema (TIMESTAMP stays TIMESTAMP, as in Databricks' system tables), so there is
+        no second, hand-written type mapping. Only the metastore is written: no data, no job."""
         import duckdb
+        from pyspark.sql.pandas.types import from_arrow_schema
 
         from genie_ingest.sandbox.schema import SCHEMAS, SYSTEM_TABLES, create_table_sql
 
@@ -101,11 +103,10 @@ class LocalSpark:
                 self.spark.sql(f"create database if not exists {schema}")
             for schema, table in SYSTEM_TABLES:
                 con.execute(create_table_sql(schema, table))
-                path = work_dir / "system_tables" / schema / table
-                path.mkdir(parents=True, exist_ok=True)
-                con.execute(f"copy {schema}.{table} to '{path / 'part-0.parquet'}' (format parquet)")
-                self.spark.sql(
-                    f"create table if not exists {schema}.{table} using parquet location '{path}'"
+                arrow = con.sql(f"select * from {schema}.{table} limit 0").to_arrow_table()
+                spark_schema = _with_ltz(from_arrow_schema(arrow.schema))
+                self.spark.catalog.createTable(
+                    f"{schema}.{table}", source="parquet", schema=spark_schema
                 )
         finally:
             con.close()
@@ -136,3 +137,29 @@ class LocalSpark:
             "data_source_format string, table_owner string, last_altered timestamp"
         )
         return self.spark.createDataFrame(rows, schema)
+
+
+def _with_ltz(data_type):
+    """TIMESTAMP_NTZ -> TIMESTAMP, at any depth (Databricks' system tables use TIMESTAMP)."""
+    from pyspark.sql.types import (
+        ArrayType,
+        MapType,
+        StructField,
+        StructType,
+        TimestampNTZType,
+        TimestampType,
+    )
+
+    if isinstance(data_type, TimestampNTZType):
+        return TimestampType()
+    if isinstance(data_type, StructType):
+        return StructType(
+            [StructField(f.name, _with_ltz(f.dataType), f.nullable) for f in data_type.fields]
+        )
+    if isinstance(data_type, ArrayType):
+        return ArrayType(_with_ltz(data_type.elementType), data_type.containsNull)
+    if isinstance(data_type, MapType):
+        return MapType(
+            _with_ltz(data_type.keyType), _with_ltz(data_type.valueType), data_type.valueContainsNull
+        )
+    return data_type

@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     variables = bundle_check.check_variables(bundle)
     shutil.rmtree(args.work_dir, ignore_errors=True)
     local = LocalSpark(spark_session(args.work_dir), variables["catalog"])
-    local.create_system_tables(args.work_dir)
+    local.create_system_tables()
     recorder = Recorder(local=local)
     env = {
         # A dbt task with a custom profile gets these two from Databricks.
