@@ -464,7 +464,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from_args(args: argparse.Namespace, **kwargs: Any) -> Settings:
+def settings_from_args(args: argparse.Namespace, **kwargs: object) -> Settings:
     """The settings a command line asks for: its flags override env, ``--config`` and defaults.
 
     ``kwargs`` go to :func:`load_settings` (tests pass ``env`` and ``secret_reader``)."""

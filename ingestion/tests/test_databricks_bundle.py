@@ -51,7 +51,10 @@ def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
 def test_item4_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundle) -> None:
     assert bundle_check.targets(bundle) == []
     old = copy.deepcopy(bundle)
-    old["targets"] = {"dev": {"mode": "development", "default": True}, "prod": {"mode": "production"}}
+    old["targets"] = {
+        "dev": {"mode": "development", "default": True},
+        "prod": {"mode": "production"},
+    }
     problems = bundle_check.targets(old)
     assert any("root_path" in p for p in problems)
     assert any("run_as" in p for p in problems)
@@ -111,7 +114,11 @@ def test_cli_flags_override_file_and_env_and_choose_the_secret_scope(tmp_path) -
         args, env={"GENIE_LANDING_SCHEMA": "env_land"}, secret_reader=read.append
     )
     assert (settings.landing_schema, settings.analytics_schema) == ("cat.land", "cat.models")
-    assert (settings.sink, settings.warehouse_id, settings.sink_host) == ("databricks", "wh", "https://h")
+    assert (settings.sink, settings.warehouse_id, settings.sink_host) == (
+        "databricks",
+        "wh",
+        "https://h",
+    )
     assert settings.secret_scope == "my-scope" and settings.concurrency == 3
 
 

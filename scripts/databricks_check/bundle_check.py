@@ -154,8 +154,22 @@ def typed_models(bundle: dict[str, Any]) -> list[str]:
                 JobRunAs.from_dict(dict(target["run_as"]))
             except (ValueError, TypeError) as exc:
                 problems.append(f"bundle: target {tname} run_as does not validate: {exc}")
-    known = {"bundle", "include", "artifacts", "variables", "targets", "sync", "workspace",
-             "resources", "permissions", "presets", "run_as", "experimental", "_files", "_root"}
+    known = {
+        "bundle",
+        "include",
+        "artifacts",
+        "variables",
+        "targets",
+        "sync",
+        "workspace",
+        "resources",
+        "permissions",
+        "presets",
+        "run_as",
+        "experimental",
+        "_files",
+        "_root",
+    }
     problems += [f"bundle: unknown top-level key {k!r}" for k in bundle if k not in known]
     return problems
 
@@ -168,10 +182,14 @@ def targets(bundle: dict[str, Any]) -> list[str]:
         target = target or {}
         if target.get("mode") == "production":
             if not (target.get("workspace") or {}).get("root_path"):
-                problems.append(f"bundle: target {name} (mode: production) has no workspace.root_path")
+                problems.append(
+                    f"bundle: target {name} (mode: production) has no workspace.root_path"
+                )
             run_as = target.get("run_as") or bundle.get("run_as") or {}
             if not run_as.get("service_principal_name"):
-                problems.append(f"bundle: target {name} (mode: production) has no run_as service principal")
+                problems.append(
+                    f"bundle: target {name} (mode: production) has no run_as service principal"
+                )
     if "dev" in all_targets and "prod" in all_targets:
         dev, prod = check_variables(bundle, "dev"), check_variables(bundle, "prod")
         for var in ("schema", "landing_schema"):
@@ -192,7 +210,17 @@ def variables_used(bundle: dict[str, Any]) -> list[str]:
 
 def build_wheel(root: Path, out: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "--wheel-dir", str(out), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "--wheel-dir",
+            str(out),
+            str(root),
+        ],
         check=True,
         capture_output=True,
     )
@@ -219,8 +247,14 @@ def wheel_tasks(root: Path, bundle: dict[str, Any], variables: dict[str, str]) -
             wt = task["python_wheel_task"]
             key = task["task_key"]
             if wt["package_name"] not in packages and wt["package_name"] != dist:
-                problems.append(f"bundle: task {key}: package {wt['package_name']} not in {wheel.name}")
-            scripts = dict(entries.items("console_scripts")) if entries.has_section("console_scripts") else {}
+                problems.append(
+                    f"bundle: task {key}: package {wt['package_name']} not in {wheel.name}"
+                )
+            scripts = (
+                dict(entries.items("console_scripts"))
+                if entries.has_section("console_scripts")
+                else {}
+            )
             if wt["entry_point"] not in scripts:
                 problems.append(
                     f"bundle: task {key}: entry point {wt['entry_point']} not in the wheel's "
@@ -230,7 +264,9 @@ def wheel_tasks(root: Path, bundle: dict[str, Any], variables: dict[str, str]) -
     return problems
 
 
-def _wheel_settings(root: Path, key: str, wt: dict[str, Any], variables: dict[str, str]) -> list[str]:
+def _wheel_settings(
+    root: Path, key: str, wt: dict[str, Any], variables: dict[str, str]
+) -> list[str]:
     """Read the task's parameters with genie-ingest's own parser and settings loader."""
     from genie_ingest import pipeline
 
@@ -262,7 +298,9 @@ def _wheel_settings(root: Path, key: str, wt: dict[str, Any], variables: dict[st
         text = Path(config).read_text()
         for bad in ("main.", "REPLACE_WITH", "warehouse_id", "_schema"):
             if re.search(rf"^[^#]*{re.escape(bad)}", text, re.MULTILINE):
-                problems.append(f"bundle: {Path(config).name} hard-codes {bad!r}: use the bundle variables")
+                problems.append(
+                    f"bundle: {Path(config).name} hard-codes {bad!r}: use the bundle variables"
+                )
     return problems
 
 
@@ -271,7 +309,9 @@ def sync_excludes(root: Path, bundle: dict[str, Any]) -> list[str]:
     problems = []
     for folder in ("build", "dist"):
         ignored = subprocess.run(
-            ["git", "check-ignore", "-q", f"{folder}/x.whl"], cwd=root, check=False
+            ["git", "check-ignore", "-q", f"{folder}/x.whl"],  # noqa: S607 - git from PATH
+            cwd=root,
+            check=False,
         ).returncode
         if ignored != 0:
             problems.append(f"bundle: {folder}/ is not git-ignored")
@@ -297,7 +337,7 @@ def _dbt_requirements(root: Path) -> dict[str, str]:
     core = next(r for r in reqs if r.startswith("dbt-core"))
     pins = _constraints(root)
     return {
-        "dbt-core": core[len("dbt-core"):],
+        "dbt-core": core[len("dbt-core") :],
         "dbt-databricks": "==" + pins["dbt-databricks"],
     }
 
@@ -314,7 +354,13 @@ def _uses(bundle: dict[str, Any]) -> dict[str, set[str]]:
     """environment_key -> kinds of task using it (dbt, python_wheel)."""
     uses: dict[str, set[str]] = {}
     for _j, _job, task in _job_tasks(bundle):
-        kind = "dbt" if "dbt_task" in task else "python_wheel" if "python_wheel_task" in task else "other"
+        kind = (
+            "dbt"
+            if "dbt_task" in task
+            else "python_wheel"
+            if "python_wheel_task" in task
+            else "other"
+        )
         uses.setdefault(task.get("environment_key", ""), set()).add(kind)
     return uses
 
@@ -365,14 +411,26 @@ def environments_resolve(root: Path, bundle: dict[str, Any]) -> list[str]:
                     reqs.append(dep)
             report = Path(tmp) / f"{key}.json"
             done = subprocess.run(
-                [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-                 "--quiet", "--report", str(report), *reqs],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--dry-run",
+                    "--ignore-installed",
+                    "--quiet",
+                    "--report",
+                    str(report),
+                    *reqs,
+                ],
                 capture_output=True,
                 text=True,
                 check=False,
             )
             if done.returncode != 0:
-                problems.append(f"bundle: environment {key} does not resolve: {done.stderr.strip()[-300:]}")
+                problems.append(
+                    f"bundle: environment {key} does not resolve: {done.stderr.strip()[-300:]}"
+                )
                 continue
             resolved = {
                 item["metadata"]["name"].lower(): item["metadata"]["version"]
@@ -404,8 +462,17 @@ def snapshots_once(bundle: dict[str, Any], variables: dict[str, str]) -> list[st
         selectors = []
         flags = iter(argv[1:])
         for flag in flags:
-            if flag in {"--select", "-s", "--exclude", "--selector", "--project-dir",
-                        "--profiles-dir", "--vars", "--target", "-t"}:
+            if flag in {
+                "--select",
+                "-s",
+                "--exclude",
+                "--selector",
+                "--project-dir",
+                "--profiles-dir",
+                "--vars",
+                "--target",
+                "-t",
+            }:
                 selectors += [flag, next(flags)]
         result = dbtRunner().invoke(
             ["ls", "--resource-type", "snapshot", "--output", "name", "--quiet", *selectors]

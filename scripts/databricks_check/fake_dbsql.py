@@ -27,8 +27,10 @@ check reports every error); the connect arguments are recorded too (session conf
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,14 +146,18 @@ class FakeCursor:
 
 
 def _described(df) -> list[tuple]:
-    return [(f.name, f.dataType.simpleString(), None, None, None, None, True) for f in df.schema.fields]
+    return [
+        (f.name, f.dataType.simpleString(), None, None, None, None, True) for f in df.schema.fields
+    ]
 
 
 def _result(df, watermark: bool) -> tuple[list[tuple], list[tuple]]:
     from pyspark.sql.types import DateType, TimestampNTZType, TimestampType
 
     fields = df.schema.fields
-    description = [(f.name, f.dataType.simpleString(), None, None, None, None, True) for f in fields]
+    description = [
+        (f.name, f.dataType.simpleString(), None, None, None, None, True) for f in fields
+    ]
     rows = [tuple(r) for r in df.collect()]
     if watermark:
         dated = [
@@ -224,7 +230,9 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
             if _DBT_TEST.search(sql):
                 # A data test over empty tables finds nothing; answering without running it
                 # keeps the check fast (the analysis above is what it is for).
-                return _described(df), [tuple(0 if i == 0 else False for i in range(len(df.columns)))]
+                return _described(df), [
+                    tuple(0 if i == 0 else False for i in range(len(df.columns)))
+                ]
             return _result(df, watermark=incremental)
         if first in {"merge", "insert", "update", "delete"}:
             st.kind = "write"
@@ -239,6 +247,8 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
         return [], []
     except Exception as exc:  # noqa: BLE001 - recorded as this statement's analysis error
         st.error = _first_line(exc)
+        # Said at once too: a long run shows its first error without waiting for the summary.
+        print(f"databricks-check: {st.phase}: {st.error}", file=sys.stderr, flush=True)
         return [], []
 
 
@@ -309,10 +319,9 @@ def _unsupported_locally(message: str) -> bool:
 
 
 def _try(spark, sql: str) -> None:
-    try:
+    # DDL that Spark cannot run locally (Delta-only options) is only parsed, not analysed.
+    with contextlib.suppress(Exception):
         spark.sql(sql)
-    except Exception:  # noqa: BLE001, S110 - DDL Spark cannot run locally is only parsed
-        pass
 
 
 def _first_line(exc: BaseException) -> str:

@@ -29,6 +29,7 @@ SYSTEM_CATALOG = "system"
 _THREE_PART = r"(?<![\w.`])(`?)({cats})\1(\s*\.\s*)(?=`?[A-Za-z_][\w]*`?\s*\.\s*`?[A-Za-z_])"
 _USING_DELTA = re.compile(r"\busing\s+delta\b", re.IGNORECASE)
 
+
 def spark_session(work_dir: Path):
     """A local Spark session (own warehouse dir and Derby metastore, UTC, no UI)."""
     from pyspark.sql import SparkSession
@@ -160,6 +161,8 @@ def _with_ltz(data_type):
         return ArrayType(_with_ltz(data_type.elementType), data_type.containsNull)
     if isinstance(data_type, MapType):
         return MapType(
-            _with_ltz(data_type.keyType), _with_ltz(data_type.valueType), data_type.valueContainsNull
+            _with_ltz(data_type.keyType),
+            _with_ltz(data_type.valueType),
+            data_type.valueContainsNull,
         )
     return data_type

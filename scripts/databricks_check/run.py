@@ -251,9 +251,15 @@ def example_profile_problems() -> list[str]:
 
     profile = yaml.safe_load((ROOT / "profiles.yml.example").read_text())
     outputs = profile["genie_analytics"]["outputs"]
-    props = {k.upper(): str(v).upper() for k, v in (outputs["databricks"].get("session_properties") or {}).items()}
+    props = {
+        k.upper(): str(v).upper()
+        for k, v in (outputs["databricks"].get("session_properties") or {}).items()
+    }
     if props.get("TIMEZONE") != EXPECTED_TIMEZONE:
-        return ["profiles.yml.example: the databricks output does not pin session_properties TIMEZONE: UTC"]
+        return [
+            "profiles.yml.example: its databricks output does not pin session_properties "
+            "TIMEZONE: UTC"
+        ]
     return []
 
 
