@@ -134,3 +134,40 @@ def test_secrets_are_read_from_the_configured_scope(monkeypatch) -> None:
     loaded = load_settings(env={"GENIE_INGEST_SECRET_SCOPE": "team-scope"})
     assert {s for s, _ in scopes} == {"team-scope"}
     assert loaded.client_id is not None and loaded.client_id.reveal() == "v"
+
+
+def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
+    import run as check_run  # scripts/databricks_check/run.py
+
+    variables = bundle_check.check_variables(bundle)
+    good = {
+        "session_configuration": {"TIMEZONE": "UTC"},
+        "catalog": variables["catalog"],
+        "schema": variables["schema"],
+        "http_path": f"/sql/1.0/warehouses/{variables['warehouse_id']}",
+    }
+    assert check_run.session_problems([good], variables) == []
+    unpinned = {**good, "session_configuration": {}}  # the profile before the fix
+    assert any("UTC" in p for p in check_run.session_problems([unpinned], variables))
+    assert check_run.example_profile_problems() == []
+    job_profile = bundle_check.yaml.safe_load(
+        (ROOT / "resources" / "dbt_profiles" / "profiles.yml").read_text()
+    )
+    output = job_profile["genie_analytics"]["outputs"]["job"]
+    assert output["session_properties"] == {"TIMEZONE": "UTC"}
+
+
+@pytest.mark.slow
+def test_item10_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
+    """The dbt commands select it once; the original second `dbt snapshot` made it twice."""
+    monkeypatch.setenv("DBT_HOST", "check.cloud.databricks.com")
+    monkeypatch.setenv("DBT_ACCESS_TOKEN", "check-token")
+    variables = bundle_check.check_variables(bundle)
+    assert bundle_check.snapshots_once(bundle, variables) == []
+    old = copy.deepcopy(bundle)
+    marts = next(t for t in _job(old)["tasks"] if t["task_key"] == "dbt_genie_marts")
+    marts["dbt_task"]["commands"].append(
+        'dbt snapshot --vars "{databricks_warehouse_id: x, databricks_catalog: main, '
+        'databricks_schema: s}"'
+    )
+    assert any("2 times" in p for p in bundle_check.snapshots_once(old, variables))

@@ -133,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not ask PyPI to resolve the job environments (offline development only)",
     )
+    parser.add_argument(
+        "--sink-only",
+        action="store_true",
+        help="only the sink's statements, on landing tables it creates itself and an empty "
+        "genie_messages_to_fetch shaped from its YAML (quick look at a sink change; no dbt)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     import logging
@@ -157,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     with mock.patch.dict(os.environ, env):
+        if args.sink_only:
+            return sink_only(local, variables)
         failures, counts = check(args, local, recorder, variables, bundle)
     for failure in failures:
         print(f"  FAIL {failure}", file=sys.stderr)
@@ -222,6 +230,30 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
         "bundle": len(bundle_problems),
     }
     return failures, counts
+
+
+def sink_only(local: LocalSpark, variables: dict[str, str]) -> int:
+    """``--sink-only``: the sink's statements alone (see the flag's help)."""
+    import yaml
+
+    catalog, schema = variables["catalog"], variables["schema"]
+    landing = variables["landing_schema"]
+    spec = yaml.safe_load((ROOT / "models" / "marts" / "genie" / "_genie__models.yml").read_text())
+    model = next(m for m in spec["models"] if m["name"] == sink_capture.TO_FETCH)
+    cols = ", ".join(
+        f"{c['name']} {'timestamp' if c['name'].endswith('_at') else 'string'}"
+        for c in model["columns"]
+    )
+    local.spark.sql(f"create database if not exists {schema}")
+    local.spark.sql(f"create table {schema}.{sink_capture.TO_FETCH} ({cols}) using parquet")
+    analysed: list[tuple[str, str | None]] = []
+    se = sink_capture.RecordingStatementExecution(answer=sink_answer(local, analysed))
+    sink_capture.drive_sink(se, f"{catalog}.{schema}", f"{catalog}.{landing}")
+    errors = [(sql, err) for sql, err in analysed if err]
+    for sql, err in errors:
+        print(f"  FAIL Spark analysis (sink): {err}\n      {_short(sql)}", file=sys.stderr)
+    print(f"databricks-check --sink-only: {len(se.calls)} sink statements, {len(errors)} failures")
+    return 1 if errors else 0
 
 
 def session_problems(connect_kwargs: list[dict], variables: dict[str, str]) -> list[str]:

@@ -14,6 +14,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
+TO_FETCH = "genie_messages_to_fetch"
 SAMPLE = {
     "STRING": "x",
     "BIGINT": 1,
