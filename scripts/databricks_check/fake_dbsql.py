@@ -248,7 +248,12 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
     except Exception as exc:  # noqa: BLE001 - recorded as this statement's analysis error
         st.error = _first_line(exc)
         # Said at once too: a long run shows its first error without waiting for the summary.
-        print(f"databricks-check: {st.phase}: {st.error}", file=sys.stderr, flush=True)
+        flat = " ".join(st.sql.split())
+        print(
+            f"databricks-check: {st.phase}: {st.error}\n    {flat[-600:]}",
+            file=sys.stderr,
+            flush=True,
+        )
         return [], []
 
 
@@ -301,14 +306,36 @@ def _strip_table_options(sql: str) -> str:
     return re.sub(r"\btblproperties\s*\((?:[^()]|\([^()]*\))*\)", "", sql, flags=re.I)
 
 
-def _explain(spark, sql: str) -> None:
-    """``EXPLAIN`` returns analysis errors as text rather than raising them."""
-    plan = spark.sql(f"explain {sql}").collect()[0][0]
-    if plan.lstrip().startswith("Error occurred during query planning"):
-        message = plan.split("\n", 2)[1] if "\n" in plan else plan
-        if _unsupported_locally(message):
-            return
-        raise RuntimeError(message.strip())
+def _explain(spark, sql: str, args: dict | None = None) -> None:
+    """``EXPLAIN`` returns analysis errors as plan text rather than raising them.
+
+    A MERGE/UPDATE into a parquet table fails with "not supported" (Delta only); then the
+    statement's source query (``USING (...)`` of a MERGE) is analysed on its own."""
+    plan = spark.sql(f"explain {sql}", args=args or None).collect()[0][0]
+    marker = "Error occurred during query planning"
+    if marker not in plan:
+        return
+    body = plan.split(marker, 1)[1].lstrip(": \n")
+    if not _unsupported_locally(body):
+        raise RuntimeError(body.strip().splitlines()[0] if body.strip() else plan.strip())
+    source = _merge_source(sql)
+    if source is not None:
+        spark.sql(source, args=args or None)
+
+
+def _merge_source(sql: str) -> str | None:
+    """The ``USING (<query>)`` of a MERGE, as text (sqlglot finds it; None for a table name)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read="databricks")
+    except sqlglot.errors.ParseError:
+        return None
+    using = tree.args.get("using") if isinstance(tree, exp.Merge) else None
+    if isinstance(using, exp.Subquery):
+        return using.this.sql(dialect="spark")
+    return None
 
 
 def _unsupported_locally(message: str) -> bool:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 
 import bundle_check  # noqa: E402
 import sink_capture  # noqa: E402
-from fake_dbsql import Recorder, Statement, _answer  # noqa: E402
+from fake_dbsql import Recorder, Statement, _answer, _explain  # noqa: E402
 from local_spark import LocalSpark, spark_session  # noqa: E402
 
 # Statements that only name things (no data read) need not be analysed; they are still parsed.
@@ -103,7 +103,7 @@ def sink_answer(local: LocalSpark, analysed: list[tuple[str, str | None]]):
                 rows = [[None if v is None else str(v) for v in r] for r in df.collect()]
             elif first in {"merge", "update", "insert", "delete"}:
                 st.kind = "write"
-                _explain_with_args(local.spark, sql, args)
+                _explain(local.spark, sql, args)
             else:  # DDL: create schema / table (the landing tables), as for dbt's statements
                 _answer(ddl, st)
         except Exception as exc:  # noqa: BLE001 - the analysis error is the finding
@@ -113,16 +113,6 @@ def sink_answer(local: LocalSpark, analysed: list[tuple[str, str | None]]):
         return rows
 
     return answer
-
-
-def _explain_with_args(spark, sql: str, args: dict) -> None:
-    from fake_dbsql import _unsupported_locally
-
-    plan = spark.sql(f"explain {sql}", args=args).collect()[0][0]
-    if plan.lstrip().startswith("Error occurred during query planning"):
-        message = plan.split("\n", 2)[1] if "\n" in plan else plan
-        if not _unsupported_locally(message):
-            raise RuntimeError(message.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
