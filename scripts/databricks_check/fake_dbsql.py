@@ -307,20 +307,28 @@ def _strip_table_options(sql: str) -> str:
 
 
 def _explain(spark, sql: str, args: dict | None = None) -> None:
-    """``EXPLAIN`` returns analysis errors as plan text rather than raising them.
+    """Analyse a write statement without writing anything.
 
-    A MERGE/UPDATE into a parquet table fails with "not supported" (Delta only); then the
-    statement's source query (``USING (...)`` of a MERGE) is analysed on its own."""
-    plan = spark.sql(f"explain {sql}", args=args or None).collect()[0][0]
-    marker = "Error occurred during query planning"
-    if marker not in plan:
+    MERGE / UPDATE / DELETE: a parquet table (no Delta jars here) supports none of them, so
+    Spark analyses the statement and then refuses to plan it ("not supported"): that refusal
+    means the analysis passed, and the MERGE's source query (``USING (...)``) is analysed on its
+    own as well. Any other error is the analysis error. INSERT: ``EXPLAIN``, which reports
+    analysis errors in the plan text instead of raising them."""
+    first = sql.lstrip().split(None, 1)[0].lower()
+    if first in {"merge", "update", "delete"}:
+        try:
+            spark.sql(sql, args=args or None)
+        except Exception as exc:  # noqa: BLE001 - classified right below
+            message = str(exc)
+            if not _unsupported_locally(message):
+                raise
+        source = _merge_source(sql)
+        if source is not None:
+            spark.sql(source, args=args or None)
         return
-    body = plan.split(marker, 1)[1].lstrip(": \n")
-    if not _unsupported_locally(body):
-        raise RuntimeError(body.strip().splitlines()[0] if body.strip() else plan.strip())
-    source = _merge_source(sql)
-    if source is not None:
-        spark.sql(source, args=args or None)
+    plan = spark.sql(f"explain {sql}", args=args or None).collect()[0][0]
+    if "Error occurred during query planning" in plan:
+        raise RuntimeError(" ".join(plan.split())[:600])
 
 
 def _merge_source(sql: str) -> str | None:
@@ -341,7 +349,11 @@ def _merge_source(sql: str) -> str | None:
 def _unsupported_locally(message: str) -> bool:
     """Errors that say "this table format cannot do that", raised after the analysis passed."""
     return bool(
-        re.search(r"not supported temporarily|UNSUPPORTED_FEATURE\.TABLE_OPERATION", message)
+        re.search(
+            r"not supported temporarily|UNSUPPORTED_FEATURE\.TABLE_OPERATION|does not support "
+            r"(MERGE|UPDATE|DELETE)",
+            message,
+        )
     )
 
 
