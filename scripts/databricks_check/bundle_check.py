@@ -139,15 +139,33 @@ def check_bundle(
     return problems
 
 
+TYPED_MODELS = {  # resource kind -> (module, class) of databricks-bundles
+    "jobs": ("databricks.bundles.jobs", "Job"),
+    "apps": ("databricks.bundles.apps", "App"),
+    "alerts": ("databricks.bundles.alerts", "Alert"),
+    "pipelines": ("databricks.bundles.pipelines", "Pipeline"),
+    "schemas": ("databricks.bundles.schemas", "Schema"),
+    "volumes": ("databricks.bundles.volumes", "Volume"),
+}
+
+
 def typed_models(bundle: dict[str, Any]) -> list[str]:
-    from databricks.bundles.jobs import Job, JobRunAs
+    import importlib
+
+    from databricks.bundles.jobs import JobRunAs
 
     problems = []
-    for name, job in (bundle["resources"].get("jobs") or {}).items():
-        try:
-            Job.from_dict(json.loads(json.dumps(job)))
-        except (ValueError, TypeError) as exc:
-            problems.append(f"bundle: job {name} does not validate: {exc}")
+    for kind, items in bundle["resources"].items():
+        if kind not in TYPED_MODELS:
+            problems.append(f"bundle: resources.{kind} has no typed model in this check")
+            continue
+        module, name = TYPED_MODELS[kind]
+        model = getattr(importlib.import_module(module), name)
+        for key, value in (items or {}).items():
+            try:
+                model.from_dict(json.loads(json.dumps(value)))
+            except (ValueError, TypeError) as exc:
+                problems.append(f"bundle: {kind}.{key} does not validate: {exc}")
     for tname, target in (bundle.get("targets") or {}).items():
         if (target or {}).get("run_as"):
             try:
