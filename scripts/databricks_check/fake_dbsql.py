@@ -9,8 +9,9 @@ here, where it is recorded and answered:
 
 * ``SHOW`` / ``DESCRIBE``: run by local Spark on its empty tables (Databricks' output formats are
   Spark's), so the adapter sees the relations that exist at that point of the run.
-* ``system.information_schema.tables``: answered from what the Spark session holds, with the
-  production catalog names.
+* ``information_schema.tables``: answered from what the Spark session holds, with the
+  production catalog names; its other views (tags, constraints, row filters, masks) are empty,
+  as this project sets none.
 * queries (``select`` / ``with``; model bodies, tests, watermarks): analysed by Spark, then run on
   the empty tables; in an incremental build a NULL date/timestamp (a ``max()`` watermark over an
   empty table) is answered with :data:`WATERMARK`, as a table holding data would.
@@ -46,7 +47,8 @@ _CREATE_AS = re.compile(
 )
 # dbt-core's data test wrapper: select count(*) as failures, ... from (<test>) dbt_internal_test
 _DBT_TEST = re.compile(r"\)\s*dbt_internal_test\s*$", re.IGNORECASE)
-_INFO_SCHEMA = re.compile(r"`?system`?\s*\.\s*`?information_schema`?\s*\.\s*`?(\w+)`?", re.I)
+# `<catalog>`.`information_schema`.`<view>`: system's (all catalogs) or a catalog's own.
+_INFO_SCHEMA = re.compile(r"`?\w+`?\s*\.\s*`?information_schema`?\s*\.\s*`?(\w+)`?", re.I)
 
 
 @dataclass
