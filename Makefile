@@ -27,7 +27,7 @@ export GENIE_START_DATE ?= 2026-10-01
 DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
 TEST_SANDBOX_ARGS ?= --seed 7 --days 14 --workspaces 2 --queries-per-day 3000
 
-.PHONY: help install demo test lint pytest dbt-build docs spark sandbox bench clean
+.PHONY: help install demo test lint pytest dbt-build docs spark sandbox bench clean databricks-check
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,13 +58,14 @@ demo: install  ## Generate the sandbox, build every model, run the Genie ingesti
 	@echo "== 5/5 summary"
 	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB) --system-tables $(SYSTEM_TABLES_DUCKDB)
 
-test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark
+test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark, databricks-check
 	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory dbt-build
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory spark
+	$(MAKE) --no-print-directory databricks-check
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
 	$(BIN)/ruff check ingestion scripts bench app
@@ -85,6 +86,9 @@ docs: install  ## dbt docs generate (lineage + descriptions)
 
 spark: install  ## Build every model on local Spark from the parquet export; compare with DuckDB
 	$(PY) scripts/compare_engines.py --parquet-dir $(SANDBOX_PARQUET) --duckdb $(GENIE_ANALYTICS_DUCKDB)
+
+databricks-check: install  ## The Databricks path offline: real dbt-databricks (connection stubbed), the sink, the bundle
+	$(PY) scripts/databricks_check/run.py
 
 sandbox: install  ## Only generate the demo sandbox
 	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)

@@ -447,6 +447,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="DuckDB file (default env GENIE_ANALYTICS_DUCKDB)")
     parser.add_argument("--concurrency", type=int)
     parser.add_argument("--batch-size", type=int)
+    # Where to land, from the Databricks bundle's variables (each overrides env and --config).
+    parser.add_argument("--sink", choices=["duckdb", "databricks"])
+    parser.add_argument("--analytics-schema", help="catalog.schema of genie_messages_to_fetch")
+    parser.add_argument("--landing-schema", help="catalog.schema of the landed tables")
+    parser.add_argument("--warehouse-id", help="SQL warehouse of the databricks sink")
+    parser.add_argument("--host", help="workspace URL of the databricks sink")
+    parser.add_argument("--secret-scope", help="secret scope with sp_client_id/sp_client_secret")
     parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -455,6 +462,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def settings_from_args(args: argparse.Namespace, **kwargs: object) -> Settings:
+    """The settings a command line asks for: its flags override env, ``--config`` and defaults.
+
+    ``kwargs`` go to :func:`load_settings` (tests pass ``env`` and ``secret_reader``)."""
+    return load_settings(
+        config_file=args.config,
+        duckdb_path=args.db,
+        concurrency=args.concurrency,
+        batch_size=args.batch_size,
+        sink=args.sink,
+        analytics_schema=args.analytics_schema,
+        landing_schema=args.landing_schema,
+        warehouse_id=args.warehouse_id,
+        sink_host=args.host,
+        secret_scope=args.secret_scope,
+        **kwargs,
+    )
 
 
 EXIT_LANDING_FAILED = 1
@@ -472,12 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sink: Sink | None = None
     try:
-        settings = load_settings(
-            config_file=args.config,
-            duckdb_path=args.db,
-            concurrency=args.concurrency,
-            batch_size=args.batch_size,
-        )
+        settings = settings_from_args(args)
         if args.limit is not None and args.limit < 0:
             raise ConfigError("--limit must be >= 0")
         filters = Filters(tuple(args.workspace_id), tuple(args.space_id), args.limit)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-SECRET_SCOPE = "genie-obs"  # noqa: S105 - the scope name, not a secret
+SECRET_SCOPE = "genie-obs"  # noqa: S105 - the default scope name, not a secret
 SECRET_KEYS = {"client_id": "sp_client_id", "client_secret": "sp_client_secret"}
 
 # A SQL identifier or dotted path of identifiers (catalog.schema). Schema names are interpolated
@@ -107,6 +107,8 @@ class Settings:
     workspace_failure_threshold: int = field(
         default=5, metadata={"env": "GENIE_INGEST_WORKSPACE_FAILURE_THRESHOLD"}
     )
+    # Databricks secret scope holding sp_client_id / sp_client_secret (bundle var secret_scope).
+    secret_scope: str = field(default=SECRET_SCOPE, metadata={"env": "GENIE_INGEST_SECRET_SCOPE"})
     client_id: Secret | None = field(
         default=None, repr=False, metadata={"env": "DATABRICKS_SP_CLIENT_ID", "secret": True}
     )
@@ -156,7 +158,7 @@ class Settings:
         if missing:
             raise ConfigError(
                 f"missing credentials: set {' and '.join(missing)} or, on Databricks, "
-                f"keys {sorted(SECRET_KEYS.values())} in secret scope '{SECRET_SCOPE}'"
+                f"keys {sorted(SECRET_KEYS.values())} in secret scope '{self.secret_scope}'"
             )
         assert self.client_id is not None and self.client_secret is not None
         return self.client_id, self.client_secret
@@ -180,8 +182,8 @@ def _convert(raw: Any, annotation: str, name: str) -> Any:
     return str(raw)
 
 
-def _secret_from_scope(key: str) -> str | None:
-    """Read one key of the ``genie-obs`` scope when running on Databricks, else None.
+def _secret_from_scope(key: str, scope: str = SECRET_SCOPE) -> str | None:
+    """Read one key of secret scope ``scope`` when running on Databricks, else None.
 
     ``dbutils.secrets.get`` is the documented way inside a job; it is only importable on the
     Databricks runtime (``DATABRICKS_RUNTIME_VERSION`` is set there), so elsewhere we do not even
@@ -192,7 +194,7 @@ def _secret_from_scope(key: str) -> str | None:
     try:
         from databricks.sdk.runtime import dbutils  # noqa: PLC0415
 
-        return dbutils.secrets.get(scope=SECRET_SCOPE, key=key)
+        return dbutils.secrets.get(scope=scope, key=key)
     except Exception:  # noqa: BLE001 - a missing scope/key just means "not configured here"
         return None
 
@@ -200,13 +202,14 @@ def _secret_from_scope(key: str) -> str | None:
 def load_settings(
     env: Mapping[str, str] | None = None,
     config_file: str | Path | None = None,
-    secret_reader: Callable[[str], str | None] = _secret_from_scope,
+    secret_reader: Callable[[str], str | None] | None = None,
     **overrides: Any,
 ) -> Settings:
     """Build :class:`Settings`: explicit overrides > environment > TOML file > defaults.
 
     ``config_file`` (or env ``GENIE_INGEST_CONFIG``) is a TOML file whose keys are the field
     names (``concurrency = 16``). Secrets never come from that file: it could be committed.
+    ``secret_reader`` defaults to reading the keys of the ``secret_scope`` setting on Databricks.
     """
     env = os.environ if env is None else env
     path = config_file or env.get("GENIE_INGEST_CONFIG")
@@ -225,8 +228,11 @@ def load_settings(
             raw = env[f.metadata["env"]]
         elif not is_secret and f.name in file_values:
             raw = file_values[f.name]
-        elif is_secret:
+        elif is_secret and secret_reader is not None:
             raw = secret_reader(SECRET_KEYS[f.name])
+        elif is_secret:
+            # secret_scope is a field declared before the secrets, so it is known by now.
+            raw = _secret_from_scope(SECRET_KEYS[f.name], values.get("secret_scope", SECRET_SCOPE))
         else:
             continue
         values[f.name] = raw if isinstance(raw, Secret) else _convert(raw, str(f.type), f.name)

@@ -1,0 +1,173 @@
+"""The bundle checks of `make databricks-check` (scripts/databricks_check/bundle_check.py), fast.
+
+Each defect of issue 9 that lives in the bundle has a check; these tests run the checks on the
+repository's bundle (must pass) and on a copy with the defect put back (must fail), so a check
+that cannot fail is caught here. The Spark/dbt part of the check runs in `make databricks-check`.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts" / "databricks_check"))
+
+import bundle_check  # noqa: E402
+
+from genie_ingest import pipeline  # noqa: E402
+from genie_ingest.settings import load_settings  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bundle() -> dict:
+    return bundle_check.load_bundle(ROOT)
+
+
+def _job(bundle: dict) -> dict:
+    return bundle["resources"]["jobs"]["genie_analytics"]
+
+
+def test_bundle_jobs_validate_against_the_typed_models(bundle) -> None:
+    assert bundle_check.typed_models(bundle) == []
+    broken = copy.deepcopy(bundle)
+    _job(broken)["tasks"][0]["dbt_task"]["comands"] = ["dbt build"]  # a typo is an error
+    assert any("comands" in p for p in bundle_check.typed_models(broken))
+
+
+def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
+    assert bundle_check.environment_pins(ROOT, bundle) == []
+    old = copy.deepcopy(bundle)
+    env = next(e for e in _job(old)["environments"] if e["environment_key"] == "dbt")
+    env["spec"]["dependencies"] = ["dbt-databricks>=1.11,<1.13"]  # the original pin
+    problems = bundle_check.environment_pins(ROOT, old)
+    assert any("dbt-core" in p for p in problems)
+    assert any("dbt-databricks" in p for p in problems)
+
+
+def test_item4_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundle) -> None:
+    assert bundle_check.targets(bundle) == []
+    old = copy.deepcopy(bundle)
+    old["targets"] = {
+        "dev": {"mode": "development", "default": True},
+        "prod": {"mode": "production"},
+    }
+    problems = bundle_check.targets(old)
+    assert any("root_path" in p for p in problems)
+    assert any("run_as" in p for p in problems)
+    assert any("dev writes into prod's schema" in p for p in problems)
+
+
+def test_item4_every_variable_reaches_a_task(bundle) -> None:
+    assert bundle_check.variables_used(bundle) == []
+    old = copy.deepcopy(bundle)
+    for task in _job(old)["tasks"]:
+        if "python_wheel_task" in task:  # the original tasks: only catalog/schema, dbt only
+            task["python_wheel_task"]["parameters"] = ["messages", "--config", "x.toml"]
+        if "dbt_task" in task:
+            task["dbt_task"]["commands"] = ["dbt build"]
+            task["dbt_task"]["catalog"] = "${var.catalog}"
+    problems = bundle_check.variables_used(old)
+    assert any("landing_schema" in p for p in problems)
+    assert any("secret_scope" in p for p in problems)
+
+
+def test_item4_wheel_tasks_get_the_bundle_variables(bundle) -> None:
+    variables = bundle_check.check_variables(bundle)
+    variables = {**variables, "catalog": "other_catalog"}  # `--var catalog=...` must reach it
+    for task in _job(bundle)["tasks"]:
+        if "python_wheel_task" in task:
+            wt = task["python_wheel_task"]
+            assert bundle_check._wheel_settings(ROOT, task["task_key"], wt, variables) == []
+            old = {**wt, "parameters": [wt["parameters"][0], "--config", str(ROOT / "x.toml")]}
+            problems = bundle_check._wheel_settings(ROOT, task["task_key"], old, variables)
+            assert problems  # the original parameters carry none of the variables
+
+
+def test_item10_build_output_is_ignored_and_not_synced(bundle) -> None:
+    assert bundle_check.sync_excludes(ROOT, bundle) == []
+    old = copy.deepcopy(bundle)
+    old.pop("sync", None)
+    assert any("sync.exclude" in p for p in bundle_check.sync_excludes(ROOT, old))
+
+
+def test_cli_flags_override_file_and_env_and_choose_the_secret_scope(tmp_path) -> None:
+    config = tmp_path / "ingest.toml"
+    config.write_text('landing_schema = "main.genie_landing"\nconcurrency = 3\n')
+    args = pipeline._parser().parse_args(
+        [
+            "messages",
+            f"--config={config}",
+            "--sink=databricks",
+            "--landing-schema=cat.land",
+            "--analytics-schema=cat.models",
+            "--warehouse-id=wh",
+            "--host=https://h",
+            "--secret-scope=my-scope",
+        ]
+    )
+    read: list[str] = []
+    settings = pipeline.settings_from_args(
+        args, env={"GENIE_LANDING_SCHEMA": "env_land"}, secret_reader=read.append
+    )
+    assert (settings.landing_schema, settings.analytics_schema) == ("cat.land", "cat.models")
+    assert (settings.sink, settings.warehouse_id, settings.sink_host) == (
+        "databricks",
+        "wh",
+        "https://h",
+    )
+    assert settings.secret_scope == "my-scope" and settings.concurrency == 3
+
+
+def test_secrets_are_read_from_the_configured_scope(monkeypatch) -> None:
+    from genie_ingest import settings as settings_module
+
+    scopes: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        settings_module,
+        "_secret_from_scope",
+        lambda key, scope="genie-obs": scopes.append((scope, key)) or "v",
+    )
+    loaded = load_settings(env={"GENIE_INGEST_SECRET_SCOPE": "team-scope"})
+    assert {s for s, _ in scopes} == {"team-scope"}
+    assert loaded.client_id is not None and loaded.client_id.reveal() == "v"
+
+
+def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
+    import run as check_run  # scripts/databricks_check/run.py
+
+    variables = bundle_check.check_variables(bundle)
+    good = {
+        "session_configuration": {"TIMEZONE": "UTC"},
+        "catalog": variables["catalog"],
+        "schema": variables["schema"],
+        "http_path": f"/sql/1.0/warehouses/{variables['warehouse_id']}",
+    }
+    assert check_run.session_problems([good], variables) == []
+    unpinned = {**good, "session_configuration": {}}  # the profile before the fix
+    assert any("UTC" in p for p in check_run.session_problems([unpinned], variables))
+    assert check_run.example_profile_problems() == []
+    job_profile = bundle_check.yaml.safe_load(
+        (ROOT / "resources" / "dbt_profiles" / "profiles.yml").read_text()
+    )
+    output = job_profile["genie_analytics"]["outputs"]["job"]
+    assert output["session_properties"] == {"TIMEZONE": "UTC"}
+
+
+@pytest.mark.slow
+def test_item10_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
+    """The dbt commands select it once; the original second `dbt snapshot` made it twice."""
+    monkeypatch.setenv("DBT_HOST", "check.cloud.databricks.com")
+    monkeypatch.setenv("DBT_ACCESS_TOKEN", "check-token")
+    variables = bundle_check.check_variables(bundle)
+    assert bundle_check.snapshots_once(bundle, variables) == []
+    old = copy.deepcopy(bundle)
+    marts = next(t for t in _job(old)["tasks"] if t["task_key"] == "dbt_genie_marts")
+    marts["dbt_task"]["commands"].append(
+        'dbt snapshot --vars "{databricks_warehouse_id: x, databricks_catalog: main, '
+        'databricks_schema: s}"'
+    )
+    assert any("2 times" in p for p in bundle_check.snapshots_once(old, variables))
