@@ -259,14 +259,25 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
         return [], []
 
 
+_CREATE_OR_REPLACE_TABLE = re.compile(r"\s*create\s+or\s+replace\s+table\s+(?P<name>[^\s(]+)", re.I)
+
+
 def _create(local: LocalSpark, st: Statement, sql: str):
     spark = local.spark
     m = _CREATE_AS.match(sql)
     start = _body_start(sql)
     if m is None or start is None:
         st.kind = "ddl"
-        if re.match(r"create\s+(schema|database)", sql, re.I) or re.match(
-            r"create\s+(or\s+replace\s+)?table\b", sql, re.I
+        replace = _CREATE_OR_REPLACE_TABLE.match(sql)
+        if replace is not None:
+            # Delta's CREATE OR REPLACE TABLE (dbt-databricks re-creates seeds this way); a local
+            # parquet table refuses REPLACE, so drop it and create it plainly.
+            name = local.to_local(replace.group("name"))
+            spark.sql(f"drop table if exists {name}")
+            plain = "create table " + sql[replace.start("name") :]
+            spark.sql(local.to_local(_strip_table_options(plain)))
+        elif re.match(r"create\s+(schema|database)", sql, re.I) or re.match(
+            r"create\s+table\b", sql, re.I
         ):
             spark.sql(local.to_local(_strip_table_options(sql)))
         return [], []
