@@ -5,15 +5,17 @@
 #}
 
 {#
-    The end of a statement's span for allocation: a negative span (clock skew) becomes
-    zero-length, and a span longer than the statement timeout (e.g. end_time 9999-12-31) is cut
-    at started_at + the timeout, so it cannot reach more windows nor explode into more hours.
+    The end of a statement's span for allocation and utilisation: a negative span (clock skew)
+    becomes zero-length, and so does a span longer than the statement timeout (e.g. end_time
+    9999-12-31): no statement can run that long, so that end is not a real one, and cutting it at
+    started_at + timeout would still invent two days of busy time. Zero-length, it cannot reach
+    more windows nor explode into more hours or days.
 #}
 {% macro statement_ended_at_bounded(started_at, ended_at) -%}
     case
         when {{ ended_at }} < {{ started_at }} then {{ started_at }}
         when {{ ended_at }} > {{ started_at }} + interval '{{ var("cost_max_query_days", 2) }}' day
-            then {{ started_at }} + interval '{{ var("cost_max_query_days", 2) }}' day
+            then {{ started_at }}
         else {{ ended_at }}
     end
 {%- endmacro %}

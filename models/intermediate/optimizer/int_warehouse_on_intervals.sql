@@ -33,6 +33,7 @@ horizon as (
         from {{ ref('stg_system__billing_usage') }}
         where warehouse_id is not null
         union all
+        {# The bounded end (issue 11.2): an end_time of 9999-12-31 must not become the horizon. #}
         select
             max({{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }})
                 as horizon_at
