@@ -68,9 +68,9 @@ def test_quarantine_counts(built) -> None:
     }
     assert counts == {
         ("billing.usage", "conflicting_content"): (2, 11.0),
-        ("billing.usage", "null_key"): (1, 2.0),
+        ("billing.usage", "null_key"): (2, 5.0),
         ("billing.usage", "null_usage_quantity"): (1, None),
-        ("billing.usage", "restatement_without_retraction"): (1, 12.5),
+        ("billing.usage", "restatement_without_retraction"): (2, 16.5),
         ("access.audit", "conflicting_content"): (2, None),
         ("access.audit", "null_key"): (1, None),
         ("access.audit", "null_event_time"): (1, None),
@@ -107,9 +107,9 @@ def test_data_quality_mart_counts_every_class(built) -> None:
     }
     assert mart == {
         ("billing.usage", "conflicting_content"): ("quarantined", 2, 11.0),
-        ("billing.usage", "null_key"): ("quarantined", 1, 2.0),
+        ("billing.usage", "null_key"): ("quarantined", 2, 5.0),
         ("billing.usage", "null_usage_quantity"): ("quarantined", 1, 0.0),
-        ("billing.usage", "restatement_without_retraction"): ("quarantined", 1, 12.5),
+        ("billing.usage", "restatement_without_retraction"): ("quarantined", 2, 16.5),
         ("billing.usage", "no_warehouse_id"): ("own_reconciliation_line", 1, 1000.0),
         ("billing.usage", "warehouse_not_in_region"): ("own_reconciliation_line", 1, 50.0),
         # r-unpriced (7) and the tiny fixture's jobs record r-5 (4): no USD list price.
@@ -237,3 +237,81 @@ def test_far_future_end_does_not_blow_up_daily_models(built) -> None:
            from {s}.genie_warehouse_utilization""",
     )
     assert count < 10 and last_day <= "2026-10-03"  # the fixture's data ends on 2026-10-03
+
+
+def test_redelivery_on_another_ingestion_date_is_one_record_not_a_conflict(built) -> None:
+    """Review item 3: r-1 again with ingestion_date 2026-10-09 is the same record: kept once,
+    not quarantined (quarantining both copies took its 12.5 DBU out of every cost mart)."""
+    assert rows(
+        built, "select count(*) from {s}.stg_system__billing_usage where record_id = 'r-1'"
+    ) == [(1,)]
+    assert rows(
+        built,
+        "select count(*) from {s}.stg_system__rows_quarantined where key_value like 'r-1%'",
+    ) == [(0,)]
+    assert rows(
+        built,
+        """select sum(billed_dbu) from {s}.genie_cost_reconciliation
+           where warehouse_id = 'wh-a' and window_start_at = timestamp '2026-10-01 08:00:00'""",
+    ) == [(12.5,)]
+
+
+def test_same_change_delivered_before_and_after_deletion_keeps_the_deleting_row(built) -> None:
+    """Review item 3: (wh-d, T, delete_time null) and (wh-d, T, delete_time T) are one change
+    (the SCD rule: same change_time, keep the deleting row), not a conflict."""
+    assert rows(
+        built,
+        """select count(*), bool_and(is_deleted) from {s}.stg_system__warehouses
+           where warehouse_id = 'wh-d'""",
+    ) == [(1, True)]
+    assert rows(
+        built,
+        """select count(*) from {s}.stg_system__rows_quarantined
+           where source_table = 'compute.warehouses' and key_value like '%wh-d%'""",
+    ) == [(0,)]
+
+
+def test_restatement_that_changes_fields_rides_on_its_retraction(built) -> None:
+    """Review item 5: r-pol (10) + RETRACTION (-10) + a RESTATEMENT (10) that changes
+    usage_metadata.budget_policy_id bills 10 (before: the RESTATEMENT was held forever and the
+    window billed 0); a second RESTATEMENT (4) of the same window has no RETRACTION left."""
+    assert rows(
+        built,
+        """select billed_dbu from {s}.genie_cost_reconciliation
+           where warehouse_id = 'wh-a' and window_start_at = timestamp '2026-10-01 18:00:00'""",
+    ) == [(10.0,)]
+    assert rows(
+        built,
+        """select key_value from {s}.stg_system__rows_quarantined
+           where quarantine_reason = 'restatement_without_retraction' order by 1""",
+    ) == [("r-pol-s2",), ("r-restatement",)]
+
+
+def test_warehouse_known_to_any_regional_table_is_observable(built) -> None:
+    """Review item 4: wh-e has events and queries but no compute.warehouses row, wh-c only
+    quarantined compute.warehouses rows: both are this region's warehouses (their queries get
+    their DBU), not 'warehouse_not_in_region'; wh-zz (known to no regional table) still is."""
+    assert rows(
+        built,
+        """select warehouse_id, reconciliation_line from {s}.genie_cost_reconciliation
+           where warehouse_id in ('wh-c', 'wh-e', 'wh-zz') order by 1""",
+    ) == [
+        ("wh-c", "warehouse_window"),
+        ("wh-e", "warehouse_window"),
+        ("wh-zz", "warehouse_not_in_region"),
+    ]
+    ((attributed,),) = rows(
+        built,
+        """select sum(attributed_dbu) from {s}.int_queries_allocated_to_billing_windows
+           where statement_id = 'stmt-e'""",
+    )
+    assert attributed > 0  # before: 0 DBU (the window was another region's)
+
+
+def test_far_future_end_does_not_stretch_open_warehouses(built) -> None:
+    """Review item 1: wh-b's last event is RUNNING; stmt-far-future's end_time 9999-12-31 must
+    not become the data horizon (before: wh-b was on every day until 9999, 2.9M rows)."""
+    assert rows(
+        built,
+        "select cast(max(usage_date) as varchar) from {s}.int_warehouse_on_intervals",
+    ) == [("2026-10-03",)]  # the fixture's data ends on 2026-10-03

@@ -7,7 +7,7 @@ and runs dbt in a subprocess on private DuckDB files:
   ``warehouse_id``): the build stops before any model with an error naming
   ``query.history.compute.warehouse_id``;
 - the optional ``lakeflow`` schema is not enabled: ONE warning names the schema, its staging
-  models build with zero rows, and the build goes on.
+  models build with zero rows, and the whole project builds (models and tests).
 """
 
 from __future__ import annotations
@@ -90,10 +90,14 @@ def test_absent_optional_lakeflow_schema_warns_once_and_builds_empty(tmp_path: P
         "drop table lakeflow.jobs",
         "drop table lakeflow.job_run_timeline",
     )
-    result = run_dbt(
-        tmp_path, "run", "--select", "stg_system__jobs", "stg_system__job_run_timeline"
-    )
+    landing = run_dbt(tmp_path, "run-operation", "create_genie_landing_tables")
+    assert landing.returncode == 0, landing.stdout[-3000:]
+    # The whole project, models and tests: every model that reads lakeflow (the quarantine
+    # view, genie_data_quality, the job cost marts) must build without it, not only the two
+    # staging models (review item 2).
+    result = run_dbt(tmp_path, "build")
     assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]
     warnings = [
         line for line in result.stdout.splitlines() if "Optional system schema `lakeflow`" in line
     ]
@@ -103,6 +107,9 @@ def test_absent_optional_lakeflow_schema_warns_once_and_builds_empty(tmp_path: P
         con.execute("use warehouse.genie_analytics")
         assert con.execute("select count(*) from stg_system__jobs").fetchone() == (0,)
         assert con.execute("select count(*) from stg_system__job_run_timeline").fetchone() == (0,)
+        con.execute(f"attach '{tmp_path / 'system_tables.duckdb'}' as system_tables (read_only)")
+        assert con.execute("select count(*) from stg_system__rows_quarantined").fetchone() == (0,)
+        assert con.execute("select count(*) from genie_data_quality").fetchone() == (0,)
     finally:
         con.close()
 

@@ -2,7 +2,9 @@
     Query text normalised so that runs of the same query shape compare equal, and its md5.
     Shared by the cost marts and the query optimiser. Null or blank text (workspaces with
     customer-managed keys get an empty statement_text) normalises to null, so it gets no
-    fingerprint and no text-based finding (issue 9, defect 8).
+    fingerprint and no text-based finding (issue 9, defect 8); so does text that normalises to
+    nothing (only tabs/newlines, or only a comment: every branch ends in nullif(trim(..), ''),
+    whitespace being collapsed to single spaces before the trim where it can occur).
 
     The text is read by SQL's lexical rules (Databricks SQL, "Identifiers" and "STRING type"
     pages of the SQL reference): a `--` or `/*` inside a string literal or a back-quoted
@@ -62,10 +64,10 @@
         when nullif(trim({{ text_expression }}), '') is null
             then null
         when {{ genie_analytics.regexp_contains(text_expression, '--|/\\*|`|[^\\S ]|  ') }}
-            then trim({{ full }})
+            then nullif(trim({{ full }}), '')
         when {{ genie_analytics.regexp_contains(lowered, 'in ?\\(') }}
-            then trim({{ genie_analytics.regexp_replace_all(without_literals, in_lists, 'in (?)') }})
-        else trim({{ without_literals }})
+            then nullif(trim({{ genie_analytics.regexp_replace_all(without_literals, in_lists, 'in (?)') }}), '')
+        else nullif(trim({{ without_literals }}), '')
     end
 {%- endmacro %}
 

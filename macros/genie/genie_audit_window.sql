@@ -47,7 +47,10 @@
         ) -%}
     {%- endif -%}
     {%- set dt = modules.datetime -%}
-    {%- set now = dt.datetime.utcnow() -%}
+    {#- The run's start (UTC), not the clock: the macro is evaluated twice per model (body and
+        replace_where predicate), and a run straddling midnight must get the same day both times. -#}
+    {%- set now = run_started_at if run_started_at.tzinfo is none
+        else run_started_at.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
     {%- set start_date_var = var('genie_start_date', none) -%}
     {%- set has_start_date = start_date_var is not none and (start_date_var | string | trim) not in ('', 'none', 'None', 'null') -%}
     {%- if has_start_date -%}

@@ -8,7 +8,7 @@
       _row_json            the whole row as JSON text (row_to_json): the content compared
                            between deliveries and kept in the quarantine;
       _quarantine_reason   null = keep; else, in this order:
-                             'null_key'                  a key column is null;
+                             'null_key'                  a key column is null or blank;
                              'null_<column>'             a required column is null;
                              the reasons of `extra_reasons` ((condition, reason) pairs,
                              conditions may use window functions over the deduplicated rows);
@@ -17,15 +17,23 @@
                                                          no version is guessed right).
     Deliveries of the same row (identical content) collapse to one row.
 
+    ignore_columns: top-level columns left out of the comparison (a delivery detail, not
+    content): billing.usage's ingestion_date (a record re-delivered on another day is the same
+    record), and the SCD tables' delete_time (the same change delivered once before and once
+    after the deletion). Rows equal but for them collapse to one, the first in
+    `keep_order` (e.g. 'delete_time desc nulls last': the deleting row), then by _row_json.
+    _content_json is the JSON compared (_row_json without the ignored columns).
+
     check_conflicts=false (query.history, where versions of one key are legitimate progress
     updates deduplicated by the model itself, and where 10M rows a day make the JSON of every row
     too costly) only classifies null keys / required columns, and computes _row_json only for
     the rows it quarantines.
 #}
-{% macro classify_system_rows(relation, key_columns, required_columns=[], extra_reasons=[], check_conflicts=true) -%}
+{% macro classify_system_rows(relation, key_columns, required_columns=[], extra_reasons=[], check_conflicts=true, ignore_columns=[], keep_order=none) -%}
     {%- set null_checks = [] -%}
     {%- for column in key_columns -%}
-        {%- do null_checks.append(column ~ ' is null') -%}
+        {#- A blank key (empty or spaces) is no key either, as in the Genie models (review item 12). -#}
+        {%- do null_checks.append("nullif(trim(cast(" ~ column ~ " as string)), '') is null") -%}
     {%- endfor -%}
     {%- set null_key = null_checks | join(' or ') -%}
     {%- if check_conflicts %}
@@ -39,22 +47,28 @@
             {%- for condition, reason in extra_reasons %}
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
-            when _min_row_json <> _max_row_json then 'conflicting_content'
+            when _min_content_json <> _max_content_json then 'conflicting_content'
         end as _quarantine_reason
     from (
         select
             *,
             row_number() over (
-                partition by {{ key_columns | join(', ') }}, _row_json order by _row_json
+                partition by {{ key_columns | join(', ') }}, _content_json
+                order by {% if keep_order %}{{ keep_order }}, {% endif %}_row_json
             ) as _delivery_rank,
-            min(_row_json) over (partition by {{ key_columns | join(', ') }}) as _min_row_json,
-            max(_row_json) over (partition by {{ key_columns | join(', ') }}) as _max_row_json
+            min(_content_json) over (partition by {{ key_columns | join(', ') }}) as _min_content_json,
+            max(_content_json) over (partition by {{ key_columns | join(', ') }}) as _max_content_json
         from (
             select
-                source_rows.*,
-                {{ genie_analytics.row_to_json('source_rows') }} as _row_json
-            from {{ relation }} as source_rows
-        ) as with_row_json
+                *,
+                {{ genie_analytics.json_without_keys('_row_json', ignore_columns) }} as _content_json
+            from (
+                select
+                    source_rows.*,
+                    {{ genie_analytics.row_to_json('source_rows') }} as _row_json
+                from {{ relation }} as source_rows
+            ) as with_row_json
+        ) as with_content_json
     ) as delivered
     where _delivery_rank = 1
     {%- else %}
@@ -94,6 +108,31 @@
 
 
 {#
+    JSON text of a whole row without some top-level keys, for comparison only (the result is
+    not always valid JSON). Hand-written: neither engine removes a key from JSON text
+    (DuckDB's json_merge_patch has no Spark equivalent). Handles the value shapes of the
+    columns it is used for (dates, timestamps: a quoted string or null; Spark's to_json omits
+    null fields, DuckDB's writes null).
+#}
+{% macro json_without_keys(json_text, keys) -%}
+    {%- if keys | length == 0 -%}
+    {{ json_text }}
+    {%- else -%}
+    {%- set pattern = '"(?:' ~ (keys | join('|')) ~ ')":(?:null|"[^"]*"),?' -%}
+    {{ return(adapter.dispatch('json_without_keys', 'genie_analytics')(json_text, pattern)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__json_without_keys(json_text, pattern) -%}
+    replace(regexp_replace({{ json_text }}, '{{ pattern }}', '', 'g'), ',}', '}')
+{%- endmacro %}
+
+{% macro spark__json_without_keys(json_text, pattern) -%}
+    replace(regexp_replace({{ json_text }}, '{{ pattern }}', ''), ',}', '}')
+{%- endmacro %}
+
+
+{#
     A struct or map expression as JSON text, e.g. to compare usage_metadata between records.
 #}
 {% macro to_json_text(expression) -%}
@@ -114,22 +153,28 @@
     stg_system__rows_quarantined, their DBU in genie_data_quality) instead of being summed:
       - 'null_usage_quantity': a NULL quantity is unknown, not 0;
       - 'restatement_without_retraction': Databricks documents a correction as a RETRACTION
-        (same fields, negated quantity) plus, optionally, a RESTATEMENT; summing over all record
-        types nets correctly only when both are there. A RESTATEMENT whose usage (workspace,
-        SKU, usage window, usage_metadata) has no RETRACTION would be added on top of the
-        ORIGINAL, so it is held until its RETRACTION arrives (the next build then nets both).
+        (negated quantity) plus, optionally, a RESTATEMENT (the corrected record, whose fields,
+        e.g. usage_metadata.budget_policy_id or sku_name, may differ from the ORIGINAL's);
+        summing over all record types nets correctly only when both are there. A RESTATEMENT
+        without a RETRACTION would be added on top of the ORIGINAL, so it is held until its
+        RETRACTION arrives (the next build then nets both). They are matched on the usage
+        window only (workspace_id, cloud, usage_unit, usage_start_time, usage_end_time), not
+        on fields a correction changes (matching those held corrections forever while their
+        RETRACTION netted the ORIGINAL to 0); within a window the first n RESTATEMENTs (by
+        record_id) ride on its n RETRACTIONs, the rest are held (no double count).
 #}
 {% macro billing_quarantine_reasons() -%}
+    {%- set usage_window = 'workspace_id, cloud, usage_unit, usage_start_time, usage_end_time' -%}
     {{ return([
         ("usage_quantity is null", "null_usage_quantity"),
-        ("record_type = 'RESTATEMENT' and sum(case when record_type = 'RETRACTION' then 1 else 0 end) over (partition by workspace_id, sku_name, usage_start_time, usage_end_time, " ~ genie_analytics.to_json_text('usage_metadata') ~ ") = 0", "restatement_without_retraction"),
+        ("record_type = 'RESTATEMENT' and row_number() over (partition by " ~ usage_window ~ ", record_type order by record_id) > sum(case when record_type = 'RETRACTION' then 1 else 0 end) over (partition by " ~ usage_window ~ ")", "restatement_without_retraction"),
     ]) }}
 {%- endmacro %}
 
 
 {#
     For the reconciliation tests: system.billing.usage straight from the source (same-row
-    deliveries counted once, nothing else filtered), one row per delivered row with its
+    deliveries counted once, also when only their ingestion_date differs; nothing else filtered), one row per delivered row with its
     usage_quantity as usage_dbu, and is_held = the row is held in stg_system__rows_quarantined
     (matched on the whole row's JSON, computed the same way as there).
 #}
@@ -146,11 +191,12 @@
             source_rows.usage_metadata.warehouse_id is not null
             or source_rows.billing_origin_product = 'SQL' as is_sql_warehouse_usage,
             coalesce(cast(source_rows.usage_quantity as double), 0.0) as usage_dbu,
-            {{ genie_analytics.row_to_json('source_rows') }} as row_json
+            {{ genie_analytics.json_without_keys(genie_analytics.row_to_json('source_rows'), ['ingestion_date']) }} as row_json
         from {{ source('billing', 'usage') }} as source_rows
     ) as raw_rows
     left join (
-        select distinct row_json from {{ ref('stg_system__rows_quarantined') }}
+        select distinct {{ genie_analytics.json_without_keys('row_json', ['ingestion_date']) }} as row_json
+        from {{ ref('stg_system__rows_quarantined') }}
         where source_table = 'billing.usage'
     ) as held_rows
         on raw_rows.row_json = held_rows.row_json

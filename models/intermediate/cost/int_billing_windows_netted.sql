@@ -21,10 +21,41 @@ priced_usage as (
 ),
 
 known_warehouses as (
-    select distinct
+    {# A warehouse is observable in this region if ANY regional table knows it (review of
+       issue 9.7): compute.warehouses has a row only when a warehouse changes (365-day
+       retention), so an unchanged warehouse, or one whose rows were all quarantined, is known
+       only from its events, its queries or its quarantined rows. #}
+    select
         workspace_id,
         warehouse_id
     from {{ ref('stg_system__warehouses') }}
+    union
+    select
+        workspace_id,
+        warehouse_id
+    from {{ ref('stg_system__warehouse_events') }}
+    union
+    select
+        workspace_id,
+        warehouse_id
+    from {{ ref('stg_system__query_history') }}
+    where warehouse_id is not null
+    union
+    select
+        warehouses.workspace_id,
+        warehouses.warehouse_id
+    from (
+        select distinct
+            workspace_id,
+            warehouse_id
+        from priced_usage
+        where warehouse_id is not null
+    ) as warehouses
+    inner join {{ ref('stg_system__rows_quarantined') }} as quarantined
+        on
+            quarantined.source_table = 'compute.warehouses'
+            and substr(quarantined.key_value, 1, length(warehouses.workspace_id) + length(warehouses.warehouse_id) + 2)
+            = warehouses.workspace_id || '|' || warehouses.warehouse_id || '|'
 ),
 
 netted as (
@@ -68,8 +99,8 @@ final as (
         {# Which reconciliation line the window's money goes to (issue 11.2, issue 9.7):
            warehouse_window = observable here, split into attributed + idle;
            no_warehouse_id = SQL usage without usage_metadata.warehouse_id;
-           warehouse_not_in_region = a warehouse this region's compute.warehouses does not know
-           (billing.usage covers every region of the account, query.history and compute.* only
+           warehouse_not_in_region = a warehouse no regional table knows (known_warehouses;
+           billing.usage covers every region of the account, query.history and compute.* only
            this one), so neither its queries nor its idle time are observable here. #}
         case
             when netted.is_missing_warehouse_id = 1 then 'no_warehouse_id'

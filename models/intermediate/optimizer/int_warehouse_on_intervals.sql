@@ -7,7 +7,8 @@
     knows (issue 11, item 4): its stretch is closed at the DATA HORIZON, the latest moment any
     of the sources that describe warehouses has data for: the latest warehouse event (of any
     warehouse), the latest end of a SQL-warehouse billing window, and the latest end of a
-    query. Closing it at its own timestamp instead (zero length) lost its on-time, let busy
+    query (bounded by the statement timeout, macro statement_ended_at_bounded), never later
+    than the run's start (run_started_at, UTC). Closing it at its own timestamp instead (zero length) lost its on-time, let busy
     time exceed on-time and hid its idle cost. When a later event arrives (the STOPPED), the
     incremental marts re-read the days it touches and the stretch ends there instead.
 #}
@@ -18,7 +19,13 @@ events as (
 ),
 
 horizon as (
-    select max(horizon_at) as horizon_at
+    -- Capped at the run's start: a source timestamp in the future (e.g. end_time 9999-12-31)
+    -- must not stretch every open stretch to it (issue 11.2's row explosion).
+    select
+        least(
+            max(horizon_at),
+            cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+        ) as horizon_at
     from (
         select max(event_at) as horizon_at from events
         union all
@@ -27,7 +34,9 @@ horizon as (
         where warehouse_id is not null
         union all
         {# The bounded end (issue 11.2): an end_time of 9999-12-31 must not become the horizon. #}
-        select max({{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }}) as horizon_at
+        select
+            max({{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }})
+                as horizon_at
         from {{ ref('stg_system__query_history') }}
         where warehouse_id is not null
     ) as latest_by_source

@@ -8,7 +8,7 @@ source as (
 
 classified as (
     {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
-    {{ genie_analytics.classify_system_rows('source', ['record_id'], required_columns=['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'], extra_reasons=genie_analytics.billing_quarantine_reasons()) }}
+    {{ genie_analytics.classify_system_rows('source', ['record_id'], required_columns=['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'], extra_reasons=genie_analytics.billing_quarantine_reasons(), ignore_columns=['ingestion_date']) }}
 ),
 
 deduplicated as (

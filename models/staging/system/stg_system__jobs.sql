@@ -14,7 +14,7 @@
 
     classified as (
         {# Same-row deliveries collapse; null keys and conflicting versions of one change go to stg_system__rows_quarantined. #}
-        {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'job_id', 'change_time']) }}
+        {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'job_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
     ),
 
     deduplicated as (

@@ -13,7 +13,7 @@
 #}
 {%- set tables = [
     {'source': ('billing', 'usage'), 'keys': ['record_id'], 'required': ['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'],
-     'extra': genie_analytics.billing_quarantine_reasons(), 'workspace': 'workspace_id', 'date': 'usage_date', 'dbu': 'usage_quantity'},
+     'extra': genie_analytics.billing_quarantine_reasons(), 'ignore': ['ingestion_date'], 'workspace': 'workspace_id', 'date': 'usage_date', 'dbu': 'usage_quantity'},
     {'source': ('billing', 'list_prices'), 'keys': ['account_id', 'sku_name', 'cloud', 'usage_unit', 'currency_code', 'price_start_time'],
      'workspace': none, 'date': 'price_start_time'},
     {'source': ('query', 'history'), 'keys': ['workspace_id', 'statement_id'], 'required': ['start_time'], 'check_conflicts': false,
@@ -21,10 +21,10 @@
     {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date',
      'where': "service_name = 'aibiGenie'"},
     {'source': ('access', 'workspaces_latest'), 'keys': ['workspace_id'], 'workspace': 'workspace_id', 'date': 'create_time'},
-    {'source': ('compute', 'warehouses'), 'keys': ['workspace_id', 'warehouse_id', 'change_time'], 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('compute', 'warehouses'), 'keys': ['workspace_id', 'warehouse_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
     {'source': ('compute', 'warehouse_events'), 'keys': ['workspace_id', 'warehouse_id', 'event_time', 'event_type'], 'workspace': 'workspace_id', 'date': 'event_time'},
-    {'source': ('compute', 'clusters'), 'keys': ['workspace_id', 'cluster_id', 'change_time'], 'workspace': 'workspace_id', 'date': 'change_time'},
-    {'source': ('lakeflow', 'jobs'), 'keys': ['workspace_id', 'job_id', 'change_time'], 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('compute', 'clusters'), 'keys': ['workspace_id', 'cluster_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('lakeflow', 'jobs'), 'keys': ['workspace_id', 'job_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
     {'source': ('lakeflow', 'job_run_timeline'), 'keys': ['workspace_id', 'run_id', 'period_start_time'], 'workspace': 'workspace_id', 'date': 'period_start_time'},
 ] -%}
 {#- An optional system schema that is not enabled (lakeflow) has no rows to quarantine. -#}
@@ -54,7 +54,9 @@ classified_{{ loop.index }} as (
         'source_' ~ loop.index, table['keys'],
         required_columns=table.get('required', []),
         extra_reasons=table.get('extra', []),
-        check_conflicts=table.get('check_conflicts', true)) }}
+        check_conflicts=table.get('check_conflicts', true),
+        ignore_columns=table.get('ignore', []),
+        keep_order=table.get('keep_order')) }}
 ),
 
 quarantined_{{ loop.index }} as (
