@@ -24,8 +24,8 @@ import duckdb
 import pytest
 
 from genie_ingest.dashboard import lakeview
-from genie_ingest.dashboard.definitions import load, widget_columns
-from genie_ingest.dashboard.report import run_dataset, write_report
+from genie_ingest.dashboard.definitions import duckdb_parameters, load, widget_columns
+from genie_ingest.dashboard.report import default_statement, run_dataset, write_report
 
 pytestmark = pytest.mark.dashboard
 
@@ -77,15 +77,6 @@ def workspaces(con) -> list[str]:
     return sorted(r[0] for r in rows.fetchall())
 
 
-def _statement(con, workspace: str) -> str:
-    return con.execute(
-        "select query_id from genie_query_performance where estimated_cost_usd is not null"
-        " and ($w = 'all' or cast(workspace_id as string) = $w)"
-        " order by estimated_cost_usd desc, query_id limit 1",
-        {"w": workspace},
-    ).fetchone()[0]
-
-
 def test_every_dataset_runs_on_duckdb_and_returns_its_widgets_columns(
     defn, con, period, workspaces
 ):
@@ -94,14 +85,14 @@ def test_every_dataset_runs_on_duckdb_and_returns_its_widgets_columns(
         values = {
             "workspace": workspace,
             "date_range": period,
-            "statement_id": _statement(con, workspace),
+            "statement_id": default_statement(con, workspace, period),
         }
         columns: dict[str, list[str]] = {}
         for ds in dashboard["datasets"]:
             # the exact text the .lvdash.json carries, markers rendered for DuckDB
             assert "".join(ds["queryLines"]).strip() == defn.datasets[ds["name"]].sql.strip()
             cur = con.execute(
-                defn.datasets[ds["name"]].duckdb_sql(), _bind(defn, ds["name"], values)
+                defn.datasets[ds["name"]].duckdb_sql(), duckdb_parameters(defn, ds["name"], values)
             )
             columns[ds["name"]] = [d[0] for d in cur.description]
             rows = cur.fetchall()
@@ -112,16 +103,6 @@ def test_every_dataset_runs_on_duckdb_and_returns_its_widgets_columns(
             for widget in page.widgets:
                 missing = set(widget_columns(widget)) - set(columns[widget["dataset"]])
                 assert not missing, (page.name, widget["title"], missing)
-
-
-def _bind(defn, name: str, values: dict) -> dict:
-    out = {}
-    for p in defn.datasets[name].parameters:
-        if defn.parameters[p].complex_type == "RANGE":
-            out[f"{p}_min"], out[f"{p}_max"] = values[p]
-        else:
-            out[p] = values[p]
-    return out
 
 
 def test_overview_identity_holds_in_the_dataset(defn, con, period) -> None:

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         "--end", type=dt.date.fromisoformat, help="last day (default: last query_date)"
     )
     parser.add_argument(
-        "--statement-id", help="statement of the query deep dive (default: most expensive)"
+        "--statement-id",
+        help="statement of the query deep dive (default: see report.default_statement)",
     )
     args = parser.parse_args(argv)
     try:

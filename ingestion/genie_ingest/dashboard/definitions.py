@@ -75,6 +75,18 @@ class Definition:
     pages: list[Page] = field(default_factory=list)
 
 
+def duckdb_parameters(defn: Definition, dataset: str, values: dict) -> dict[str, object]:
+    """DuckDB named parameters of one dataset from `values` (parameter name -> value; a RANGE
+    parameter's value is a (min, max) pair, bound as `<name>_min` / `<name>_max`)."""
+    out: dict[str, object] = {}
+    for p in defn.datasets[dataset].parameters:
+        if defn.parameters[p].complex_type == "RANGE":
+            out[f"{p}_min"], out[f"{p}_max"] = values[p]
+        else:
+            out[p] = values[p]
+    return out
+
+
 def split_field(spec: str) -> tuple[str, str]:
     """`column:T` -> ("column", "T"); the type letter is T, Q or N."""
     name, _, kind = spec.partition(":")

@@ -6,7 +6,8 @@ disk without a server. The date range is one period for the whole report (`--sta
 default: the first to the last query_date in genie_query_performance). Every dataset's SQL is
 run with those parameter values (the same SQL the Lakeview file carries), so the report filters
 exactly like the dashboard. The query deep dive shows `--statement-id`, default the period's
-most expensive statement of the workspace.
+costliest repeated query shape of the workspace
+(`default_statement`).
 
 Charts are Vega-Lite specs written by altair and drawn by vega-embed; the Vega, Vega-Lite and
 vega-embed JavaScript comes from the vl-convert-python wheel (`javascript_bundle`) and is inlined,
@@ -26,7 +27,7 @@ import altair as alt
 import duckdb
 import vl_convert
 
-from .definitions import Definition, split_field
+from .definitions import Definition, duckdb_parameters, split_field
 
 CHART_WIDTH, CHART_HEIGHT = 460, 220
 # Hand-written: the page calls vega-embed for every spec and records the views and the outcome
@@ -45,8 +46,7 @@ Promise.all(Object.entries(specs).map(([id, spec]) =>
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 1.5rem 2rem; color: #1b1f24; }
-header { position: sticky; top: 0; background: #fff; padding: .5rem 0;
-         border-bottom: 1px solid #ddd; }
+header { padding: .5rem 0; border-bottom: 1px solid #ddd; }
 nav a { margin-right: 1rem; }
 section { padding-top: 1rem; }
 .widgets { display: flex; flex-wrap: wrap; gap: 1rem; }
@@ -74,14 +74,7 @@ def run_dataset(
 ) -> list[dict]:
     """Rows of one dataset (dicts of JSON-ready values), its parameters bound from `values`
     (`workspace`, `date_range` as (min, max) dates, `statement_id`)."""
-    ds = defn.datasets[name]
-    params: dict[str, object] = {}
-    for p in ds.parameters:
-        if defn.parameters[p].complex_type == "RANGE":
-            params[f"{p}_min"], params[f"{p}_max"] = values[p]
-        else:
-            params[p] = values[p]
-    cur = con.execute(ds.duckdb_sql(), params)
+    cur = con.execute(defn.datasets[name].duckdb_sql(), duckdb_parameters(defn, name, values))
     cols = [d[0] for d in cur.description]
     return [{c: _jsonable(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
 
@@ -115,13 +108,15 @@ def chart_spec(widget: dict, rows: list[dict]) -> dict:
     elif sort and sort.lstrip("-") not in {"x", "y"}:
         order = "descending" if sort.startswith("-") else "ascending"
         x = alt.X(f"{x_col}:{x_type}", sort=alt.EncodingSortField(sort.lstrip("-"), order=order))
+    elif kind == "bar" and x_type == "T":  # one band per day rather than hairlines on a time axis
+        x = alt.X(f"{x_col}:O", timeUnit="yearmonthdate", title=x_col)
     else:
         x = alt.X(f"{x_col}:{x_type}")
     y_col, y_type = split_field(widget["y"])
     enc = {
         "x": x,
         "y": alt.Y(f"sum({y_col}):{y_type}", title=y_col),
-        "tooltip": [x_col, f"sum({y_col})"],
+        "tooltip": [f"{x_col}:{x_type}", f"sum({y_col}):{y_type}"],
     }
     if "color" in widget:
         enc["color"] = widget["color"]
@@ -168,13 +163,30 @@ def _default_period(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-def _most_expensive_statement(con, workspace: str, period: tuple[dt.date, dt.date]) -> str | None:
+def default_statement(con, workspace: str, period: tuple[dt.date, dt.date]) -> str | None:
+    """The deep dive's default: the most expensive run of the costliest query shape (fingerprint)
+    that ran on more than one day of the period, else the period's most expensive statement."""
     row = con.execute(
         """
-        select query_id from genie_query_performance
-        where ($workspace = 'all' or cast(workspace_id as string) = $workspace)
-          and query_date between $lo and $hi and estimated_cost_usd is not null
-        order by estimated_cost_usd desc, query_id
+        with q as (
+            select * from genie_query_performance
+            where ($workspace = 'all' or cast(workspace_id as string) = $workspace)
+                and query_date between $lo and $hi and estimated_cost_usd is not null
+        ),
+        shape as (
+            select workspace_id, query_fingerprint, sum(estimated_cost_usd) as cost_usd
+            from q
+            group by workspace_id, query_fingerprint
+            having count(distinct query_date) > 1
+        ),
+        ranked as (
+            select q.query_id, coalesce(s.cost_usd, 0) as shape_cost_usd, q.estimated_cost_usd
+            from q
+            left join shape as s
+                on q.workspace_id = s.workspace_id and q.query_fingerprint = s.query_fingerprint
+        )
+        select query_id from ranked
+        order by shape_cost_usd desc, estimated_cost_usd desc, query_id
         limit 1
         """,
         {"workspace": workspace, "lo": period[0], "hi": period[1]},
@@ -196,7 +208,7 @@ def render_page_file(
     script: str,
 ) -> str:
     """One workspace's report: every page as a <section id=page name>."""
-    statement = statement_id or _most_expensive_statement(con, workspace, period) or ""
+    statement = statement_id or default_statement(con, workspace, period) or ""
     values = {"workspace": workspace, "date_range": period, "statement_id": statement}
     cache: dict[str, list[dict]] = {}
     specs: dict[str, dict] = {}
