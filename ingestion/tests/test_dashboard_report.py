@@ -157,12 +157,12 @@ def test_report_renders_in_headless_chromium(defn, report, period) -> None:
                 page.goto(path.as_uri())
                 page.wait_for_selector("body[data-rendered]", timeout=60_000)
                 assert page.get_attribute("body", "data-rendered") == "true", errors
+                # drawn data marks only (role-mark); axes and titles are other roles
                 charts = page.eval_on_selector_all(
                     "div.chart",
                     """els => els.map(e => [e.id, e.dataset.dataset, e.dataset.field,
-                        e.querySelectorAll('g.mark-rect path, g.mark-line path, g.mark-symbol path,'
-                          + ' g.mark-text text').length,
-                        Array.from(e.querySelectorAll('g.mark-text text'))
+                        e.querySelectorAll('g.role-mark path, g.role-mark text').length,
+                        Array.from(e.querySelectorAll('g.mark-text.role-mark text'))
                           .map(t => t.textContent)])""",
                 )
                 assert len(charts) == sum(
