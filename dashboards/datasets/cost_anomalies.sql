@@ -1,11 +1,23 @@
 -- Cost and failure-rate anomalies (genie_cost_anomalies) with their top drivers made readable:
--- the sample query text and source of each driver fingerprint (genie_query_workloads), not the hash.
-with workloads as (
+-- the workload (dbt model or query source) and sample query text of each driver fingerprint
+-- (genie_query_workloads), not the hash.
+with anomalies as (
+    select *
+    from genie_cost_anomalies
+    where
+        (:workspace = 'all' or cast(workspace_id as string) = :workspace)
+        and usage_date between :date_range.min and :date_range.max
+),
+
+workloads as (
     select
         query_fingerprint,
         max(sample_query_text) as sample_query_text,
         max(coalesce(dbt_model_name, query_source_type)) as workload
     from genie_query_workloads
+    where
+        query_fingerprint in (select driver_1_fingerprint from anomalies)
+        or query_fingerprint in (select driver_2_fingerprint from anomalies)
     group by query_fingerprint
 )
 
@@ -36,9 +48,6 @@ select
             )
     end as driver_2,
     a.driver_2_delta
-from genie_cost_anomalies as a
+from anomalies as a
 left join workloads as w1 on a.driver_1_fingerprint = w1.query_fingerprint
 left join workloads as w2 on a.driver_2_fingerprint = w2.query_fingerprint
-where
-    (:workspace = 'all' or cast(a.workspace_id as string) = :workspace)
-    and a.usage_date between :date_range.min and :date_range.max

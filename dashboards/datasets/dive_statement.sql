@@ -18,7 +18,7 @@ select
     substr(q.query_text, 1, 1000) as query_text
 from genie_query_performance as q
 left join genie_cost_attribution as a
-    on q.workspace_id = a.workspace_id and q.query_id = a.query_id
+    on q.workspace_id = a.workspace_id and q.query_id = a.query_id and a.query_id = :statement_id
 where
     q.query_id = :statement_id
     and (:workspace = 'all' or cast(q.workspace_id as string) = :workspace)

@@ -1,5 +1,5 @@
 -- Optimisation opportunities ranked by estimated saving (genie_optimization_opportunities): the
--- rule, its evidence (executions, cost, the rule's numbers), the fix and the status.
+-- rule, its evidence (executions, cost, the rule's numbers), the fix and the status; the top 100.
 select
     cast(workspace_id as string) as workspace_id,
     optimization_type,
@@ -17,3 +17,5 @@ where
     (:workspace = 'all' or cast(workspace_id as string) = :workspace)
     and cast(last_seen_at as date) >= :date_range.min
     and cast(first_seen_at as date) <= :date_range.max
+order by estimated_savings_usd desc
+limit 100
