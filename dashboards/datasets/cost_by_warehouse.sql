@@ -1,12 +1,11 @@
--- USD and DBUs attributed to queries (cost-final ones) per warehouse_id, from genie_query_performance;
--- queries without a value are the visible line '(none)'.
+-- USD and DBUs attributed to queries per SQL warehouse, over the billing windows of the period
+-- (genie_cost_reconciliation.attributed_*; the warehouse's idle cost is on the idle chart).
 select
-    coalesce(cast(warehouse_id as string), '(none)') as warehouse_id,
-    count(*) as query_count,
-    sum(estimated_cost_usd) as cost_usd,
-    sum(compute_cost_dbu) as cost_dbu
-from genie_query_performance
+    warehouse_id,
+    sum(attributed_usd) as cost_usd,
+    sum(attributed_dbu) as cost_dbu
+from genie_cost_reconciliation
 where
     (:workspace = 'all' or cast(workspace_id as string) = :workspace)
-    and query_date between :date_range.min and :date_range.max
-group by coalesce(cast(warehouse_id as string), '(none)')
+    and window_date between :date_range.min and :date_range.max
+group by warehouse_id
