@@ -13,8 +13,8 @@ with to_fetch as (
         and cast(f.first_event_at as date) between :date_range.min and :date_range.max
 )
 
-select 'to fetch' as stage, count(*) as message_count from to_fetch
+select 1 as stage_order, 'to fetch' as stage, count(*) as message_count from to_fetch
 union all
-select 'landed' as stage, sum(is_landed) as message_count from to_fetch
+select 2 as stage_order, 'landed' as stage, sum(is_landed) as message_count from to_fetch
 union all
-select 'not landed' as stage, count(*) - sum(is_landed) as message_count from to_fetch
+select 3 as stage_order, 'not landed' as stage, count(*) - sum(is_landed) as message_count from to_fetch
