@@ -30,7 +30,19 @@ Run `genie-ingest <command> --help` for the options of one command.
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    """The console script and the Databricks ``python_wheel_task`` entry point.
+
+    A wheel task imports this function, calls it and ignores its return value, so a failure
+    is never only returned: any non-zero outcome raises ``SystemExit`` with its code here.
+    Returns 0 on success.
+    """
+    code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+    if code:
+        raise SystemExit(code)
+    return 0
+
+
+def _dispatch(args: list[str]) -> int:
     for key, module_name in COMMANDS.items():
         if tuple(args[: len(key)]) == key:
             module = importlib.import_module(module_name)

@@ -18,6 +18,8 @@ drops fields it does not know, while the raw body keeps ``attachments_json`` los
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
 import random
 import re
@@ -26,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote, quote_plus
 
 import requests
 from databricks.sdk import WorkspaceClient
@@ -49,7 +52,11 @@ RATE_LIMITED = "RATE_LIMITED"
 TIMEOUT = "TIMEOUT"
 NO_TOKEN = "NO_TOKEN"  # noqa: S105 - an error type, not a password
 FAILED = "FAILED"
-ERROR_TYPES = (NOT_FOUND, AUTH_ERROR, RATE_LIMITED, TIMEOUT, NO_TOKEN, FAILED)
+# A 200 answer that cannot become a row (records.MalformedResponse); the body is kept aside.
+MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+# Not a message's fault: the workspace is skipped for the rest of the run (never landed as a row).
+WORKSPACE_UNAVAILABLE = "WORKSPACE_UNAVAILABLE"
+ERROR_TYPES = (NOT_FOUND, AUTH_ERROR, RATE_LIMITED, TIMEOUT, NO_TOKEN, FAILED, MALFORMED_RESPONSE)
 
 MAX_ERROR_MESSAGE_CHARS = 2000
 
@@ -86,28 +93,51 @@ class _HandBackClock(SdkClock):
 # --- scrubbing ---------------------------------------------------------------------------------
 
 _TOKEN_PATTERNS = (
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(r'(?i)("?(?:access_token|client_secret|authorization)"?\s*[:=]\s*"?)[^",\s}]+'),
+    # Any Authorization value, whatever its scheme (Basic base64(id:secret), Bearer, ...), in a
+    # header dump, a dict repr or JSON.
+    re.compile(r"""(?i)(authorization['"]?\s*[:=]\s*['"]?)(?:[a-z-]+\s+)?[^'",\s}]+"""),
+    re.compile(r"(?i)\b((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(
+        r"""(?i)(['"]?(?:access_token|refresh_token|id_token|client_secret)['"]?\s*[:=]\s*['"]?)"""
+        r"""[^'",\s}&]+"""
+    ),
     re.compile(r"\bdose[A-Za-z0-9]{8,}\b"),
 )
 
 
-def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
-    """Remove secret values, bearer tokens and OAuth fields from a message, and cap its length.
+def secret_forms(secrets: Iterable[Secret | str | None]) -> list[str]:
+    """Every form in which a secret may come back in an error text: raw, URL-encoded (form
+    bodies, query strings), and ``base64(id:secret)`` of each pair (HTTP Basic, RFC 6749 §2.3.1,
+    with and without form-encoding of the parts first), padded and unpadded. Longest first."""
+    values = [s.reveal() if isinstance(s, Secret) else s for s in secrets]
+    values = [v for v in values if v]
+    forms: set[str] = set()
+    for value in values:
+        forms.update({value, quote(value, safe=""), quote_plus(value)})
+    for user, password in itertools.permutations(values, 2):
+        for u, p in ((user, password), (quote_plus(user), quote_plus(password))):
+            encoded = base64.b64encode(f"{u}:{p}".encode()).decode()
+            forms.update({encoded, encoded.rstrip("="), quote(encoded, safe="")})
+            forms.add(base64.urlsafe_b64encode(f"{u}:{p}".encode()).decode().rstrip("="))
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
 
-    Error text comes from servers and exceptions we do not control; it is written to tables and
-    logs, so it passes through here first.
+
+def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
+    """Remove secret values (in every form of :func:`secret_forms`), Authorization values,
+    bearer tokens and OAuth fields from a message, and cap its length.
+
+    Error text comes from servers and exceptions we do not control (a token endpoint may echo
+    the request headers); it is written to tables and logs, so it passes through here first.
     """
-    for secret in secrets:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if value:
-            text = text.replace(value, "***")
+    return _remove_secrets(text, secrets)[:MAX_ERROR_MESSAGE_CHARS]
+
+
+def _remove_secrets(text: str, secrets: Iterable[Secret | str | None]) -> str:
+    for form in secret_forms(secrets):
+        text = text.replace(form, "***")
     for pattern in _TOKEN_PATTERNS:
-        text = pattern.sub(
-            lambda m: (m.group(1) if m.re.groups else "") + "***",
-            text,
-        )
-    return text[:MAX_ERROR_MESSAGE_CHARS]
+        text = pattern.sub(lambda m: (m.group(1) if m.re.groups else "") + "***", text)
+    return text
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -115,16 +145,21 @@ def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
 
 @dataclass(frozen=True)
 class FetchError:
+    """Why a fetch failed. ``run_wide`` errors (no token, the workspace unreachable, a storm of
+    5xx/timeouts) say nothing about the message: they are never recorded against it."""
+
     error_type: str
     http_status: int | None
     message: str
+    run_wide: bool = False
+    raw_response: str | None = None  # the body of a MALFORMED_RESPONSE, bounded
 
 
 @dataclass(frozen=True)
 class FetchResult:
     """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made."""
 
-    body: dict[str, Any] | None
+    body: Any
     error: FetchError | None
     attempts: int
 
@@ -137,6 +172,10 @@ class _Failure:
     retry_after: float | None
     refresh_token: bool
     message: str
+    # The workspace, not the message: counts towards skipping the workspace for the run.
+    # "always": never about one message (no token, no connection); "streak": only once
+    # ``workspace_failure_threshold`` of them come in a row (5xx, timeouts).
+    workspace_fault: str | None = None
 
 
 def _http_status(exc: BaseException) -> int | None:
@@ -160,23 +199,36 @@ def _classify(exc: BaseException) -> _Failure:
     if isinstance(exc, NotFound):
         return _Failure(NOT_FOUND, status or 404, False, None, False, text)
     if isinstance(exc, Unauthenticated):
-        return _Failure(AUTH_ERROR, status or 401, False, None, True, text)
+        # Reached only after one token refresh: the workspace refuses our credentials.
+        return _Failure(AUTH_ERROR, status or 401, False, None, True, text, "always")
     if isinstance(exc, PermissionDenied):
         return _Failure(AUTH_ERROR, status or 403, False, None, False, text)
     if isinstance(exc, TooManyRequests):
         return _Failure(RATE_LIMITED, status or 429, True, retry_after, False, text)
     if isinstance(exc, DatabricksError):
         server_side = status is None or status >= 500
-        return _Failure(FAILED, status, server_side, retry_after, False, text)
+        return _Failure(
+            FAILED,
+            status,
+            server_side,
+            retry_after,
+            False,
+            text,
+            "streak" if server_side else None,
+        )
+    if isinstance(exc, requests.ConnectTimeout):
+        return _Failure(TIMEOUT, None, True, None, False, text, "always")
     if isinstance(exc, requests.Timeout):
-        return _Failure(TIMEOUT, None, True, None, False, text)
+        return _Failure(TIMEOUT, None, True, None, False, text, "streak")
     if isinstance(exc, requests.ConnectionError):
-        return _Failure(FAILED, None, True, None, False, text)
+        # Refused, reset, DNS: nothing to do with the message asked for.
+        return _Failure(FAILED, None, True, None, False, text, "always")
     if isinstance(exc, (json.JSONDecodeError, requests.exceptions.JSONDecodeError)):
-        return _Failure(FAILED, 200, True, None, False, f"malformed JSON body: {exc}")
+        # Retried in the run (a proxy may have cut it); recorded with the text it had.
+        return _Failure(MALFORMED_RESPONSE, 200, True, None, False, f"malformed JSON body: {exc}")
     if isinstance(exc, (ValueError, NotImplementedError)):
         # The SDK raises ValueError when it cannot mint a token (invalid_client, no endpoint).
-        return _Failure(NO_TOKEN, None, False, None, False, text)
+        return _Failure(NO_TOKEN, None, False, None, False, text, "always")
     return _Failure(FAILED, None, False, None, False, text)
 
 
@@ -237,6 +289,7 @@ def sdk_client_factory(
     """A factory of OAuth M2M ``WorkspaceClient`` objects (one token cache per workspace)."""
 
     def build(url: str) -> WorkspaceClient:
+        probe_host(url, request_timeout_seconds)
         size = max(pool_size, 1)
         config = Config(
             host=url,
@@ -259,6 +312,43 @@ def sdk_client_factory(
         return client
 
     return build
+
+
+class WorkspaceUnreachable(OSError):
+    """The workspace did not answer its discovery endpoint within our timeouts."""
+
+
+PROBE_CONNECT_TIMEOUT_SECONDS = 5.0
+PROBE_READ_TIMEOUT_SECONDS = 10.0
+
+
+def probe_host(url: str, request_timeout_seconds: float) -> None:
+    """One bounded GET of ``{url}/.well-known/databricks-config`` before the SDK sees the host.
+
+    Why (databricks-sdk 0.117 source): ``Config.__init__`` calls ``_resolve_host_metadata()``,
+    which calls ``oauth.get_host_metadata(host)`` with its default argument
+    ``client=_BaseClient()``, one module-level client built at import time with
+    ``retry_timeout_seconds=300``, a 60 s HTTP timeout and the real clock: none of the
+    ``Config``'s own timeouts or clock reach it, so an unreachable host is retried for five
+    minutes before the SDK logs a warning and carries on (the OIDC discovery functions share
+    that client). The SDK offers no setting for it, so we ask the same endpoint once ourselves,
+    with at most 5 s to connect and 10 s to answer, and never build a client for a host that
+    does not answer. Any HTTP answer (even 404: some hosts have no such endpoint) passes.
+    """
+    timeout = (
+        min(PROBE_CONNECT_TIMEOUT_SECONDS, request_timeout_seconds),
+        min(PROBE_READ_TIMEOUT_SECONDS, request_timeout_seconds),
+    )
+    try:
+        requests.get(
+            url.rstrip("/") + "/.well-known/databricks-config",
+            timeout=timeout,
+            allow_redirects=False,
+        ).close()
+    except requests.RequestException as exc:
+        raise WorkspaceUnreachable(
+            f"{url} did not answer within {timeout[0]:g}s/{timeout[1]:g}s: {type(exc).__name__}"
+        ) from exc
 
 
 def _size_plain_http_pool(client: WorkspaceClient, size: int) -> None:
@@ -284,19 +374,25 @@ def _size_plain_http_pool(client: WorkspaceClient, size: int) -> None:
 class WorkspaceClients:
     """One cached client per workspace URL; ``invalidate`` forces a fresh token next time.
 
-    A workspace whose client cannot be built (bad credentials, no OIDC endpoint) is remembered
-    as failed for the rest of the run: building it again for each of its messages would repeat
-    the SDK's slow endpoint discovery for nothing.
+    A workspace whose client cannot be built (bad credentials, no OIDC endpoint, the host does
+    not answer) is remembered as failed for the rest of the run: building it again for each of
+    its messages would repeat the failure for nothing. Each URL has its own lock, so building
+    one workspace's client never holds up the threads of another.
     """
 
     def __init__(self, factory: ClientFactory) -> None:
         self._factory = factory
         self._clients: dict[str, WorkspaceClient] = {}
         self._failed: dict[str, Exception] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str) -> WorkspaceClient:
+    def _url_lock(self, url: str) -> threading.Lock:
         with self._lock:
+            return self._locks.setdefault(url, threading.Lock())
+
+    def get(self, url: str) -> WorkspaceClient:
+        with self._url_lock(url):
             if url in self._failed:
                 raise self._failed[url]
             client = self._clients.get(url)
@@ -310,9 +406,18 @@ class WorkspaceClients:
             return client
 
     def invalidate(self, url: str, stale: WorkspaceClient) -> None:
-        with self._lock:
+        with self._url_lock(url):
             if self._clients.get(url) is stale:
                 del self._clients[url]
+
+
+def _segment(value: str) -> str:
+    """One URL path segment, percent-encoded so no id can add a segment, a query or a fragment
+    (``/``, ``?``, ``#``, ``..`` stay inside the segment; RFC 3986 §3.3)."""
+    text = quote(str(value), safe="")
+    # "." and ".." are not encoded by quote() but are dot-segments that clients and servers
+    # remove (RFC 3986 §5.2.4): encode their dots so they name nothing.
+    return text.replace(".", "%2E") if text in {".", ".."} else text
 
 
 class GenieFetcher:
@@ -326,7 +431,11 @@ class GenieFetcher:
         clock: Clock | None = None,
         secrets: Iterable[Secret | None] = (),
         rng: random.Random | None = None,
+        workspace_failure_threshold: int = 5,
     ) -> None:
+        self._threshold = workspace_failure_threshold
+        self._streaks: dict[str, int] = {}
+        self._down: dict[str, str] = {}
         self._clients = clients
         self._policy = policy
         self._rate = rate_limit_per_second
@@ -335,6 +444,33 @@ class GenieFetcher:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._buckets: dict[str, TokenBucket] = {}
         self._lock = threading.Lock()
+
+    def unavailable(self) -> dict[str, str]:
+        """Workspace URL -> why it was skipped for the rest of this run."""
+        with self._lock:
+            return dict(self._down)
+
+    def _workspace_outcome(self, url: str, failure: _Failure | None) -> str | None:
+        """Record one attempt's outcome; the reason the workspace is down, if it now is.
+
+        A success or an answer about the message (4xx) resets the streak; ``always`` faults
+        take the workspace down at once, ``streak`` faults after ``threshold`` in a row.
+        """
+        with self._lock:
+            if url in self._down:
+                return self._down[url]
+            if failure is None or failure.workspace_fault is None:
+                self._streaks[url] = 0
+                return None
+            self._streaks[url] = self._streaks.get(url, 0) + 1
+            if failure.workspace_fault == "always" or self._streaks[url] >= self._threshold:
+                self._down[url] = scrub(
+                    f"{failure.error_type} after {self._streaks[url]} failed request(s) in a "
+                    f"row: {failure.message}",
+                    self._secrets,
+                )
+                return self._down[url]
+            return None
 
     def _bucket(self, url: str) -> TokenBucket:
         with self._lock:
@@ -346,13 +482,13 @@ class GenieFetcher:
         self, url: str, space_id: str, conversation_id: str, message_id: str
     ) -> FetchResult:
         path = (
-            f"/api/2.0/genie/spaces/{space_id}/conversations/{conversation_id}"
-            f"/messages/{message_id}"
+            f"/api/2.0/genie/spaces/{_segment(space_id)}"
+            f"/conversations/{_segment(conversation_id)}/messages/{_segment(message_id)}"
         )
         return self._call(url, path, None)
 
     def get_space(self, url: str, space_id: str) -> FetchResult:
-        path = f"/api/2.0/genie/spaces/{space_id}"
+        path = f"/api/2.0/genie/spaces/{_segment(space_id)}"
         return self._call(url, path, {"include_serialized_space": True})
 
     def _call(self, url: str, path: str, query: dict[str, Any] | None) -> FetchResult:
@@ -360,32 +496,52 @@ class GenieFetcher:
         attempts = 0
         refreshed = False
         while True:
+            down = self.unavailable().get(url)
+            if down is not None:
+                return self._error(WORKSPACE_UNAVAILABLE, None, down, attempts, run_wide=True)
             attempts += 1
             self._bucket(url).acquire()
             try:
                 client = self._clients.get(url)
             except (ValueError, OSError, requests.RequestException) as exc:
-                # The SDK raises ValueError when it cannot set up OAuth for the host.
-                return self._error(NO_TOKEN, None, f"{type(exc).__name__}: {exc}", attempts)
+                # The SDK raises ValueError when it cannot set up OAuth for the host; the probe
+                # raises WorkspaceUnreachable when the host does not answer.
+                kind = NO_TOKEN if isinstance(exc, ValueError) else WORKSPACE_UNAVAILABLE
+                text = f"{type(exc).__name__}: {str(exc).split(' Config: ')[0]}"
+                failure = _Failure(kind, None, False, None, False, text, "always")
+                reason = self._workspace_outcome(url, failure) or text
+                return self._error(kind, None, reason, attempts, run_wide=True)
             try:
                 body = client.api_client.do(
                     "GET", path, query=query, headers={"Accept": "application/json"}
                 )
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
+                last_exc: BaseException = exc
                 failure = _classify(exc)
             else:
-                if not isinstance(body, dict):
-                    failure = _Failure(FAILED, 200, True, None, False, "answer is not an object")
-                else:
-                    return FetchResult(body=body, error=None, attempts=attempts)
+                self._workspace_outcome(url, None)
+                # Any JSON value is handed on: a body that cannot become a row is the
+                # caller's MALFORMED_RESPONSE, with the body kept.
+                return FetchResult(body=body, error=None, attempts=attempts)
             if failure.refresh_token and not refreshed:
                 # A 401 usually means our cached token expired early: mint a new one, once.
                 refreshed = True
                 self._clients.invalidate(url, client)
                 continue
+            down = self._workspace_outcome(url, failure)
+            if down is not None:
+                return self._error(
+                    failure.error_type, failure.http_status, down, attempts, run_wide=True
+                )
             if not failure.retryable or attempts >= self._policy.max_attempts:
                 return self._error(
-                    failure.error_type, failure.http_status, failure.message, attempts
+                    failure.error_type,
+                    failure.http_status,
+                    failure.message,
+                    attempts,
+                    raw_response=(
+                        _raw_text(last_exc) if failure.error_type == MALFORMED_RESPONSE else None
+                    ),
                 )
             wait = self._policy.delay(attempts, failure.retry_after, self._rng)
             elapsed = self._clock.time() - start
@@ -399,10 +555,36 @@ class GenieFetcher:
             self._clock.sleep(wait)
 
     def _error(
-        self, error_type: str, status: int | None, message: str, attempts: int
+        self,
+        error_type: str,
+        status: int | None,
+        message: str,
+        attempts: int,
+        *,
+        run_wide: bool = False,
+        raw_response: str | None = None,
     ) -> FetchResult:
+        raw = None if raw_response is None else scrub_raw(raw_response, self._secrets)
         return FetchResult(
             body=None,
-            error=FetchError(error_type, status, scrub(message, self._secrets)),
+            error=FetchError(error_type, status, scrub(message, self._secrets), run_wide, raw),
             attempts=attempts,
         )
+
+
+def _raw_text(exc: BaseException) -> str | None:
+    """The text a JSON decoder refused (``JSONDecodeError.doc``), if it kept it."""
+    while exc is not None:
+        doc = getattr(exc, "doc", None)
+        if isinstance(doc, str):
+            return doc
+        exc = exc.__context__ or exc.__cause__  # type: ignore[assignment]
+    return None
+
+
+MAX_RAW_RESPONSE_CHARS = 16_000
+
+
+def scrub_raw(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
+    """A response body kept aside: secrets removed like :func:`scrub`, cut at 16,000 chars."""
+    return _remove_secrets(text, secrets)[:MAX_RAW_RESPONSE_CHARS]

@@ -1,11 +1,19 @@
 """`genie-ingest messages` and `genie-ingest spaces`: what to fetch, batching, bookkeeping.
 
-messages: read genie_messages_to_fetch (built by dbt), skip what message_details already holds,
-re-include earlier failures that may heal, fetch concurrently (bounded pool, per-workspace rate
-limit), and land every ``batch_size`` messages in one atomic sink call. A message still being
-answered (non-terminal status) is neither landed nor recorded as an error: the next run fetches it
-again. A run whose messages partly fail still exits 0; the failures are rows in
-message_fetch_errors. Configuration errors exit 2.
+messages: read genie_messages_to_fetch (built by dbt), skip what message_details already holds in
+a final state (TERMINAL or STALE), re-include earlier failures that may heal, fetch concurrently
+(bounded pool, per-workspace rate limit), and land every ``batch_size`` messages in one atomic
+sink call. A message still being answered (non-terminal status) is landed as PENDING with its
+current status and fetched again by later runs until it is terminal, or STALE once older than
+``stale_after_hours``. A body that cannot become a row is a MALFORMED_RESPONSE error row (the body
+kept aside); the rest of its batch lands.
+
+Exit codes (raised as ``SystemExit`` by :func:`main` itself, so a Databricks
+``python_wheel_task``, which calls the entry point and ignores its return value, fails too):
+0 done (individual messages may have failed: rows in message_fetch_errors); 1 landing failed;
+2 configuration error; 3 a run-wide failure (no token, a workspace unreachable or in a 5xx
+storm): those messages are not counted against, the workspace is named, and the next run
+fetches them.
 
 spaces: distinct (workspace_id, space_id) of genie_messages_to_fetch -> GET space with
 serialized_space -> merge into genie_space_details.
@@ -22,13 +30,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from genie_ingest.client import (
     FAILED,
+    MALFORMED_RESPONSE,
     Clock,
     FetchError,
     FetchResult,
@@ -36,14 +45,21 @@ from genie_ingest.client import (
     RealClock,
     RetryPolicy,
     WorkspaceClients,
+    WorkspaceUnreachable,
+    probe_host,
+    scrub,
+    scrub_raw,
     sdk_client_factory,
 )
 from genie_ingest.records import (
+    PENDING,
+    STALE,
+    MalformedResponse,
     MessageKey,
     SpaceKey,
     error_row,
-    is_terminal,
-    message_row,
+    parse_message,
+    raw_response_excerpt,
     space_row,
     utcnow,
 )
@@ -62,7 +78,11 @@ class RunSummary:
     landed: int = 0
     skipped: int = 0
     pending: int = 0
+    stale: int = 0
     deferred: int = 0
+    # workspace_id -> why it was skipped (a run-wide failure); its messages were not counted.
+    unavailable: dict[str, str] = field(default_factory=dict)
+    not_attempted: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     requests: int = 0
     batches: int = 0
@@ -72,7 +92,8 @@ class RunSummary:
         failed = ", ".join(f"{k}={v}" for k, v in sorted(self.failed.items())) or "none"
         return (
             f"genie-ingest {self.command}: selected={self.selected} landed={self.landed} "
-            f"skipped={self.skipped} pending={self.pending} deferred={self.deferred} "
+            f"skipped={self.skipped} pending={self.pending} stale={self.stale} "
+            f"deferred={self.deferred} workspaces_unavailable={len(self.unavailable)} "
             f"failed={sum(self.failed.values())} ({failed}) requests={self.requests} "
             f"batches={self.batches} seconds={self.seconds:.2f}"
         )
@@ -95,29 +116,52 @@ def build_fetcher(settings: Settings, clock: Clock | None = None) -> GenieFetche
         settings.rate_limit_per_second,
         clock=clock,
         secrets=(client_id, client_secret),
+        workspace_failure_threshold=settings.workspace_failure_threshold,
     )
 
 
 def make_sink(settings: Settings) -> Sink:
+    """The configured sink. Databricks: the warehouse is checked before any SDK client is built
+    (the SDK's configuration errors print the client id), and an SDK failure to configure
+    becomes a ConfigError naming the settings, its text scrubbed of the credentials."""
     if settings.sink == "duckdb":
         return DuckDBSink(settings.duckdb_path, settings.analytics_schema, settings.landing_schema)
+    if not settings.warehouse_id:
+        raise ConfigError(
+            "GENIE_INGEST_SINK=databricks needs a SQL warehouse: set GENIE_INGEST_WAREHOUSE_ID "
+            "(setting warehouse_id)"
+        )
     from databricks.sdk import WorkspaceClient  # noqa: PLC0415
 
-    if settings.sink_host:
-        client_id, client_secret = settings.require_credentials()
-        w = WorkspaceClient(
-            host=settings.sink_host,
-            client_id=client_id.reveal(),
-            client_secret=client_secret.reveal(),
-            auth_type="oauth-m2m",
-        )
-    else:
-        w = WorkspaceClient()  # on Databricks: the job's own identity
+    secrets = (settings.client_id, settings.client_secret)
+    try:
+        if settings.sink_host:
+            client_id, client_secret = settings.require_credentials()
+            # Bounded: the SDK would retry an unreachable host's discovery for 5 minutes.
+            probe_host(settings.sink_host, settings.request_timeout_seconds)
+            w = WorkspaceClient(
+                host=settings.sink_host,
+                client_id=client_id.reveal(),
+                client_secret=client_secret.reveal(),
+                auth_type="oauth-m2m",
+            )
+        else:
+            w = WorkspaceClient()  # on Databricks: the job's own identity
+    except WorkspaceUnreachable as exc:
+        raise SinkError(f"the databricks sink's workspace is unreachable: {exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        first = str(exc).split(" Config: ")[0]
+        raise ConfigError(
+            "the databricks sink cannot authenticate (DATABRICKS_HOST, "
+            f"DATABRICKS_SP_CLIENT_ID/SECRET or the job identity): {scrub(first, secrets)}"
+        ) from None
     return DatabricksSink(
-        w.statement_execution,
-        settings.warehouse_id or "",
-        settings.analytics_schema,
-        settings.landing_schema,
+        statement_execution=w.statement_execution,
+        warehouse_id=settings.warehouse_id,
+        analytics_schema=settings.analytics_schema,
+        landing_schema=settings.landing_schema,
     )
 
 
@@ -255,16 +299,19 @@ def run_messages(
 
     rows: list = []
     errors: list = []
+    attachments: list = []
     buffered = 0
+    stale_after = timedelta(hours=settings.stale_after_hours)
+    secrets = (settings.client_id, settings.client_secret)
 
     def land() -> None:
         # One atomic sink call per batch of completed fetches: a crash loses at most the
         # unlanded results, which the next run fetches again (never twice landed).
-        nonlocal rows, errors, buffered
-        sink.land_batch(rows, errors)
+        nonlocal rows, errors, attachments, buffered
+        sink.land_batch(rows, errors, attachments)
         summary.landed += len(rows)
         summary.batches += 1
-        rows, errors, buffered = [], [], 0
+        rows, errors, attachments, buffered = [], [], [], 0
 
     done = 0
     with _progress(show_progress) as progress:
@@ -273,20 +320,41 @@ def run_messages(
             batch_id = f"{run_id}-{summary.batches + 1:05d}"
             summary.requests += result.attempts
             now = utcnow()
-            if result.error is not None:
-                summary.failed[result.error.error_type] += 1
+            error = result.error
+            if error is not None and error.run_wide:
+                # Not this message's fault: nothing is recorded against it; next run retries.
+                if key.workspace_id not in summary.unavailable:
+                    summary.unavailable[key.workspace_id] = f"{key.workspace_url}: {error.message}"
+                    log.error("workspace %s skipped: %s", key.workspace_id, error.message)
+                summary.not_attempted += 1
+                done += 1
+                progress.advance(task, 1)
+                continue
+            if error is None:
+                try:
+                    parsed = parse_message(key, result.body, now, batch_id, stale_after)
+                except MalformedResponse as exc:
+                    error = FetchError(
+                        MALFORMED_RESPONSE,
+                        200,
+                        f"the answer cannot become a row: {exc.reason}",
+                        raw_response=scrub_raw(raw_response_excerpt(result.body), secrets),
+                    )
+                else:
+                    rows.append(parsed.row)
+                    attachments.extend(parsed.attachments)
+                    summary.pending += parsed.fetch_state == PENDING
+                    summary.stale += parsed.fetch_state == STALE
+            if error is not None:
+                summary.failed[error.error_type] += 1
                 log.warning(
                     "message %s/%s: %s %s",
                     key.workspace_id,
                     key.message_id,
-                    result.error.error_type,
-                    result.error.message,
+                    error.error_type,
+                    error.message,
                 )
-                errors.append(error_row(key, result.error, now, batch_id))
-            elif result.body is not None and not is_terminal(result.body):
-                summary.pending += 1
-            else:
-                rows.append(message_row(key, result.body or {}, now, batch_id))
+                errors.append(error_row(key, error, now, batch_id, error.raw_response))
             buffered += 1
             done += 1
             progress.advance(task, 1)
@@ -335,7 +403,11 @@ def run_spaces(
             rows = []
             for key, result in zip(batch, results, strict=True):
                 summary.requests += result.attempts
-                if result.error is not None:
+                if result.error is not None and result.error.run_wide:
+                    summary.unavailable.setdefault(
+                        key.workspace_id, f"{key.workspace_url}: {result.error.message}"
+                    )
+                elif result.error is not None:
                     summary.failed[result.error.error_type] += 1
                     log.warning(
                         "space %s/%s: %s %s",
@@ -345,7 +417,11 @@ def run_spaces(
                         result.error.message,
                     )
                 else:
-                    rows.append(space_row(key, result.body or {}, utcnow()))
+                    try:
+                        rows.append(space_row(key, result.body, utcnow()))
+                    except MalformedResponse as exc:
+                        summary.failed[MALFORMED_RESPONSE] += 1
+                        log.warning("space %s/%s: %s", key.workspace_id, key.space_id, exc)
             sink.merge_spaces(rows)
             summary.landed += len(rows)
             summary.batches += 1
@@ -381,7 +457,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_LANDING_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_RUN_WIDE_FAILURE = 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`genie-ingest messages|spaces`. Returns 0 on success; every failure raises
+    ``SystemExit`` with a non-zero code (see the module docstring), never a return value."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -407,12 +490,20 @@ def main(argv: list[str] | None = None) -> int:
         summary = run(settings, sink, fetcher, filters, dry_run=args.dry_run, show_progress=show)
     except ConfigError as exc:
         print(f"genie-ingest {args.command}: configuration error: {exc}", file=sys.stderr)
-        return 2
+        raise SystemExit(EXIT_CONFIG) from None
     except SinkError as exc:
         print(f"genie-ingest {args.command}: landing failed: {exc}", file=sys.stderr)
-        return 1
+        raise SystemExit(EXIT_LANDING_FAILED) from None
     finally:
         if sink is not None:
             sink.close()
     print(summary.line())
+    if summary.unavailable:
+        for workspace_id, reason in sorted(summary.unavailable.items()):
+            print(
+                f"genie-ingest {args.command}: workspace {workspace_id} skipped for this run "
+                f"({reason}); its messages are left for the next run",
+                file=sys.stderr,
+            )
+        raise SystemExit(EXIT_RUN_WIDE_FAILURE)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -80,18 +81,19 @@ class Report:
                 where window_date > (select max(window_date) from {rec}) - interval 7 day
             )
             select min(window_date), max(window_date),
-                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu),
-                sum(attributed_dbu) + sum(idle_dbu),
-                sum(billed_usd), sum(attributed_usd), sum(idle_usd),
-                sum(attributed_usd) + sum(idle_usd)
+                sum(billed_dbu), sum(attributed_dbu), sum(idle_dbu), sum(unobservable_dbu),
+                sum(attributed_dbu) + sum(idle_dbu) + sum(unobservable_dbu),
+                sum(billed_usd), sum(attributed_usd), sum(idle_usd), sum(unobservable_usd),
+                sum(attributed_usd) + sum(idle_usd) + sum(unobservable_usd)
             from last_week
             """
         ).fetchone()
         first, last, *nums = row
         self.table(
             f"SQL warehouse bill, last 7 days of data ({first} to {last})",
-            ["", "billed", "attributed to queries", "idle", "attributed + idle"],
-            [("DBU", *nums[0:4]), ("USD", *nums[4:8])],
+            # "not observable here": no warehouse_id, or a warehouse of another region (issue 9.7).
+            ["", "billed", "attributed to queries", "idle", "not observable here", "sum of lines"],
+            [("DBU", *nums[0:5]), ("USD", *nums[5:10])],
         )
         if self.exists("genie_query_performance"):
             qp = self.rel("genie_query_performance")
@@ -113,6 +115,23 @@ class Report:
                 top,
             )
 
+    def data_quality(self) -> None:
+        """genie_data_quality: what the build quarantined, bounded or kept on its own line."""
+        if not self.exists("genie_data_quality"):
+            return
+        rows = self.con.execute(
+            f"""select source_table, issue, handling, row_count, round(amount_dbu, 2)
+                from {self.rel("genie_data_quality")} order by handling, source_table, issue"""
+        ).fetchall()
+        if not rows:
+            self.console.print("Data quality: no quarantined, bounded or unpriced rows.")
+            return
+        self.table(
+            "Data quality: rows not taken at face value (genie_data_quality)",
+            ["table", "issue", "handling", "rows", "DBU"],
+            rows,
+        )
+
     def genie(self) -> None:
         if not self.exists("genie_pipeline_validation"):
             return
@@ -120,19 +139,29 @@ class Report:
             f"""select silver_row_count, landed_row_count, rejected_row_count,
                 fetch_error_not_found_count, fetch_error_auth_error_count,
                 fetch_error_rate_limited_count, fetch_error_timeout_count,
-                fetch_error_no_token_count, fetch_error_failed_count, messages_not_landed_count
+                fetch_error_no_token_count, fetch_error_failed_count, messages_not_landed_count,
+                fetch_error_malformed_response_count, landed_pending_count, landed_stale_count
             from {self.rel("genie_pipeline_validation")}"""
         ).fetchone()
         self.table(
             "Genie pipeline",
-            ["messages to fetch", "landed", "not landed", "audit rows rejected"],
-            [(v[0], v[1], v[9], v[2])],
+            ["messages to fetch", "landed", "of which pending", "stale", "not landed", "rejected"],
+            [(v[0], v[1], v[11], v[12], v[9], v[2])],
         )
-        kinds = ["NOT_FOUND", "AUTH_ERROR", "RATE_LIMITED", "TIMEOUT", "NO_TOKEN", "FAILED"]
+        kinds = [
+            "NOT_FOUND",
+            "AUTH_ERROR",
+            "RATE_LIMITED",
+            "TIMEOUT",
+            "NO_TOKEN",
+            "FAILED",
+            "MALFORMED_RESPONSE",
+        ]
+        counts = [*v[3:9], v[10]]
         self.table(
             "Genie fetch errors",
             ["error type", "messages"],
-            list(zip(kinds, v[3:9], strict=True)),
+            list(zip(kinds, counts, strict=True)),
         )
         if self.exists("genie_conversation_metrics"):
             rows = self.con.execute(
@@ -209,7 +238,75 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def attach_system_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Attach the system-tables file read-only as catalog `system_tables`.
+
+    The path is bound as a parameter (data), never pasted into the SQL text, so a quote in a
+    file name cannot end the literal and run what follows (issue 11, item 7).
+    """
+    con.execute("attach ? as system_tables (read_only)", [str(path)])
+
+
+# What a finished `make demo` build holds; a file without one of them is half-built.
+REQUIRED_MARTS = (
+    "genie_cost_reconciliation",
+    "genie_query_performance",
+    "genie_pipeline_validation",
+    "genie_optimization_opportunities",
+    "genie_cost_anomalies",
+)
+
+
+class ReportError(Exception):
+    """The file cannot be reported on; the text says what is missing."""
+
+
+def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+    if not db.exists():
+        raise ReportError(f"no build found at {db}: run `make demo` first")
+    if db.stat().st_size == 0:
+        raise ReportError(f"{db} is empty (0 bytes), not a DuckDB database: run `make demo`")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise ReportError(
+                f"another process holds {db} (a dbt build or genie-ingest run?): "
+                f"try again when it has finished. DuckDB said: {exc}"
+            ) from None
+        raise ReportError(f"{db} is not a readable DuckDB database: {exc}") from None
+    try:
+        if system_tables.exists():
+            attach_system_tables(con, system_tables)
+        catalog = str(con.execute("select current_database()").fetchone()[0])
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = ? and table_schema = ?",
+                [catalog, SCHEMA],
+            ).fetchall()
+        }
+    except duckdb.Error as exc:
+        con.close()
+        raise ReportError(f"cannot read {db}: {exc}") from None
+    if not present:
+        con.close()
+        raise ReportError(
+            f"{db} has no schema {SCHEMA} (or it is empty): run `make demo` (or `dbt build`)"
+        )
+    missing = [m for m in REQUIRED_MARTS if m not in present]
+    if missing:
+        con.close()
+        raise ReportError(
+            f"{db} is half-built: {SCHEMA} lacks {', '.join(missing)}; run `dbt build` again"
+        )
+    return con, catalog
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Print the report; a missing, empty, 0-byte, locked or half-built file raises
+    ``SystemExit(2)`` after one line saying what is missing."""
     parser = argparse.ArgumentParser(
         prog="genie-ingest report", description=__doc__.splitlines()[0]
     )
@@ -227,16 +324,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     console = Console(width=140)
-    if not args.db.exists():
-        console.print(f"[red]no build found at {args.db}; run `make demo` first[/red]")
-        return 2
-    con = duckdb.connect(str(args.db), read_only=True)
     try:
-        if args.system_tables.exists():
-            con.execute(f"attach '{args.system_tables}' as system_tables (read_only)")
-        report = Report(con, args.db.stem, console)
-        for section in (report.marts, report.bill, report.genie, report.optimiser):
+        con, catalog = _open(args.db, args.system_tables)
+    except ReportError as exc:
+        print(f"genie-ingest report: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    try:
+        report = Report(con, catalog, console)
+        sections = (report.marts, report.bill, report.data_quality, report.genie, report.optimiser)
+        for section in sections:
             section()
+    except duckdb.Error as exc:
+        print(f"genie-ingest report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     finally:
         con.close()
     return 0

@@ -97,6 +97,16 @@ class Settings:
     run_deadline_seconds: float = field(
         default=3600.0, metadata={"env": "GENIE_INGEST_RUN_DEADLINE"}
     )
+    # A message still not in a terminal status this long after it was created is landed as
+    # STALE and no longer fetched (issue 10 item 3).
+    stale_after_hours: float = field(
+        default=24.0, metadata={"env": "GENIE_INGEST_STALE_AFTER_HOURS"}
+    )
+    # Consecutive 5xx/timeout answers after which a workspace is skipped for the rest of the run
+    # (no token and refused connections skip it at once); its messages are left for next run.
+    workspace_failure_threshold: int = field(
+        default=5, metadata={"env": "GENIE_INGEST_WORKSPACE_FAILURE_THRESHOLD"}
+    )
     client_id: Secret | None = field(
         default=None, repr=False, metadata={"env": "DATABRICKS_SP_CLIENT_ID", "secret": True}
     )
@@ -118,6 +128,8 @@ class Settings:
             "request_deadline_seconds",
             "run_deadline_seconds",
             "rate_limit_per_second",
+            "stale_after_hours",
+            "workspace_failure_threshold",
         )
         for name in positive:
             if getattr(self, name) <= 0:

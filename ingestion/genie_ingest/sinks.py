@@ -19,7 +19,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,10 @@ import duckdb
 
 from genie_ingest.records import (
     GENIE_SPACE_DETAILS,
+    MESSAGE_ATTACHMENTS,
     MESSAGE_DETAILS,
     MESSAGE_FETCH_ERRORS,
+    PENDING,
     TABLES,
     MessageKey,
     SpaceKey,
@@ -63,26 +65,33 @@ class Sink(ABC):
 
     @abstractmethod
     def ensure_tables(self) -> None:
-        """Create the landing schema and the three tables if they do not exist."""
+        """Create the landing schema and the landed tables if they do not exist, and add the
+        columns a newer version added to tables an older version created."""
 
     @abstractmethod
     def messages_to_fetch(self, filters: Filters, max_retry_count: int) -> list[MessageKey]:
-        """Rows of genie_messages_to_fetch not yet landed, plus retryable earlier failures.
+        """Rows of genie_messages_to_fetch not yet landed in a final state, plus retryable
+        earlier failures.
 
-        Excluded: messages in message_details; unresolved errors of type NOT_FOUND; unresolved
-        errors whose retry_count reached ``max_retry_count``.
+        Excluded: messages in message_details unless their fetch_state is PENDING; unresolved
+        errors of type NOT_FOUND; unresolved errors whose retry_count reached
+        ``max_retry_count``.
         """
 
     @abstractmethod
     def already_landed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """The (workspace_id, message_id) pairs among ``keys`` that message_details holds."""
+        """The (workspace_id, message_id) pairs among ``keys`` that message_details holds in a
+        final state (fetch_state TERMINAL or STALE; rows of older versions count as final)."""
 
     @abstractmethod
     def land_batch(
-        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+        self,
+        messages: Sequence[dict[str, Any]],
+        errors: Sequence[dict[str, Any]],
+        attachments: Sequence[dict[str, Any]] = (),
     ) -> None:
-        """Atomically upsert details, upsert errors (retry_count + 1 when present), and mark
-        the errors of the landed messages resolved."""
+        """Atomically upsert details, replace the attachments of those messages, upsert errors
+        (retry_count + 1 when present), and mark the errors of the landed messages resolved."""
 
     @abstractmethod
     def spaces_to_fetch(self, filters: Filters) -> list[SpaceKey]:
@@ -120,7 +129,18 @@ class DuckDBSink(Sink):
         self._path = Path(path)
         if not self._path.exists():
             raise ConfigError(f"{self._path} does not exist: run dbt first")
-        self._con = duckdb.connect(str(self._path))
+        try:
+            self._con = duckdb.connect(str(self._path))
+        except duckdb.IOException as exc:
+            # DuckDB allows one writing process per file; its message names the holder's PID.
+            if "lock" in str(exc).lower():
+                raise SinkError(
+                    f"another run holds {self._path} (a second `genie-ingest` or a `dbt` run "
+                    f"writing it): wait for it to finish. DuckDB said: {exc}"
+                ) from None
+            raise SinkError(f"cannot open {self._path}: {exc}") from None
+        except duckdb.Error as exc:
+            raise SinkError(f"{self._path} is not a usable DuckDB file: {exc}") from None
         # Qualify with the catalog (the file stem): dbt's file is genie_analytics.duckdb, so a
         # bare `genie_analytics.x` would be ambiguous between catalog and schema.
         row = self._con.execute("select current_database()").fetchone()
@@ -141,6 +161,11 @@ class DuckDBSink(Sink):
                 f"create table if not exists {self._landing}.{table} (\n    {cols},\n"
                 f"    primary key ({', '.join(key)})\n)"
             )
+            for column, logical in columns:
+                self._con.execute(
+                    f"alter table {self._landing}.{table} "
+                    f"add column if not exists {column} {_DUCKDB_TYPES[logical]}"
+                )
 
     def _require_to_fetch(self) -> None:
         found = self._con.execute(
@@ -175,14 +200,14 @@ class DuckDBSink(Sink):
             f"""
             select
                 f.workspace_id, f.message_id, f.space_id, f.conversation_id,
-                f.workspace_name, f.workspace_url, e.retry_count
+                f.workspace_name, f.workspace_url, e.retry_count, f.first_event_at
             from {self._analytics}.{TO_FETCH_TABLE} as f
             left join {self._landing}.message_details as d
                 on f.workspace_id = d.workspace_id and f.message_id = d.message_id
             left join {self._landing}.message_fetch_errors as e
                 on f.workspace_id = e.workspace_id and f.message_id = e.message_id
             where {where}
-                and d.message_id is null
+                and (d.message_id is null or d.fetch_state = '{PENDING}')
                 and (
                     e.message_id is null
                     or e.resolved
@@ -205,21 +230,51 @@ class DuckDBSink(Sink):
             from {self._landing}.message_details as d
             semi join (select unnest(?) as k) as q
                 on d.workspace_id = q.k.workspace_id and d.message_id = q.k.message_id
+            where d.fetch_state is distinct from '{PENDING}'
             """,
             [[{"workspace_id": w, "message_id": m} for w, m in keys]],
         ).fetchall()
         return {(w, m) for w, m in rows}
 
     def land_batch(
-        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+        self,
+        messages: Sequence[dict[str, Any]],
+        errors: Sequence[dict[str, Any]],
+        attachments: Sequence[dict[str, Any]] = (),
     ) -> None:
-        """One transaction, three set-based statements (not one statement per row: DuckDB runs
+        """One transaction, a few set-based statements (not one statement per row: DuckDB runs
         ``executemany`` row by row, which made landing cost more CPU than fetching)."""
         now = utcnow()
         con = self._con
         con.begin()
         try:
             if messages:
+                # A message landed again (PENDING -> its next status) replaces all its
+                # attachments: delete those of the batch's messages, insert the new ones.
+                values, params = _values(
+                    ["workspace_id", "message_id"], _last_per_key(list(messages))
+                )
+                con.execute(
+                    f"""
+                    delete from {self._landing}.message_attachments as a
+                    using ({values}) as landed (workspace_id, message_id)
+                    where a.workspace_id = landed.workspace_id
+                        and a.message_id = landed.message_id
+                    """,
+                    params,
+                )
+                if attachments:
+                    names = [c for c, _ in MESSAGE_ATTACHMENTS]
+                    rows = _last_per_key(
+                        [{**a, "_loaded_at": now} for a in attachments],
+                        ("workspace_id", "message_id", "attachment_index"),
+                    )
+                    values, params = _values(names, rows)
+                    con.execute(
+                        f"insert into {self._landing}.message_attachments "
+                        f"({', '.join(names)}) {values}",
+                        params,
+                    )
                 names = [c for c, _ in MESSAGE_DETAILS]
                 rows = _last_per_key([{**m, "_loaded_at": now} for m in messages])
                 values, params = _values(names, rows)
@@ -352,12 +407,40 @@ _SPARK_TYPES = {
 
 
 def _struct_schema(columns: Sequence[tuple[str, str]]) -> str:
-    return "array<struct<" + ",".join(f"{c}:{_SPARK_TYPES[t]}" for c, t in columns) + ">>"
+    """The ``from_json`` schema of a payload: TIMESTAMP columns travel as epoch microseconds
+    (BIGINT) and become timestamps through ``timestamp_micros``, which does not depend on the
+    session time zone (a timestamp *string* would be read in it)."""
+    return (
+        "array<struct<"
+        + ",".join(f"{c}:{'bigint' if t == 'TIMESTAMP' else _SPARK_TYPES[t]}" for c, t in columns)
+        + ">>"
+    )
 
 
-def _json_default(value: Any) -> str:
+def _payload_select(columns: Sequence[tuple[str, str]], parameter: str = "payload") -> str:
+    """``select <columns> from explode(from_json(:payload))``, timestamps rebuilt in UTC."""
+    exprs = ", ".join(
+        f"timestamp_micros(r.{c}) as {c}" if t == "TIMESTAMP" else f"r.{c}" for c, t in columns
+    )
+    return (
+        f"select {exprs} from (select explode(from_json(:{parameter}, "
+        f"'{_struct_schema(columns)}')) as r)"
+    )
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def epoch_micros(value: datetime) -> int:
+    """Microseconds since 1970-01-01 of a naive-UTC (or aware) datetime."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return epoch_micros(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")
@@ -371,6 +454,13 @@ def _payload(
         [{c: {**r, "_loaded_at": now}.get(c) for c in names} for r in rows],
         default=_json_default,
     )
+
+
+# Rows per page of messages_to_fetch: a page stays far below the Statement Execution API's
+# 25 MiB INLINE result limit (about 200 bytes a row: 10,000 rows ~ 2 MB).
+TO_FETCH_PAGE_ROWS = 10_000
+
+_KEYS_SCHEMA = "array<struct<workspace_id:string,message_id:string>>"
 
 
 class DatabricksSink(Sink):
@@ -390,7 +480,10 @@ class DatabricksSink(Sink):
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not warehouse_id:
-            raise ConfigError("the databricks sink needs GENIE_INGEST_WAREHOUSE_ID")
+            raise ConfigError(
+                "GENIE_INGEST_SINK=databricks needs a SQL warehouse: set "
+                "GENIE_INGEST_WAREHOUSE_ID (setting warehouse_id)"
+            )
         self._se = statement_execution
         self._warehouse_id = warehouse_id
         self._analytics = analytics_schema
@@ -468,43 +561,74 @@ class DatabricksSink(Sink):
                 f"create table if not exists {self._landing}.{table} ({cols}) "
                 f"cluster by ({cluster})"
             )
+            # Columns a newer version added to a table an older version created.
+            existing = {
+                str(r[0]).lower() for r in self._execute(f"show columns in {self._landing}.{table}")
+            }
+            missing = [(c, t) for c, t in columns if c.lower() not in existing]
+            if existing and missing:
+                added = ", ".join(f"{c} {_SPARK_TYPES[t]}" for c, t in missing)
+                self._execute(f"alter table {self._landing}.{table} add columns ({added})")
 
     def messages_to_fetch(self, filters: Filters, max_retry_count: int) -> list[MessageKey]:
-        params: dict[str, tuple[Any, str]] = {"max_retry_count": (max_retry_count, "INT")}
-        where = self._filters(filters, params)
-        rows = self._execute(
-            f"""
-            select
-                f.workspace_id, f.message_id, f.space_id, f.conversation_id,
-                f.workspace_name, f.workspace_url, e.retry_count
-            from {self._analytics}.{TO_FETCH_TABLE} as f
-            left anti join {self._landing}.message_details as d
-                on f.workspace_id = d.workspace_id and f.message_id = d.message_id
-            left join {self._landing}.message_fetch_errors as e
-                on f.workspace_id = e.workspace_id and f.message_id = e.message_id
-            where {where}
-                and (
-                    e.message_id is null
-                    or e.resolved
-                    or (e.error_type <> 'NOT_FOUND' and e.retry_count < :max_retry_count)
+        """Read in keyset pages on (workspace_id, message_id) of TO_FETCH_PAGE_ROWS rows: one
+        INLINE result is limited to 25 MiB, which a first backlog of a busy account exceeds."""
+        keys: list[MessageKey] = []
+        after: tuple[str, str] | None = None
+        while True:
+            params: dict[str, tuple[Any, str]] = {"max_retry_count": (max_retry_count, "INT")}
+            where = self._filters(filters, params)
+            if after is not None:
+                params["after_workspace_id"] = (after[0], "STRING")
+                params["after_message_id"] = (after[1], "STRING")
+                where += (
+                    " and (f.workspace_id > :after_workspace_id or (f.workspace_id = "
+                    ":after_workspace_id and f.message_id > :after_message_id))"
                 )
-            order by f.workspace_id, f.first_event_at, f.message_id
-            """,
-            params,
-            row_limit=filters.limit,
-        )
-        return [
-            MessageKey(
-                workspace_id=r[0],
-                message_id=r[1],
-                space_id=r[2],
-                conversation_id=r[3],
-                workspace_name=r[4],
-                workspace_url=r[5],
-                retry_count=None if r[6] is None else int(r[6]),
+            rows = self._execute(
+                f"""
+                select
+                    f.workspace_id, f.message_id, f.space_id, f.conversation_id,
+                    f.workspace_name, f.workspace_url, e.retry_count,
+                    unix_micros(f.first_event_at) as first_event_us
+                from {self._analytics}.{TO_FETCH_TABLE} as f
+                left join {self._landing}.message_details as d
+                    on f.workspace_id = d.workspace_id and f.message_id = d.message_id
+                left join {self._landing}.message_fetch_errors as e
+                    on f.workspace_id = e.workspace_id and f.message_id = e.message_id
+                where {where}
+                    and (d.message_id is null or d.fetch_state = '{PENDING}')
+                    and (
+                        e.message_id is null
+                        or e.resolved
+                        or (e.error_type <> 'NOT_FOUND' and e.retry_count < :max_retry_count)
+                    )
+                order by f.workspace_id, f.message_id
+                limit {TO_FETCH_PAGE_ROWS}
+                """,
+                params,
             )
-            for r in rows
-        ]
+            keys += [
+                MessageKey(
+                    workspace_id=r[0],
+                    message_id=r[1],
+                    space_id=r[2],
+                    conversation_id=r[3],
+                    workspace_name=r[4],
+                    workspace_url=r[5],
+                    retry_count=None if r[6] is None else int(r[6]),
+                    first_event_at=None
+                    if r[7] is None
+                    else _EPOCH + timedelta(microseconds=int(r[7])),
+                )
+                for r in rows
+            ]
+            if len(rows) < TO_FETCH_PAGE_ROWS:
+                break
+            after = (rows[-1][0], rows[-1][1])
+        # Oldest first within each workspace, as the DuckDB sink orders them.
+        keys.sort(key=lambda k: (k.workspace_id, k.first_event_at or _EPOCH, k.message_id))
+        return keys if filters.limit is None else keys[: filters.limit]
 
     def already_landed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         keys = list(keys)
@@ -517,12 +641,11 @@ class DatabricksSink(Sink):
             from {self._landing}.message_details as d
             left semi join (
                 select k.* from (
-                    select explode(
-                        from_json(:keys, 'array<struct<workspace_id:string,message_id:string>>')
-                    ) as k
+                    select explode(from_json(:keys, '{_KEYS_SCHEMA}')) as k
                 )
             ) as q
                 on d.workspace_id = q.workspace_id and d.message_id = q.message_id
+            where d.fetch_state is null or d.fetch_state <> '{PENDING}'
             """,
             {"keys": (payload, "STRING")},
         )
@@ -544,11 +667,7 @@ class DatabricksSink(Sink):
         self._execute(
             f"""
             merge into {self._landing}.{table} as t
-            using (
-                select r.* from (
-                    select explode(from_json(:payload, '{_struct_schema(columns)}')) as r
-                )
-            ) as s
+            using ({_payload_select(columns)}) as s
             on {on}
             when matched then update set {updates}
             when not matched then insert ({", ".join(names)})
@@ -558,8 +677,14 @@ class DatabricksSink(Sink):
         )
 
     def land_batch(
-        self, messages: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]]
+        self,
+        messages: Sequence[dict[str, Any]],
+        errors: Sequence[dict[str, Any]],
+        attachments: Sequence[dict[str, Any]] = (),
     ) -> None:
+        """Statements ordered to heal (a warehouse has no multi-table transaction): errors,
+        resolved marks, the messages' attachments (delete, insert), details last: a crash
+        before the details leaves the message to be fetched again."""
         now = utcnow()
         key = TABLES["message_fetch_errors"][1]
         if errors:
@@ -578,21 +703,32 @@ class DatabricksSink(Sink):
                     for m in messages
                 ]
             )
+            # The tuple form `(a, b) in (select x, y ...)`: `struct(a, b) in (select
+            # struct(...))` fails analysis on Spark and Databricks SQL
+            # (DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH).
+            in_batch = (
+                "(workspace_id, message_id) in (select k.workspace_id, k.message_id from "
+                f"(select explode(from_json(:keys, '{_KEYS_SCHEMA}')) as k))"
+            )
             self._execute(
                 f"""
                 update {self._landing}.message_fetch_errors
-                set resolved = true, resolved_at = :resolved_at
-                where not resolved
-                    and struct(workspace_id, message_id) in (
-                        select struct(k.workspace_id, k.message_id) from (
-                            select explode(from_json(
-                                :keys, 'array<struct<workspace_id:string,message_id:string>>'
-                            )) as k
-                        )
-                    )
+                set resolved = true, resolved_at = timestamp_micros(:resolved_at_us)
+                where not resolved and {in_batch}
                 """,
-                {"resolved_at": (now.isoformat(sep=" "), "TIMESTAMP"), "keys": (keys, "STRING")},
+                {"resolved_at_us": (epoch_micros(now), "BIGINT"), "keys": (keys, "STRING")},
             )
+            self._execute(
+                f"delete from {self._landing}.message_attachments where {in_batch}",
+                {"keys": (keys, "STRING")},
+            )
+            if attachments:
+                names = ", ".join(c for c, _ in MESSAGE_ATTACHMENTS)
+                self._execute(
+                    f"insert into {self._landing}.message_attachments ({names}) "
+                    f"{_payload_select(MESSAGE_ATTACHMENTS)}",
+                    {"payload": (_payload(attachments, MESSAGE_ATTACHMENTS, now), "STRING")},
+                )
             self._merge(
                 "message_details", MESSAGE_DETAILS, TABLES["message_details"][1], messages, now
             )

@@ -91,6 +91,9 @@ def test_settings(db: Path, client_id: str, client_secret: str, **overrides: Any
         "rate_limit_per_second": 1000.0,
         "request_timeout_seconds": 5.0,
         "concurrency": 4,
+        # The tiny sandbox's messages are dated 2026-09: without this the still-executing one
+        # would be STALE at once (tests of staleness set their own value).
+        "stale_after_hours": 24.0 * 365 * 100,
     }
     values.update(overrides)
     return Settings(**values)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET, WS_A
+from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import pipeline, sinks
@@ -23,7 +23,8 @@ from genie_ingest.records import MessageKey
 from genie_ingest.sinks import DuckDBSink, Filters
 
 TERMINAL = ["completed_full", "completed_no_title", "text_only", "failed", "cancelled", "expired"]
-LANDABLE = [*TERMINAL, "other_workspace"]
+# The still-executing message lands too, as PENDING with its current status (issue 10 item 3).
+LANDABLE = [*TERMINAL, "other_workspace", "executing"]
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_first_run_lands_terminal_messages_and_records_errors(
     analytics_db, tiny_truth, sandbox_api
 ):
     summary = _run(analytics_db)
-    assert summary.landed == 7 and summary.pending == 1
+    assert summary.landed == 8 and summary.pending == 1
     assert dict(summary.failed) == {"NOT_FOUND": 1, "AUTH_ERROR": 1}
     assert set(_landed(analytics_db)) == _ids(tiny_truth, LANDABLE)
     errors = _errors(analytics_db)
@@ -111,10 +112,11 @@ def test_second_run_fetches_nothing_already_landed(analytics_db, tiny_truth, san
     }
     assert fetched == _ids(tiny_truth, ["executing", "forbidden"])
     assert sandbox_api.count(route="get_message") == 2
-    assert summary.landed == 0 and summary.selected == 2
+    # The PENDING message is landed again (its row updated), never duplicated.
+    assert summary.landed == 1 and summary.pending == 1 and summary.selected == 2
     forbidden = tiny_truth["by_name"]["forbidden"]["message_id"]
     assert _errors(analytics_db)[forbidden][2] == 1  # retry_count incremented, one row
-    assert len(_landed(analytics_db)) == len(set(_landed(analytics_db))) == 7
+    assert len(_landed(analytics_db)) == len(set(_landed(analytics_db))) == 8
 
 
 def test_retry_count_limit_stops_retrying(analytics_db, tiny_truth, sandbox_api):
@@ -132,7 +134,7 @@ def test_429_storm_is_retried_with_retry_after_and_no_real_sleep(analytics_db, s
     clock = FakeClock()
     sandbox_api.set_faults(storm_429=4, retry_after_s=2)
     summary = _run(analytics_db, clock=clock, concurrency=1)
-    assert summary.landed == 7 and "RATE_LIMITED" not in summary.failed
+    assert summary.landed == 8 and "RATE_LIMITED" not in summary.failed
     assert sandbox_api.count(route="get_message", status=429) == 4
     waits = [s for s in clock.sleeps if s >= 2.0]
     assert len(waits) == 4 and all(w <= 2.2 for w in waits)  # Retry-After + <=10% jitter
@@ -146,7 +148,7 @@ def test_429_exhausted_is_rate_limited_then_heals_next_run(analytics_db, tiny_tr
     assert sandbox_api.count(route="get_message") == 30
     sandbox_api.set_faults(rate_429=0.0)
     summary = _run(analytics_db)
-    assert summary.landed == 7
+    assert summary.landed == 8
     errors = _errors(analytics_db)
     healed = tiny_truth["by_name"]["completed_full"]["message_id"]
     assert errors[healed][0] == "RATE_LIMITED" and errors[healed][3] is True
@@ -156,7 +158,7 @@ def test_429_exhausted_is_rate_limited_then_heals_next_run(analytics_db, tiny_tr
 def test_500_and_503_are_retried(analytics_db, sandbox_api):
     sandbox_api.set_faults(script=("500", "503", "500", "ok", "503"))
     summary = _run(analytics_db, concurrency=1)
-    assert summary.landed == 7 and "FAILED" not in summary.failed
+    assert summary.landed == 8 and "FAILED" not in summary.failed
     assert summary.requests == 10 + 4
 
 
@@ -164,13 +166,15 @@ def test_malformed_json_is_failed_after_bounded_attempts(analytics_db, tiny_trut
     sandbox_api.set_faults(rate_malformed=1.0)
     summary = _run(analytics_db, max_attempts=2)
     # 404/403 answers are error bodies, not cut: only the 8 fetchable messages hit the fault.
-    assert dict(summary.failed) == {"FAILED": 8, "NOT_FOUND": 1, "AUTH_ERROR": 1}
+    assert dict(summary.failed) == {"MALFORMED_RESPONSE": 8, "NOT_FOUND": 1, "AUTH_ERROR": 1}
     assert summary.requests == 8 * 2 + 2
     message = rows(
         analytics_db,
-        "select error_message from genie_landing.message_fetch_errors where error_type = 'FAILED'",
+        "select error_message, raw_response from genie_landing.message_fetch_errors "
+        "where error_type = 'MALFORMED_RESPONSE'",
     )
-    assert len(message) == 8 and all("malformed JSON" in m for (m,) in message)
+    assert len(message) == 8 and all("malformed JSON" in m for m, _ in message)
+    assert all(raw and raw.startswith("{") for _, raw in message)  # the cut body, kept aside
 
 
 def test_timeouts_are_recorded_as_timeout(analytics_db, tiny_truth, sandbox_api, tmp_path):
@@ -192,14 +196,14 @@ def test_expired_token_is_refreshed_once(analytics_db, sandbox_api):
     sandbox_api.revoke_tokens()  # the cached tokens now answer 401
     second = pipeline.run_messages(settings, sink, fetcher, Filters())
     sink.close()
-    assert first.landed == 2 and second.landed == 5
+    assert first.landed == 2 and second.landed == 6
     # Only the sandbox's real 404 and 403: the 401 healed by one token refresh.
     assert dict(second.failed) == {"NOT_FOUND": 1, "AUTH_ERROR": 1}
     assert sandbox_api.count(route="get_message", status=401) >= 1
     assert sandbox_api.count(route="token") > tokens_before
 
 
-def test_wrong_secret_is_no_token_and_never_leaks(analytics_db, sandbox_api, caplog, capsys):
+def test_wrong_secret_is_run_wide_and_never_leaks(analytics_db, sandbox_api, caplog, capsys):
     wrong = "dose-wrong-secret-0123456789"  # noqa: S105 - test value
     settings = test_settings(analytics_db, CLIENT_ID, wrong)
     sink = DuckDBSink(analytics_db, settings.analytics_schema, settings.landing_schema)
@@ -208,7 +212,12 @@ def test_wrong_secret_is_no_token_and_never_leaks(analytics_db, sandbox_api, cap
         settings, sink, pipeline.build_fetcher(settings, FakeClock()), Filters()
     )
     sink.close()
-    assert dict(summary.failed) == {"NO_TOKEN": 10}
+    # Issue 10 item 5: a token refusal is not the messages' fault: nothing is counted against
+    # them (no error rows, no retry spent), both workspaces are named as skipped.
+    assert dict(summary.failed) == {} and summary.not_attempted == 10
+    assert set(summary.unavailable) == {WS_A, WS_B}
+    assert all("NO_TOKEN" in why for why in summary.unavailable.values())
+    assert rows(analytics_db, "select count(*) from genie_landing.message_fetch_errors") == [(0,)]
     dumped = rows(analytics_db, "select * from genie_landing.message_fetch_errors") + rows(
         analytics_db, "select * from genie_landing.message_details"
     )
@@ -262,7 +271,8 @@ def test_crash_inside_a_batch_loses_and_duplicates_nothing(
     landed = _landed(analytics_db)
     assert sorted(landed) == sorted(set(landed)) and set(landed) == _ids(tiny_truth, LANDABLE)
     not_retried = {m for m, e in before_errors.items() if e[0] == "NOT_FOUND"}
-    assert summary.selected == len(tiny_truth["messages"]) - len(before_landed) - len(not_retried)
+    final_before = before_landed - _ids(tiny_truth, ["executing"])  # PENDING is fetched again
+    assert summary.selected == len(tiny_truth["messages"]) - len(final_before) - len(not_retried)
     assert len(_errors(analytics_db)) == 2
 
 
@@ -274,8 +284,8 @@ def test_sigkill_after_first_batch_then_restart(analytics_db, tiny_truth, sandbo
         from genie_ingest import pipeline, sinks
         commits = {{"n": 0}}
         real_land = sinks.DuckDBSink.land_batch
-        def land_then_die(self, messages, errors):
-            real_land(self, messages, errors)
+        def land_then_die(self, messages, errors, attachments=()):
+            real_land(self, messages, errors, attachments)
             commits["n"] += 1
             if commits["n"] == 1:
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -306,7 +316,8 @@ def test_sigkill_after_first_batch_then_restart(analytics_db, tiny_truth, sandbo
     assert sorted(landed) == sorted(set(landed)) and set(landed) == _ids(tiny_truth, LANDABLE)
     # The restart fetches exactly what the killed run had not settled (a 404 is never retried).
     not_retried = {m for m, e in before_errors.items() if e[0] == "NOT_FOUND"}
-    expected = len(tiny_truth["messages"]) - len(before_landed) - len(not_retried)
+    final_before = before_landed - _ids(tiny_truth, ["executing"])  # PENDING is fetched again
+    expected = len(tiny_truth["messages"]) - len(final_before) - len(not_retried)
     assert summary.selected == expected
     assert sandbox_api.count(route="get_message") == expected
 
@@ -317,7 +328,9 @@ def test_cli_exit_codes_and_summary(analytics_db, sandbox_api, monkeypatch, caps
             monkeypatch.delenv(key)
     monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("GENIE_ANALYTICS_DUCKDB", str(analytics_db))
-    assert pipeline.main(["messages", "--no-progress"]) == 2  # no credentials
+    with pytest.raises(SystemExit) as exited:  # no credentials
+        pipeline.main(["messages", "--no-progress"])
+    assert exited.value.code == 2
     assert "DATABRICKS_SP_CLIENT_ID" in capsys.readouterr().err
     assert pipeline.main(["messages", "--dry-run", "--workspace-id", WS_A]) == 0
     assert "would fetch 9 messages from workspace" in capsys.readouterr().out
@@ -327,7 +340,9 @@ def test_cli_exit_codes_and_summary(analytics_db, sandbox_api, monkeypatch, caps
     out = capsys.readouterr().out
     assert "genie-ingest messages: selected=3 landed=3" in out and CLIENT_SECRET not in out
     monkeypatch.setenv("GENIE_ANALYTICS_DUCKDB", str(tmp_path / "missing.duckdb"))
-    assert pipeline.main(["spaces", "--no-progress"]) == 2
+    with pytest.raises(SystemExit) as exited:
+        pipeline.main(["spaces", "--no-progress"])
+    assert exited.value.code == 2
 
 
 def test_more_fetch_threads_than_the_default_pool_reuse_their_connections(

@@ -209,7 +209,7 @@ def test_databricks_sink_binds_every_data_value_as_a_parameter() -> None:
         "main.genie_landing.genie_space_details",
     }
     to_fetch = next(c for c in se.calls if "genie_messages_to_fetch" in c["statement"])
-    assert to_fetch["row_limit"] == 5
+    assert "limit 10000" in to_fetch["statement"]  # a keyset page; --limit is applied after
     assert {p.name for p in to_fetch["parameters"]} >= {"workspace_id_0", "space_id_0"}
 
 
@@ -220,7 +220,8 @@ def test_databricks_sink_lands_errors_before_details_so_a_crash_heals() -> None:
     kinds = [c["statement"].split()[0:3] for c in se.calls]
     assert kinds[0][:2] == ["merge", "into"] and kinds[0][2] == "l.message_fetch_errors"
     assert kinds[1][0] == "update"
-    assert kinds[2][2] == "l.message_details"
+    assert kinds[2][:3] == ["delete", "from", "l.message_attachments"]
+    assert kinds[-1][2] == "l.message_details"
     assert "t.retry_count + 1" in se.calls[0]["statement"]
 
 
@@ -231,9 +232,11 @@ def test_databricks_sink_checks_the_statement_state() -> None:
 
 
 def test_databricks_sink_parses_rows() -> None:
-    se = FakeStatementExecution(rows=[["ws1", "m1", "s1", "c1", "prod", "http://h", "2"]])
+    row = ["ws1", "m1", "s1", "c1", "prod", "http://h", "2", "1790000000000000"]
+    se = FakeStatementExecution(rows=[row])
     keys = DatabricksSink(se, "wh1", "a", "l").messages_to_fetch(Filters(), 5)
-    assert keys == [MessageKey("ws1", "m1", "s1", "c1", "prod", "http://h", 2)]
+    first = __import__("datetime").datetime(2026, 9, 21, 14, 13, 20)
+    assert keys == [MessageKey("ws1", "m1", "s1", "c1", "prod", "http://h", 2, first)]
 
 
 def test_interleave_workspaces_round_robins_and_keeps_each_order() -> None:

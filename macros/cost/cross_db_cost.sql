@@ -123,3 +123,21 @@
 {% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
     regexp_replace({{ expression }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement | replace("\\", "\\\\") }}')
 {%- endmacro %}
+
+
+{#
+    A capture group's reference in a regexp_replace_all() replacement: `\1` for RE2 (DuckDB),
+    `$1` for java.util.regex (Spark, Databricks). An unmatched group is replaced by nothing on
+    both engines.
+#}
+{% macro regexp_group_reference(group_number) -%}
+    {{ return(adapter.dispatch('regexp_group_reference', 'genie_analytics')(group_number)) }}
+{%- endmacro %}
+
+{% macro default__regexp_group_reference(group_number) -%}
+    {{ return('\\' ~ group_number) }}
+{%- endmacro %}
+
+{% macro spark__regexp_group_reference(group_number) -%}
+    {{ return('$' ~ group_number) }}
+{%- endmacro %}

@@ -1,46 +1,67 @@
 {#
     Query text normalised so that runs of the same query shape compare equal, and its md5.
-    Shared by the cost marts and the query optimiser.
+    Shared by the cost marts and the query optimiser. Null or blank text (workspaces with
+    customer-managed keys get an empty statement_text) normalises to null, so it gets no
+    fingerprint and no text-based finding (issue 9, defect 8).
+
+    The text is read by SQL's lexical rules (Databricks SQL, "Identifiers" and "STRING type"
+    pages of the SQL reference): a `--` or `/*` inside a string literal or a back-quoted
+    identifier is text, not a comment, and a quote inside a comment is not a literal.
+    Databricks delimits identifiers with back-quotes (`x`, `` escapes one); both single- and
+    double-quoted tokens are STRING literals, escaped by doubling the quote or by a backslash.
 
     Steps, in order (each a regexp that RE2 and java.util.regex read the same way):
       1. lowercase;
-      2. block comments /* ... */ (across lines) and line comments -- ... removed;
-      3. string literals '...' (with '' escapes) -> ?;
-      4. numeric literals (integers, decimals, exponents) that are whole tokens -> ?
-         (digits inside identifiers such as t1 or col_2024 stay);
+      2. lexical pass: ONE alternation matched left to right,
+             `identifier` | 'literal' | "literal" | /* comment */ | -- comment
+         replaced by its first group (identifier or literal, kept whole), so comments are
+         removed and only comments (a regex removing comments alone cannot tell a `--` in a
+         literal from a comment: issue 11, item 5);
+      3. literal pass: the same alternation without comments plus whole-token numbers
+         (integers, decimals, exponents; digits inside identifiers such as t1 stay):
+         identifiers are replaced by themselves followed by `?`, literals and numbers by `?`;
+      4. the `?` step 3 appended to each identifier is removed (after step 3 the only
+         back-quotes left delimit identifiers, so this pass is lexically safe);
       5. IN-lists of placeholders collapsed: in (?, ?, ?) -> in (?);
       6. runs of whitespace (spaces, tabs, newlines) -> one space, then trimmed.
-    Spacing around operators is not rewritten, so `a=1` and `a = 1` remain two shapes: rare in
-    machine-generated SQL, and it keeps the rules few and predictable.
+    Steps 3-4 exist because a regexp replacement is one template for every alternative: the
+    template `<group 1>?` keeps an identifier (group 1) and turns a literal (no group) into
+    `?`. A comment is removed without a space: `a/*x*/b` reads `ab` (rare in generated SQL).
+    Spacing around operators is not rewritten, so `a=1` and `a = 1` remain two shapes.
 #}
 {% macro normalize_query_text(text_expression) -%}
-    {#- Four passes, not six: comments of both kinds in one alternation, and string and numeric
-        literals in another. Regex alternation takes the leftmost match, so a number inside a
-        string literal is consumed with the string, exactly as "strings first, then numbers"
-        did; same for the two comment forms.
-
-        Most texts need fewer passes, and regex replaces are the cost of this model (~5 us a text
-        for all four), so one cheap regex SEARCH on the raw text picks the pipeline. Each
-        shortcut drops only passes that provably change nothing for the texts it takes:
-          - no `--`, no `/*` and only single spaces as whitespace: the comment pass finds
-            nothing, and since replacing a literal by `?` never makes two whitespace characters
-            adjacent, the whitespace pass is the identity too (trim still runs);
-          - additionally no `in(` / `in (`: with single spaces only, the IN-list pass cannot
-            match either, and a `?` replacing a literal never creates one.
+    {#- Most texts need fewer passes, and regex replaces are the cost of this model, so one
+        cheap regex SEARCH on the raw text picks the pipeline. Each shortcut drops only passes
+        that provably change nothing for the texts it takes:
+          - no `--`, no `/*`, no back-quote and only single spaces as whitespace: steps 2 and 4
+            find nothing, and since replacing a literal by `?` never makes two whitespace
+            characters adjacent, step 6 is the identity too (trim still runs);
+          - additionally no `in(` / `in (`: with single spaces only, step 5 cannot match
+            either, and a `?` replacing a literal never creates one.
         The shortcut tests use the same regex dialect as the passes, so each engine skips
         exactly what its own regexes would not change. -#}
     {%- set lowered = 'lower(' ~ text_expression ~ ')' -%}
-    {%- set comments = '(?s)/\\*.*?\\*/|--[^\\n]*' -%}
-    {%- set literals = '\\x27(?:[^\\x27]|\\x27\\x27)*\\x27|\\b[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?\\b' -%}
+    {%- set group_1 = genie_analytics.regexp_group_reference(1) -%}
+    {%- set identifier = '`(?:[^`]|``)*`' -%}
+    {%- set strings = '\\x27(?:[^\\x27\\\\]|\\\\.|\\x27\\x27)*\\x27|"(?:[^"\\\\]|\\\\.|"")*"' -%}
+    {%- set number = '\\b[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?\\b' -%}
+    {%- set lexical = '(?s)(' ~ identifier ~ '|' ~ strings ~ ')|/\\*.*?\\*/|--[^\\n]*' -%}
+    {%- set literals = '(?s)(' ~ identifier ~ ')|' ~ strings ~ '|' ~ number -%}
+    {%- set identifier_mark = '(' ~ identifier ~ ')\\?' -%}
     {%- set in_lists = '\\bin\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\)' -%}
-    {%- set no_comments = genie_analytics.regexp_replace_all(lowered, comments, ' ') -%}
+    {%- set without_comments = genie_analytics.regexp_replace_all(lowered, lexical, group_1) -%}
     {%- set full = genie_analytics.regexp_replace_all(
         genie_analytics.regexp_replace_all(
-            genie_analytics.regexp_replace_all(no_comments, literals, '?'), in_lists, 'in (?)'),
+            genie_analytics.regexp_replace_all(
+                genie_analytics.regexp_replace_all(without_comments, literals, group_1 ~ '?'),
+                identifier_mark, group_1),
+            in_lists, 'in (?)'),
         '\\s+', ' ') -%}
-    {%- set without_literals = genie_analytics.regexp_replace_all(lowered, literals, '?') -%}
+    {%- set without_literals = genie_analytics.regexp_replace_all(lowered, literals, group_1 ~ '?') -%}
     case
-        when {{ genie_analytics.regexp_contains(text_expression, '--|/\\*|[^\\S ]|  ') }}
+        when nullif(trim({{ text_expression }}), '') is null
+            then null
+        when {{ genie_analytics.regexp_contains(text_expression, '--|/\\*|`|[^\\S ]|  ') }}
             then trim({{ full }})
         when {{ genie_analytics.regexp_contains(lowered, 'in ?\\(') }}
             then trim({{ genie_analytics.regexp_replace_all(without_literals, in_lists, 'in (?)') }})

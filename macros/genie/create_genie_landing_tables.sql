@@ -23,6 +23,9 @@
     {%- if not execute or flags.WHICH not in ('build', 'run', 'test', 'seed', 'snapshot', 'retry', 'run-operation') -%}
         {{ return('') }}
     {%- endif -%}
+    {#- Names from env/vars are validated before any DDL (also when run as a run-operation,
+        where the on-run-start hooks do not run). -#}
+    {%- do genie_analytics.assert_safe_config_identifiers() -%}
     {%- set created_schemas = [] -%}
     {%- set created = [] -%}
     {%- for node in graph.sources.values() -%}

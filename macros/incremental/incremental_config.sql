@@ -107,3 +107,114 @@
 {% macro databricks__liquid_clustered_by(column_names) -%}
     {{ return(none if var('use_partitioning', false) else column_names) }}
 {%- endmacro %}
+
+
+{#
+    Whole-day replacement for incremental models whose rows can MOVE or VANISH when a day is
+    re-read (issue 9, defect 9): an audit event that moves between the accepted and rejected
+    Genie tables, a row whose day no longer produces it. A MERGE only upserts, so the old row
+    would stay; delete+insert keyed on the date only deletes days the new rows still contain.
+    These models instead replace EVERY day from the re-read window's first date on, whatever
+    the new rows hold:
+
+    - Databricks: dbt-databricks' `replace_where` strategy, `INSERT INTO t REPLACE WHERE
+      <date_column> >= '<window start>' TABLE <new rows>` (one atomic Delta write; needs
+      file_format delta, which dbt_project.yml sets, and works on SQL warehouses);
+    - DuckDB: the same strategy name, implemented below as delete-then-insert of the predicate;
+    - Spark (local parquet stand-in, no DELETE): insert_overwrite of the date partitions the new
+      rows hold, as before (a day whose rows ALL vanished is not cleared there).
+
+    Usage (the window start is computed at RUN time, by the same macro call the model body uses:
+    dbt renders config() once at parse time, so the predicate is kept as a template and rendered
+    by get_incremental_replace_where_sql below):
+        {{ config(
+            materialized='incremental',
+            incremental_strategy=genie_analytics.reread_days_strategy(),
+            incremental_predicates=genie_analytics.reread_days_predicates(
+                'event_date', "genie_analytics.genie_audit_window_start()"),
+            ...
+        ) }}
+#}
+{% macro reread_days_strategy() -%}
+    {{ return(adapter.dispatch('reread_days_strategy', 'genie_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__reread_days_strategy() -%}
+    {{ return('replace_where') }}
+{%- endmacro %}
+
+{% macro spark__reread_days_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+{% macro databricks__reread_days_strategy() -%}
+    {{ return('replace_where') }}
+{%- endmacro %}
+
+
+{#
+    incremental_predicates for reread_days_strategy(): one predicate TEMPLATE,
+    `<date_column> >= <first re-read date>`, where `from_date_call` is the Jinja expression
+    (a macro call, as text) that returns the first re-read date ('YYYY-MM-DD', or none for
+    "everything") at run time. None on Spark, whose insert_overwrite takes no predicate.
+#}
+{% macro reread_days_predicates(date_column, from_date_call) -%}
+    {{ return(adapter.dispatch('reread_days_predicates', 'genie_analytics')(date_column, from_date_call)) }}
+{%- endmacro %}
+
+{% macro default__reread_days_predicates(date_column, from_date_call) -%}
+    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{%- endmacro %}
+
+{% macro spark__reread_days_predicates(date_column, from_date_call) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro databricks__reread_days_predicates(date_column, from_date_call) -%}
+    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{%- endmacro %}
+
+
+{# `date_column >= date 'from_date'`, or `1 = 1` (replace everything) when from_date is none. #}
+{% macro reread_days_predicate(date_column, from_date) -%}
+    {%- if from_date is none or (from_date | string | trim) in ('', 'none', 'None', 'null') -%}
+        1 = 1
+    {%- else -%}
+        {%- set day = modules.datetime.date.fromisoformat((from_date | string | trim)[:10]) -%}
+        {{ date_column }} >= cast('{{ day.isoformat() }}' as date)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The `replace_where` incremental strategy. Overrides the adapter's dispatcher of the same
+    name (the root project's macro wins), to render the predicate templates at run time, then
+    dispatches as dbt-databricks does: its databricks__ variant (INSERT INTO ... REPLACE WHERE)
+    on Databricks, the duckdb__ variant below on DuckDB. A model on this strategy without a
+    predicate is refused: replace_where without one would append.
+#}
+{% macro get_incremental_replace_where_sql(arg_dict) -%}
+    {%- set predicates = arg_dict.get('incremental_predicates') -%}
+    {%- if not predicates -%}
+        {%- do exceptions.raise_compiler_error(
+            'incremental_strategy replace_where needs incremental_predicates (see reread_days_predicates)'
+        ) -%}
+    {%- endif -%}
+    {%- set rendered = [] -%}
+    {%- for predicate in ([predicates] if predicates is string else predicates) -%}
+        {%- do rendered.append(render(predicate) | trim) -%}
+    {%- endfor -%}
+    {%- do arg_dict.update({'incremental_predicates': rendered}) -%}
+    {{ return(adapter.dispatch('get_incremental_replace_where_sql', 'dbt')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro duckdb__get_incremental_replace_where_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ arg_dict['incremental_predicates'] | join(' and ') }};
+
+    insert into {{ target }} ({{ dest_cols_csv }})
+    select {{ dest_cols_csv }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}

@@ -51,6 +51,12 @@ class FaultConfig:
     script: tuple[str, ...] = ()
     """Explicit sequence, one step per API request, consumed before any other rule: e.g.
     ``("429", "429", "ok", "500")``."""
+    message_bodies: dict[str, Any] = field(default_factory=dict)
+    """message_id -> the JSON value GET message answers (200) instead of the sandbox truth: shape
+    drifts, unknown enum values and keys, poison bodies, as a real API may send them."""
+    echo_token_headers: bool = False
+    """A refused token request answers with the request headers echoed in its error (as some
+    proxies and identity providers do), Authorization included."""
 
     def __post_init__(self) -> None:
         for name in ("rate_429", "rate_500", "rate_503", "rate_malformed", "rate_slow"):
@@ -74,6 +80,7 @@ class FaultConfig:
         data = asdict(self)
         data["forbidden_spaces"] = sorted(self.forbidden_spaces)
         data["script"] = list(self.script)
+        data["message_bodies"] = dict(self.message_bodies)
         return data
 
     @classmethod
@@ -88,6 +95,8 @@ class FaultConfig:
             values["forbidden_spaces"] = frozenset(values["forbidden_spaces"] or ())
         if "script" in values:
             values["script"] = tuple(str(s) for s in values["script"] or ())
+        if "message_bodies" in values:
+            values["message_bodies"] = dict(values["message_bodies"] or {})
         return replace(base or cls(), **values)
 
 

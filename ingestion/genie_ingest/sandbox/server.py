@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from genie_ingest.sandbox.api_auth import (
     DEFAULT_CLIENT_ID,
@@ -201,7 +201,13 @@ class SandboxState:
             },
         )
 
-    def token(self, ws: Workspace, body: bytes, authorization: str | None) -> Reply:
+    def token(
+        self,
+        ws: Workspace,
+        body: bytes,
+        authorization: str | None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         req = parse_token_request(body, authorization)
         if req.grant_type != "client_credentials":
             return Reply(
@@ -212,10 +218,10 @@ class SandboxState:
                 },
             )
         if not self.tokens.client_is_valid(req.client_id, req.client_secret):
-            return Reply(
-                401,
-                {"error": "invalid_client", "error_description": "Client authentication failed"},
-            )
+            description = "Client authentication failed"
+            if self.faults.config.echo_token_headers:
+                description += f"; request headers: {headers or {}}"
+            return Reply(401, {"error": "invalid_client", "error_description": description})
         ttl = self.faults.config.token_ttl_s
         return Reply(
             200,
@@ -266,6 +272,9 @@ class SandboxState:
                 403,
                 error_body(403, f"User does not have permission to access space {space_id}"),
             )
+        override = self.faults.config.message_bodies
+        if message_id in override:
+            return Reply(200, override[message_id])
         row = self.data.messages.get((ws.workspace_id, message_id))
         if (
             row is None
@@ -373,7 +382,8 @@ class _Handler(BaseHTTPRequestHandler):
         for route_method, name, rx in _ROUTES:
             match = rx.match(path)
             if match and route_method == method:
-                route, params = name, match.groupdict()
+                # Path segments are percent-decoded, as a real server does.
+                route, params = name, {k: unquote(v) for k, v in match.groupdict().items()}
                 break
 
         fault = None
@@ -414,7 +424,9 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "oidc_discovery":
             return state.oidc_discovery(base)
         if route == "token":
-            return state.token(ws, body, self.headers.get("Authorization"))
+            return state.token(
+                ws, body, self.headers.get("Authorization"), dict(self.headers.items())
+            )
         if route == "list_spaces":
             return state.list_spaces(ws, query)
         if route == "get_space":

@@ -110,11 +110,18 @@ final as (
         priced.usage_start_at,
         priced.usage_end_at,
         priced.list_price_usd,
+        {# No USD list price for the SKU at usage_start_at: the USD amounts are 0, never null
+           (a null drops out of every USD sum), and is_priced = false makes the DBUs an explicit
+           unpriced line downstream (unpriced_dbu). #}
+        priced.list_price_usd is not null as is_priced,
         coalesce(cast(discount_candidates.discount_fraction as double), 0.0) as discount_fraction,
-        cast(priced.usage_quantity as double) * priced.list_price_usd as usage_list_usd,
-        cast(priced.usage_quantity as double)
-        * priced.list_price_usd
-        * (1.0 - coalesce(cast(discount_candidates.discount_fraction as double), 0.0)) as usage_usd
+        coalesce(cast(priced.usage_quantity as double) * priced.list_price_usd, 0.0) as usage_list_usd,
+        coalesce(
+            cast(priced.usage_quantity as double)
+            * priced.list_price_usd
+            * (1.0 - coalesce(cast(discount_candidates.discount_fraction as double), 0.0)),
+            0.0
+        ) as usage_usd
     from priced
     left join discount_candidates
         on

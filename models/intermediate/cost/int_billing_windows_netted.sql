@@ -14,14 +14,24 @@
 with
 
 priced_usage as (
+    {# SQL-warehouse usage: records with a warehouse_id, and SQL records that lack one (kept as
+       their own reconciliation line, never dropped: issue 11.2). #}
     select * from {{ ref('int_billing_usage_priced') }}
-    where warehouse_id is not null
+    where warehouse_id is not null or billing_origin_product = 'SQL'
+),
+
+known_warehouses as (
+    select distinct
+        workspace_id,
+        warehouse_id
+    from {{ ref('stg_system__warehouses') }}
 ),
 
 netted as (
     select
         workspace_id,
-        warehouse_id,
+        coalesce(warehouse_id, '(missing)') as warehouse_id,
+        min(case when warehouse_id is null then 1 else 0 end) as is_missing_warehouse_id,
         sku_name,
         usage_start_at as window_start_at,
         usage_end_at as window_end_at,
@@ -33,6 +43,7 @@ netted as (
         count(*) as record_count,
         sum(case when record_type <> 'ORIGINAL' then 1 else 0 end) as correction_record_count,
         max(ingestion_date) as last_ingestion_date,
+        sum(case when is_priced then 0 else usage_quantity end) as unpriced_dbu,
         max(list_price_usd) as list_price_usd,
         max(discount_fraction) as discount_fraction,
         sum(usage_list_usd) as billed_list_usd,
@@ -40,7 +51,7 @@ netted as (
     from priced_usage
     group by
         workspace_id,
-        warehouse_id,
+        coalesce(warehouse_id, '(missing)'),
         sku_name,
         usage_start_at,
         usage_end_at
@@ -48,24 +59,40 @@ netted as (
 
 final as (
     select
-        workspace_id,
-        warehouse_id,
-        sku_name,
-        window_start_at,
-        window_end_at,
-        window_date,
-        cloud,
-        usage_unit,
-        billing_origin_product,
-        billed_dbu,
-        list_price_usd,
-        discount_fraction,
-        billed_list_usd,
-        billed_usd,
-        record_count,
-        correction_record_count,
-        last_ingestion_date
+        netted.workspace_id,
+        netted.warehouse_id,
+        netted.sku_name,
+        netted.window_start_at,
+        netted.window_end_at,
+        netted.window_date,
+        {# Which reconciliation line the window's money goes to (issue 11.2, issue 9.7):
+           warehouse_window = observable here, split into attributed + idle;
+           no_warehouse_id = SQL usage without usage_metadata.warehouse_id;
+           warehouse_not_in_region = a warehouse this region's compute.warehouses does not know
+           (billing.usage covers every region of the account, query.history and compute.* only
+           this one), so neither its queries nor its idle time are observable here. #}
+        case
+            when netted.is_missing_warehouse_id = 1 then 'no_warehouse_id'
+            when known_warehouses.warehouse_id is null then 'warehouse_not_in_region'
+            else 'warehouse_window'
+        end as reconciliation_line,
+        netted.cloud,
+        netted.usage_unit,
+        netted.billing_origin_product,
+        netted.billed_dbu,
+        netted.unpriced_dbu,
+        netted.list_price_usd,
+        netted.discount_fraction,
+        netted.billed_list_usd,
+        netted.billed_usd,
+        netted.record_count,
+        netted.correction_record_count,
+        netted.last_ingestion_date
     from netted
+    left join known_warehouses
+        on
+            netted.workspace_id = known_warehouses.workspace_id
+            and netted.warehouse_id = known_warehouses.warehouse_id
 )
 
 select * from final

@@ -8,13 +8,15 @@
     day(s) before, so the queries read are those still running at the start of the first
     re-computed day (ended_at >= from_date), not those that started on it; for pruning, only
     queries that started at most var('cost_max_query_days') days before it (Databricks'
-    statement timeout is 2 days).
+    statement timeout is 2 days). Those days are REPLACED, not merged (reread_days_strategy):
+    a (query, window) pair that no longer exists after a billing restatement is removed.
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at', 'statement_id'], 'window_date'),
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(
+            'window_date', "genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3))"),
         partition_by=genie_analytics.partition_by_date('window_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
         on_schema_change='append_new_columns',
@@ -32,8 +34,12 @@
 with
 
 billing_windows as (
+    {# Only windows observable from this region with a warehouse_id; the other lines
+       (no_warehouse_id, warehouse_not_in_region) have no queries to share them. #}
     select * from {{ ref('int_billing_windows_netted') }}
-    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+    where
+        reconciliation_line = 'warehouse_window'
+        and {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
 ),
 
 queries as (
@@ -47,15 +53,23 @@ queries as (
 ),
 
 query_spans as (
+    {# Bad values are bounded or excluded from the weights (issue 11.2), see
+       statement_weight_exclusion_reason: the span is cut at the 2-day statement timeout
+       (a far-future end_time cannot absorb windows nor explode into hours), a negative span
+       is zero-length, and a statement whose weight is negative or impossible gets weight 0:
+       it stays in its windows with no share, the others split the window. #}
     select
         workspace_id,
         warehouse_id,
         statement_id,
         query_date,
         started_at,
-        {# A negative duration (clock skew) is treated as zero-length. #}
-        case when ended_at < started_at then started_at else ended_at end as ended_at,
-        cast(coalesce({{ weight_column }}, 0) as double) as weight_basis_ms
+        {{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }} as ended_at,
+        {{ genie_analytics.statement_weight_exclusion_reason('started_at', 'ended_at', weight_column) }} as weight_exclusion_reason,
+        case
+            when {{ genie_analytics.statement_weight_exclusion_reason('started_at', 'ended_at', weight_column) }} is not null then 0.0
+            else cast(coalesce({{ weight_column }}, 0) as double)
+        end as weight_basis_ms
     from queries
 ),
 
@@ -90,6 +104,7 @@ overlapping as (
         query_hours.started_at,
         query_hours.ended_at,
         query_hours.weight_basis_ms,
+        query_hours.weight_exclusion_reason,
         window_hours.sku_name,
         window_hours.window_start_at,
         window_hours.window_end_at,
@@ -157,6 +172,7 @@ final as (
         cast(overlap_us as bigint) as overlap_us,
         overlap_fraction,
         weight_ms,
+        weight_exclusion_reason,
         window_weight_ms,
         window_query_count,
         billed_dbu,

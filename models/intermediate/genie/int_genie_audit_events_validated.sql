@@ -16,6 +16,12 @@
       missing_message_id                no message id anywhere
       incomplete_message_ids            a message id but no space_id or conversation_id (the API
                                         needs all three)
+      malformed_ids                     an id that is not of the shape Genie issues: 32 hex
+                                        digits, or the same as a hyphenated 8-4-4-4-12 UUID
+                                        (reference §3; every id of the API and of the sandbox).
+                                        Ids go into REST paths: `abc?x=1`, `abc#f` or
+                                        `../../x` would fetch one message under several keys or
+                                        call another endpoint (issue 10 item 6).
 
     Ephemeral: inlined into its three readers, so their event_date window filter reaches
     access.audit's partitions. (A DuckDB 2.0 view here also fails: a view over
@@ -23,6 +29,8 @@
     an ambiguous reference.)
 #}
 {{ config(materialized='ephemeral') }}
+
+{%- set genie_id_shape = '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$' %}
 
 with
 
@@ -109,6 +117,14 @@ validated as (
                 then 'missing_message_id'
             when coalesced_space_id is null or coalesced_conversation_id is null
                 then 'incomplete_message_ids'
+            when not (
+                {{ genie_analytics.regexp_contains('coalesced_space_id', genie_id_shape) }}
+                and {{ genie_analytics.regexp_contains('coalesced_conversation_id', genie_id_shape) }}
+                and {{ genie_analytics.regexp_contains(
+                    'coalesce(request_message_id_clean, result_message_id_clean)', genie_id_shape
+                ) }}
+            )
+                then 'malformed_ids'
         end as rejection_reason,
 
         -- numerics

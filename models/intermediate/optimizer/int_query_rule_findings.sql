@@ -62,7 +62,11 @@ uncached_repeats as (
     #}
     select
         *,
-        statement_type = 'SELECT' and not coalesce(is_from_result_cache, false) as is_uncached_select,
+        {#- No text, no text rule (issue 9 defect 8): workspaces with customer-managed keys
+            have an empty statement_text, which must not make one giant repeated text. #}
+        statement_type = 'SELECT'
+        and not coalesce(is_from_result_cache, false)
+        and normalized_statement_text is not null as is_uncached_select,
         count(*) over (
             partition by
                 workspace_id,

@@ -1,13 +1,35 @@
 {#
     One row per stretch of time a SQL warehouse was on, cut at UTC midnight: from each
     warehouse_events event that leaves it on (STARTING, RUNNING, SCALED_UP, SCALED_DOWN,
-    STOPPING: billing runs until STOPPED) to the warehouse's next event. A last "on" event with
-    no successor is closed at that event (zero length) rather than guessed.
+    STOPPING: billing runs until STOPPED) to the warehouse's next event.
+
+    A last "on" event with no successor means the warehouse is still on as far as the data
+    knows (issue 11, item 4): its stretch is closed at the DATA HORIZON, the latest moment any
+    of the sources that describe warehouses has data for: the latest warehouse event (of any
+    warehouse), the latest end of a SQL-warehouse billing window, and the latest end of a
+    query. Closing it at its own timestamp instead (zero length) lost its on-time, let busy
+    time exceed on-time and hid its idle cost. When a later event arrives (the STOPPED), the
+    incremental marts re-read the days it touches and the stretch ends there instead.
 #}
 with
 
 events as (
     select * from {{ ref('stg_system__warehouse_events') }}
+),
+
+horizon as (
+    select max(horizon_at) as horizon_at
+    from (
+        select max(event_at) as horizon_at from events
+        union all
+        select max(usage_end_at) as horizon_at
+        from {{ ref('stg_system__billing_usage') }}
+        where warehouse_id is not null
+        union all
+        select max(ended_at) as horizon_at
+        from {{ ref('stg_system__query_history') }}
+        where warehouse_id is not null
+    ) as latest_by_source
 ),
 
 segments as (
@@ -25,14 +47,16 @@ segments as (
 
 on_segments as (
     select
-        workspace_id,
-        warehouse_id,
-        segment_start_at,
-        segment_end_at
+        segments.workspace_id,
+        segments.warehouse_id,
+        segments.segment_start_at,
+        coalesce(segments.segment_end_at, horizon.horizon_at) as segment_end_at,
+        segments.segment_end_at is null as is_open
     from segments
+    cross join horizon
     where
-        event_type in ('STARTING', 'RUNNING', 'SCALED_UP', 'SCALED_DOWN', 'STOPPING')
-        and segment_end_at > segment_start_at
+        segments.event_type in ('STARTING', 'RUNNING', 'SCALED_UP', 'SCALED_DOWN', 'STOPPING')
+        and coalesce(segments.segment_end_at, horizon.horizon_at) > segments.segment_start_at
 ),
 
 split_by_day as (
@@ -41,6 +65,7 @@ split_by_day as (
         warehouse_id,
         segment_start_at,
         segment_end_at,
+        is_open,
         {{ genie_analytics.explode_array(genie_analytics.day_buckets('segment_start_at', 'segment_end_at')) }} as day_bucket
     from on_segments
 ),
@@ -54,7 +79,8 @@ clipped as (
         least(
             segment_end_at,
             cast({{ genie_analytics.date_add_days('day_bucket', 1) }} as timestamp)
-        ) as on_end_at
+        ) as on_end_at,
+        is_open
     from split_by_day
 ),
 
@@ -65,7 +91,8 @@ final as (
         usage_date,
         on_start_at,
         on_end_at,
-        {{ genie_analytics.timestamp_diff_ms('on_start_at', 'on_end_at') }} as on_ms
+        {{ genie_analytics.timestamp_diff_ms('on_start_at', 'on_end_at') }} as on_ms,
+        is_open as is_open_at_horizon
     from clipped
     where on_end_at > on_start_at
 )

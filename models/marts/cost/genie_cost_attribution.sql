@@ -90,7 +90,10 @@ classified as (
             when queries.ended_at is null then 'running'
             when
                 warehouse_billed_through.billed_through_at is null
-                or queries.ended_at > warehouse_billed_through.billed_through_at
+                {# The bounded end (statement timeout), so an end_time of 9999-12-31 does not
+                   wait for billing for ever. #}
+                or {{ genie_analytics.statement_ended_at_bounded('queries.started_at', 'queries.ended_at') }}
+                > warehouse_billed_through.billed_through_at
                 then 'awaiting_billing'
             else 'attributed'
         end as cost_status

@@ -63,7 +63,9 @@ joined as (
         coalesce(window_allocations.weight_ms, 0.0) as weight_ms,
         coalesce(window_allocations.attributed_dbu, 0.0) as attributed_dbu,
         window_allocations.attributed_usd,
-        coalesce(window_allocations.weight_ms, 0.0) = 0.0 as is_idle
+        billing_windows.reconciliation_line = 'warehouse_window'
+        and coalesce(window_allocations.weight_ms, 0.0) = 0.0 as is_idle,
+        billing_windows.reconciliation_line <> 'warehouse_window' as is_unobservable
     from billing_windows
     left join window_allocations
         on
@@ -82,16 +84,20 @@ final as (
         window_start_at,
         window_end_at,
         window_date,
+        {# billed = attributed + idle + unobservable, in DBU and in USD (issue 11.2, 9.7). #}
+        reconciliation_line,
         cast(billed_dbu as double) as billed_dbu,
         attributed_dbu,
         case when is_idle then cast(billed_dbu as double) else 0.0 end as idle_dbu,
+        case when is_unobservable then cast(billed_dbu as double) else 0.0 end as unobservable_dbu,
+        cast(unpriced_dbu as double) as unpriced_dbu,
         billed_usd,
         case
-            when billed_usd is null then null
-            when is_idle then 0.0
+            when is_idle or is_unobservable then 0.0
             else coalesce(attributed_usd, 0.0)
         end as attributed_usd,
         case when is_idle then billed_usd else 0.0 end as idle_usd,
+        case when is_unobservable then billed_usd else 0.0 end as unobservable_usd,
         list_price_usd,
         discount_fraction,
         query_count,

@@ -76,7 +76,10 @@ final as (
         sourced.executed_by as user_id,
         sourced.statement_text as query_text,
         sourced.started_at as start_time,
-        sourced.ended_at as end_time,
+        {# Bounded by the 2-day statement timeout (issue 11.2): a far-future end_time cannot
+           stretch busy intervals and concurrency over centuries; the raw value stays in
+           stg_system__query_history.ended_at. #}
+        {{ genie_analytics.statement_ended_at_bounded('sourced.started_at', 'sourced.ended_at') }} as end_time,
         sourced.total_duration_ms as duration_ms,
         sourced.read_rows as rows_read,
         sourced.read_bytes as bytes_read,

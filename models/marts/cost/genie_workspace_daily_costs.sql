@@ -20,6 +20,8 @@ usage_rows as (
         custom_tags,
         {{ genie_analytics.map_size('custom_tags') }} as tag_count,
         cast(usage_quantity as double) as usage_quantity,
+        {# No USD list price: usage_usd is 0 and the DBUs show as unpriced_dbu (issue 11.2). #}
+        case when is_priced then 0.0 else cast(usage_quantity as double) end as unpriced_dbu,
         usage_usd,
         usage_list_usd
     from priced_usage
@@ -32,6 +34,7 @@ tagged as (
         billing_origin_product,
         sku_name,
         usage_quantity,
+        unpriced_dbu,
         usage_usd,
         usage_list_usd,
         {{ genie_analytics.explode_map('custom_tags', 'tag_key', 'tag_value') }}
@@ -46,6 +49,7 @@ untagged as (
         billing_origin_product,
         sku_name,
         usage_quantity,
+        unpriced_dbu,
         usage_usd,
         usage_list_usd,
         '(untagged)' as tag_key,
@@ -63,6 +67,7 @@ by_tag as (
         tag_key,
         coalesce(tag_value, '') as tag_value,
         sum(usage_quantity) as amount_dbu,
+        sum(unpriced_dbu) as amount_unpriced_dbu,
         sum(usage_usd) as amount_usd,
         sum(usage_list_usd) as amount_list_usd
     from (
@@ -86,6 +91,7 @@ group_totals as (
         billing_origin_product,
         sku_name,
         sum(usage_quantity) as total_dbu,
+        sum(unpriced_dbu) as total_unpriced_dbu,
         sum(usage_usd) as total_usd,
         sum(case when tag_count = 0 then usage_usd else 0.0 end) as untagged_usd
     from usage_rows
@@ -105,9 +111,11 @@ final as (
         by_tag.tag_key,
         by_tag.tag_value,
         by_tag.amount_dbu,
+        by_tag.amount_unpriced_dbu,
         by_tag.amount_usd,
         by_tag.amount_list_usd,
         group_totals.total_dbu,
+        group_totals.total_unpriced_dbu,
         group_totals.total_usd,
         group_totals.untagged_usd,
         case

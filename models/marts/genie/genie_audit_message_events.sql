@@ -1,16 +1,20 @@
 {#
     Bronze: one row per usable aibiGenie message event (the valid half of
-    int_genie_audit_events_validated), incremental on event_id.
+    int_genie_audit_events_validated), incremental by whole days (event_id is the grain).
 
     Each run re-reads whole days from genie_audit_window_start() (load modes: see
     macros/genie/genie_audit_window.sql and the README) and deduplicates them, so audit rows that
     arrive late inside the window, and duplicate deliveries of one event, land exactly once.
 #}
+{#- Whole days from the window start are REPLACED, not merged, so an event that moved between
+    bronze and rejected, or vanished, leaves its old table (issue 9, defect 9;
+    macros/incremental/incremental_config.sql). #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key='event_id',
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(
+            'event_date', "genie_analytics.genie_audit_window_start()"),
         partition_by=genie_analytics.partition_by_date('event_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
         on_schema_change='append_new_columns',

@@ -4,11 +4,15 @@
     silently. Incremental on event_key over the same audit window bronze read (bronze records
     its window; this model re-reads from there).
 #}
+{#- Whole days from the window start are REPLACED, not merged, so an event that moved between
+    bronze and rejected, or vanished, leaves its old table (issue 9, defect 9;
+    macros/incremental/incremental_config.sql). #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key='event_key',
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(
+            'event_date', "genie_analytics.genie_audit_window_start(for_rejected=true)"),
         partition_by=genie_analytics.partition_by_date('event_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
         on_schema_change='append_new_columns',

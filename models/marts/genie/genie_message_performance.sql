@@ -6,6 +6,14 @@
     and workspace names come from genie_space_details and workspaces_latest.
 
     Messages without SQL (text answers, failures before SQL) keep null query columns.
+
+    Several statements per message (issue 10 item 1): when Genie corrects itself a message holds
+    several query attachments; the LAST one is the answer (statement_id and the query_* columns
+    describe it), and the message's cost is the sum over EVERY statement it ran (each distinct
+    statement_id of its query attachments, plus the legacy query_result.statement_id), so a
+    failed first attempt is not lost: query_cost_dbu/usd = all statements, answer_query_cost_* =
+    the answer's share. A statement that query.history does not (yet) hold adds no cost and
+    leaves is_query_cost_final false.
 #}
 
 with
@@ -18,12 +26,44 @@ queries as (
     select * from {{ ref('genie_query_performance') }}
 ),
 
+attachments as (
+    select * from {{ ref('stg_genie_api__message_attachments') }}
+),
+
 spaces as (
     select * from {{ ref('stg_genie_api__space_details') }}
 ),
 
 workspaces as (
     select * from {{ ref('stg_system__workspaces') }}
+),
+
+message_statements as (
+    select workspace_id, message_id, statement_id
+    from attachments
+    where attachment_kind = 'query' and statement_id is not null
+    union
+    select workspace_id, message_id, statement_id
+    from messages
+    where statement_id is not null
+),
+
+statement_costs as (
+    select
+        message_statements.workspace_id,
+        message_statements.message_id,
+        cast(count(*) as bigint) as query_statement_count,
+        cast(count(queries.query_id) as bigint) as query_statements_in_history_count,
+        sum(queries.compute_cost_dbu) as query_cost_dbu,
+        sum(queries.estimated_cost_usd) as query_cost_usd,
+        sum(queries.duration_ms) as query_total_duration_ms,
+        min(case when queries.is_cost_final then 1 else 0 end) as all_costs_final_flag
+    from message_statements
+    left join queries
+        on
+            message_statements.workspace_id = queries.workspace_id
+            and message_statements.statement_id = queries.query_id
+    group by message_statements.workspace_id, message_statements.message_id
 ),
 
 final as (
@@ -42,6 +82,7 @@ final as (
         spaces.space_title,
         messages.question,
         messages.message_status,
+        messages.fetch_state as message_fetch_state,
         messages.message_error_type,
         messages.feedback_rating,
         messages.query_sql,
@@ -61,13 +102,21 @@ final as (
         queries.produced_rows as query_produced_rows,
         queries.rows_read as query_read_rows,
         queries.bytes_read as query_read_bytes,
-        queries.compute_cost_dbu as query_cost_dbu,
-        queries.estimated_cost_usd as query_cost_usd,
+        coalesce(statement_costs.query_statement_count, 0) as query_statement_count,
+        statement_costs.query_total_duration_ms,
+        statement_costs.query_cost_dbu,
+        statement_costs.query_cost_usd,
+        queries.compute_cost_dbu as answer_query_cost_dbu,
+        queries.estimated_cost_usd as answer_query_cost_usd,
 
         -- booleans
-        messages.statement_id is not null as has_query,
+        statement_costs.message_id is not null as has_query,
         messages.statement_id is not null and queries.query_id is not null as has_query_history,
-        coalesce(queries.is_cost_final, false) as is_query_cost_final,
+        coalesce(
+            statement_costs.query_statements_in_history_count = statement_costs.query_statement_count
+            and statement_costs.all_costs_final_flag = 1,
+            false
+        ) as is_query_cost_final,
         coalesce(queries.is_from_result_cache, false) as is_query_from_result_cache,
 
         -- dates
@@ -84,6 +133,10 @@ final as (
         on
             messages.workspace_id = queries.workspace_id
             and messages.statement_id = queries.query_id
+    left join statement_costs
+        on
+            messages.workspace_id = statement_costs.workspace_id
+            and messages.message_id = statement_costs.message_id
     left join spaces
         on
             messages.workspace_id = spaces.workspace_id

@@ -92,7 +92,9 @@ rejected_counts as (
         sum(case when rejection_reason = 'missing_message_id' then 1 else 0 end)
             as rejected_missing_message_id_count,
         sum(case when rejection_reason = 'incomplete_message_ids' then 1 else 0 end)
-            as rejected_incomplete_ids_count
+            as rejected_incomplete_ids_count,
+        sum(case when rejection_reason = 'malformed_ids' then 1 else 0 end)
+            as rejected_malformed_ids_count
     from rejected
 ),
 
@@ -104,7 +106,9 @@ silver_counts as (
 landed_counts as (
     select
         count(*) as landed_row_count,
-        sum(case when silver.message_id is not null then 1 else 0 end) as landed_in_silver_count
+        sum(case when silver.message_id is not null then 1 else 0 end) as landed_in_silver_count,
+        sum(case when landed.fetch_state = 'PENDING' then 1 else 0 end) as landed_pending_count,
+        sum(case when landed.fetch_state = 'STALE' then 1 else 0 end) as landed_stale_count
     from landed
     left join silver
         on
@@ -128,6 +132,9 @@ error_counts as (
             as fetch_error_no_token_count,
         sum(case when not fetch_errors.is_resolved and fetch_errors.error_type = 'FAILED' then 1 else 0 end)
             as fetch_error_failed_count,
+        sum(
+            case when not fetch_errors.is_resolved and fetch_errors.error_type = 'MALFORMED_RESPONSE' then 1 else 0 end
+        ) as fetch_error_malformed_response_count,
         sum(case when not fetch_errors.is_resolved and landed.message_id is not null then 1 else 0 end)
             as landed_but_unresolved_error_count
     from fetch_errors
@@ -166,11 +173,15 @@ final as (
             as rejected_missing_message_id_count,
         cast(coalesce(rejected_counts.rejected_incomplete_ids_count, 0) as bigint)
             as rejected_incomplete_ids_count,
+        cast(coalesce(rejected_counts.rejected_malformed_ids_count, 0) as bigint)
+            as rejected_malformed_ids_count,
 
         -- numerics: silver -> landed
         cast(silver_counts.silver_row_count as bigint) as silver_row_count,
         cast(landed_counts.landed_row_count as bigint) as landed_row_count,
         cast(coalesce(landed_counts.landed_in_silver_count, 0) as bigint) as landed_in_silver_count,
+        cast(coalesce(landed_counts.landed_pending_count, 0) as bigint) as landed_pending_count,
+        cast(coalesce(landed_counts.landed_stale_count, 0) as bigint) as landed_stale_count,
         cast(error_counts.fetch_error_row_count as bigint) as fetch_error_row_count,
         cast(coalesce(error_counts.fetch_error_unresolved_count, 0) as bigint) as fetch_error_unresolved_count,
         cast(coalesce(error_counts.fetch_error_not_found_count, 0) as bigint) as fetch_error_not_found_count,
@@ -180,6 +191,8 @@ final as (
         cast(coalesce(error_counts.fetch_error_timeout_count, 0) as bigint) as fetch_error_timeout_count,
         cast(coalesce(error_counts.fetch_error_no_token_count, 0) as bigint) as fetch_error_no_token_count,
         cast(coalesce(error_counts.fetch_error_failed_count, 0) as bigint) as fetch_error_failed_count,
+        cast(coalesce(error_counts.fetch_error_malformed_response_count, 0) as bigint)
+            as fetch_error_malformed_response_count,
         cast(coalesce(error_counts.landed_but_unresolved_error_count, 0) as bigint)
             as landed_but_unresolved_error_count,
         cast(

@@ -3,15 +3,18 @@
     query intervals), idle time and idle cost, peak concurrency, queueing, and a right-sizing
     and auto-stop recommendation with its saving. Method in _optimizer__docs.md.
 
-    Incremental on (workspace_id, warehouse_id, usage_date): whole days from
-    max(usage_date) - var('cost_lookback_days') are recomputed, so late queries, events and
-    billing corrections inside the lookback replace their days.
+    Incremental by whole days (grain workspace_id, warehouse_id, usage_date): every day from
+    max(usage_date) - var('cost_lookback_days') is REPLACED (reread_days_strategy), so late
+    queries, events and billing corrections inside the lookback replace their days, and a
+    warehouse-day that no longer exists (an open warehouse's on-time up to the data horizon,
+    until its STOPPED event arrives) is removed rather than kept by a MERGE.
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'usage_date'], 'usage_date'),
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(
+            'usage_date', "genie_analytics.cost_reread_from_date('usage_date', var('cost_lookback_days', 3))"),
         partition_by=genie_analytics.partition_by_date('usage_date'),
         liquid_clustered_by=genie_analytics.liquid_clustered_by(['usage_date', 'workspace_id']),
         on_schema_change='append_new_columns',
@@ -40,8 +43,13 @@ queries as (
 ),
 
 reconciliation as (
+    {# Only warehouses observable from this region: billing of another region's warehouse
+       (reconciliation_line warehouse_not_in_region) or without a warehouse_id is never idle
+       and never a finding (issue 9.7). #}
     select * from {{ ref('genie_cost_reconciliation') }}
-    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+    where
+        reconciliation_line = 'warehouse_window'
+        and {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
 ),
 
 warehouses as (

@@ -24,6 +24,10 @@ renamed as (
         attachments_json,
         feedback_rating,
         error_type as message_error_type,
+        error_message as message_error_message,
+        {# rows landed before fetch_state existed were terminal by construction #}
+        coalesce(fetch_state, 'TERMINAL') as fetch_state,
+        message_json,
         api_fetch_status,
         api_fetch_error,
 

@@ -16,6 +16,7 @@ renamed as (
         -- strings
         error_type,
         error_message,
+        raw_response,
 
         -- numerics
         http_status,

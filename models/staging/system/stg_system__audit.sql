@@ -15,6 +15,16 @@ source as (
     where service_name = 'aibiGenie'
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['event_id'], required_columns=['event_time']) }}
+),
+
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
+),
+
 renamed as (
     select
         -- ids
@@ -50,7 +60,7 @@ renamed as (
 
         -- timestamps
         event_time as event_at
-    from source
+    from deduplicated
 )
 
 select * from renamed

@@ -6,6 +6,16 @@ source as (
     select * from {{ source('billing', 'usage') }}
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['record_id'], required_columns=['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'], extra_reasons=genie_analytics.billing_quarantine_reasons()) }}
+),
+
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
+),
+
 renamed as (
     select
         -- ids
@@ -65,7 +75,7 @@ renamed as (
         -- timestamps
         usage_start_time as usage_start_at,
         usage_end_time as usage_end_at
-    from source
+    from deduplicated
 )
 
 select * from renamed

@@ -6,6 +6,16 @@ source as (
     select * from {{ source('billing', 'list_prices') }}
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['account_id', 'sku_name', 'cloud', 'usage_unit', 'currency_code', 'price_start_time'], required_columns=[]) }}
+),
+
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
+),
+
 renamed as (
     select
         -- ids
@@ -28,7 +38,7 @@ renamed as (
         price_start_time as price_start_at,
         price_end_time as price_end_at,
         coalesce(price_end_time, {{ genie_analytics.open_ended_timestamp() }}) as price_effective_end_at
-    from source
+    from deduplicated
 )
 
 select * from renamed

@@ -37,6 +37,12 @@ source as (
         ) }}
 ),
 
+classified as (
+    {# Null keys go to stg_system__rows_quarantined; versions of one statement are progress
+       updates, deduplicated below by update_time, not conflicts. #}
+    {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'statement_id'], required_columns=['start_time'], check_conflicts=false) }}
+),
+
 ranked as (
     select
         *,
@@ -54,7 +60,8 @@ ranked as (
                 "coalesce(execution_status, '')",
             ]) }} desc
         ) as update_rank
-    from source
+    from classified
+    where _quarantine_reason is null
 ),
 
 deduplicated as (

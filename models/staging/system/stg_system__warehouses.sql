@@ -10,18 +10,14 @@ source as (
     select * from {{ source('compute', 'warehouses') }}
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions of one change go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'warehouse_id', 'change_time']) }}
+),
+
 deduplicated as (
-    {# The same change can be delivered twice; keep one row per change_time (a deleting row first). #}
-    select * from (
-        select
-            *,
-            row_number() over (
-                partition by workspace_id, warehouse_id, change_time
-                order by delete_time desc nulls last, warehouse_name asc, warehouse_size asc
-            ) as change_rank
-        from source
-    ) as ranked_changes
-    where change_rank = 1
+    select * from classified
+    where _quarantine_reason is null
 ),
 
 renamed as (

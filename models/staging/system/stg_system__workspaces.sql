@@ -4,6 +4,16 @@ source as (
     select * from {{ source('access', 'workspaces_latest') }}
 ),
 
+classified as (
+    {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
+    {{ genie_analytics.classify_system_rows('source', ['workspace_id'], required_columns=[]) }}
+),
+
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
+),
+
 renamed as (
     select
         -- ids
@@ -17,7 +27,7 @@ renamed as (
 
         -- timestamps
         create_time as created_at
-    from source
+    from deduplicated
 )
 
 select * from renamed

@@ -1,8 +1,10 @@
 {#
     Step 6 of the cost attribution: per workspace, warehouse and day, the DBUs (and USD)
-    attributed to queries plus the idle ones equal what billing.usage billed, to 1e-9 relative.
-    The three sides come from three places: billed straight from the staged billing records
-    (netted here independently), attributed from the (query, window) allocation rows, idle from
+    attributed to queries plus the idle ones plus the unobservable lines (no warehouse_id,
+    another region's warehouse) equal what billing.usage billed, to 1e-9 relative.
+    The three sides come from three places: billed straight from the RAW billing.usage rows
+    (raw_billing_rows: no staging filter; the rows held in quarantine are subtracted, they are
+    a visible line of genie_data_quality), attributed from the (query, window) allocation rows, idle from
     the reconciliation mart. Rows returned = days that do not add up.
 #}
 {%- set start = var('backfill_start_date', none) %}
@@ -10,18 +12,20 @@
 with
 
 billed as (
+    {# Raw billing.usage (same-row deliveries once), minus the rows held in quarantine. #}
     select
         workspace_id,
         warehouse_id,
-        cast(usage_start_at as date) as window_date,
-        cast(sum(usage_quantity) as double) as billed_dbu
-    from {{ ref('stg_system__billing_usage') }}
+        window_date,
+        sum(usage_dbu) as billed_dbu
+    from ({{ genie_analytics.raw_billing_rows() }}) as raw_rows
     where
-        warehouse_id is not null
+        is_sql_warehouse_usage
+        and not is_held
     {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
-            and cast(usage_start_at as date) >= cast('{{ start }}' as date)
+            and window_date >= cast('{{ start }}' as date)
         {%- endif %}
-    group by workspace_id, warehouse_id, cast(usage_start_at as date)
+    group by workspace_id, warehouse_id, window_date
 ),
 
 billed_usd as (
@@ -50,8 +54,8 @@ idle as (
         workspace_id,
         warehouse_id,
         window_date,
-        sum(idle_dbu) as idle_dbu,
-        sum(idle_usd) as idle_usd
+        sum(idle_dbu + unobservable_dbu) as idle_dbu,
+        sum(idle_usd + unobservable_usd) as idle_usd
     from {{ ref('genie_cost_reconciliation') }}
     group by workspace_id, warehouse_id, window_date
 ),

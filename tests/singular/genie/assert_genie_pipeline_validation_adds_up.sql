@@ -29,7 +29,8 @@ checks as (
         + rejected_failed_request_count
         + rejected_unparsable_json_count
         + rejected_missing_message_id_count
-        + rejected_incomplete_ids_count as actual_value
+        + rejected_incomplete_ids_count
+        + rejected_malformed_ids_count as actual_value
     from validation
     union all
     select

@@ -13,9 +13,15 @@ source_statements as (
         statement_id,
         cast(start_time as date) as query_date
     from {{ source('query', 'history') }}
-    {% if var('backfill_start_date', none) %}
-        where cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
-    {% endif %}
+    {# A row with a null key or start_time cannot be staged; it is in stg_system__rows_quarantined
+       (reason null_key / null_start_time), counted in genie_data_quality. #}
+    where
+        workspace_id is not null
+        and statement_id is not null
+        and start_time is not null
+    {% if var('backfill_start_date', none) -%}
+            and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
+        {%- endif %}
 ),
 
 staged_statements as (
