@@ -36,7 +36,7 @@ help:  ## List the targets
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,dashboard]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api,dashboard]"
 	@touch $@
 
 profiles.yml: profiles.yml.example
@@ -71,8 +71,8 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 	$(MAKE) --no-print-directory spark
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
-	$(BIN)/ruff check ingestion scripts bench
-	$(BIN)/ruff format --check ingestion scripts bench
+	$(BIN)/ruff check ingestion scripts bench app
+	$(BIN)/ruff format --check ingestion scripts bench app
 	$(BIN)/sqlfluff lint models tests/singular snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
@@ -104,6 +104,23 @@ sandbox: install  ## Only generate the demo sandbox
 
 bench: install  ## Benchmarks: print ratios measured in one run (writes bench/results.md)
 	$(PY) bench/run.py
+
+# --- HTTP API (app/genie_analytics_api; README "HTTP API and alerts") -------------------------
+# A random local signing key is made once (git-ignored); GENIE_API_JWT_SECRET overrides it.
+API_SECRET_FILE := data/api_jwt_secret
+API_SECRET = $${GENIE_API_JWT_SECRET:-$$(cat $(API_SECRET_FILE))}
+SUB ?= admin@acme-corp.com
+.PHONY: serve token
+
+$(API_SECRET_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+serve: install $(API_SECRET_FILE)  ## Run the HTTP API on 127.0.0.1:8000 over the demo build (docs at /docs)
+	GENIE_API_JWT_SECRET="$(API_SECRET)" $(BIN)/genie-analytics-api serve
+
+token: install $(API_SECRET_FILE)  ## Print a local bearer token for the API: make token SUB=<principal>
+	@GENIE_API_JWT_SECRET="$(API_SECRET)" $(BIN)/genie-analytics-api token --sub "$(SUB)"
 
 clean:  ## Remove generated data and dbt artefacts (keeps .venv)
 	rm -rf data target logs metastore_db spark-warehouse derby.log

@@ -4,25 +4,32 @@
     genie_daily_performance (milliseconds at 10M queries a day; `make bench` measures it against
     computing the same answer from the raw system tables).
 
-        dbt compile --select dashboard_metrics \
-            --vars '{dashboard_workspace_id: "123", dashboard_start_date: "2026-10-01",
-                     dashboard_end_date: "2026-10-07"}'
+        dbt compile --select dashboard_metrics
 
-    then run the compiled SQL (target/compiled/.../analyses/dashboard_metrics.sql) in any client.
+    then run the compiled SQL (target/compiled/.../analyses/dashboard_metrics.sql) in a client
+    that binds the named parameters workspace_id (string), start_date and end_date (dates) and
+    user_id (string, or null for every user): nothing is pasted into the SQL text (markers from
+    macro query_parameter: `$name` on DuckDB, `:name` on Databricks). For example
+        duckdb.connect(...).execute(sql, {"workspace_id": "123", "start_date": date(2026, 10, 1),
+                                          "end_date": date(2026, 10, 7), "user_id": None})
+    The HTTP API (genie_analytics_api, GET /api/v1/dashboard/metrics) runs the same query.
 #}
 
 with
 
 daily as (
-    select * from {{ ref('genie_daily_performance') }}
+    {#- The parameter markers ($name on the lint target DuckDB) are not lexable in sqlfluff's
+        sparksql dialect; linting is off for these lines only. #}
+    select * from {{ ref('genie_daily_performance') }} -- noqa: disable=all
     where
-        workspace_id = '{{ var("dashboard_workspace_id", "") }}'
-        and query_date between cast('{{ var("dashboard_start_date", "1970-01-01") }}' as date)
-        and cast('{{ var("dashboard_end_date", "2999-12-31") }}' as date)
+        workspace_id = {{ genie_analytics.query_parameter('workspace_id') }}
+        and query_date between cast({{ genie_analytics.query_parameter('start_date') }} as date)
+        and cast({{ genie_analytics.query_parameter('end_date') }} as date)
         and (
-            '{{ var("dashboard_user_id", "") }}' = ''
-            or user_id = '{{ var("dashboard_user_id", "") }}'
+            {{ genie_analytics.query_parameter('user_id') }} is null
+            or user_id = {{ genie_analytics.query_parameter('user_id') }}
         )
+    -- noqa: enable=all
 ),
 
 trends as (

@@ -12,6 +12,10 @@
 4. Genie fetch throughput (issue 4): 5,000 messages from the sandbox API with 50 ms latency and
    5% transient errors (503), the concurrent fetcher versus one at a time, with lost/duplicated
    counts.
+5. HTTP API (issue 15): both endpoints of genie_analytics_api over HTTP on the marts of the
+   10M-query day (the scale build plus the API's lookup mart and the optimiser), 50 concurrent
+   clients: p50/p95 and throughput; the same answers computed from the raw system tables (the
+   RAW_* queries above, per request) for the ratio.
 
 Ratios are measured within one run, so a shared, noisy machine slows both sides alike. Results are
 printed and written to bench/results.md. Sizes can be reduced with --small for a quick check.
@@ -437,6 +441,30 @@ DASHBOARD_EXTRA_BUILD = [
 ]
 
 
+# The query endpoint's answer from the raw tables: the same per-query cost computation as
+# RAW_CTE, for the query's workspace and day, then the one statement.
+RAW_QUERY = (
+    RAW_CTE
+    + """
+select statement_id, executed_by, total_duration_ms, execution_status, dbu
+from per_query where statement_id = $id
+"""
+)
+API_BUILD = [
+    "build",
+    "--select",
+    "+genie_optimization_opportunities",
+    "genie_api_query_lookup",
+    "workspace_access",
+    "--exclude",
+    "+genie_query_performance",
+    "--exclude-resource-type",
+    "test",
+    "--exclude-resource-type",
+    "unit_test",
+]
+
+
 def dashboard_datasets(full_db: Path, target_db: Path, lines: list[str], runs: int = 20) -> None:
     sys.path.insert(0, str(ROOT / "ingestion"))
     from genie_ingest.dashboard.definitions import duckdb_parameters, load
@@ -490,10 +518,171 @@ def dashboard_datasets(full_db: Path, target_db: Path, lines: list[str], runs: i
     lines.extend(rows)
 
 
+def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
+    """Both endpoints over HTTP with 50 concurrent clients; raw-table answers for the ratio."""
+    import secrets
+    import socket
+    import threading
+
+    import httpx
+
+    build_s = sh([str(BIN / "dbt"), *API_BUILD], env=dbt_env(full_db, target_db))
+    lines.append(f"- API marts (lookup, optimiser, workspace_access) built in {build_s:.0f} s")
+    con = duckdb.connect(str(target_db), read_only=True)
+    con.execute(f"attach '{full_db}' as system_tables (read_only)")
+    con.execute(f'use "{target_db.stem}".genie_analytics')
+    total_queries = con.execute("select count(*) from genie_api_query_lookup").fetchone()[0]
+    last_day = con.execute("select max(query_date) from genie_api_query_lookup").fetchone()[0]
+    # Ids of the 10M-query day, spread over the table (a sample, so lookups hit every part).
+    ids = [
+        r[0]
+        for r in con.execute(
+            "select query_id from (select query_id from genie_api_query_lookup "
+            "where query_date = $d) using sample reservoir(2000 rows) repeatable (1)",
+            {"d": last_day},
+        ).fetchall()
+    ]
+    ranges = con.execute(
+        "select workspace_id, min(query_date), max(query_date) from genie_daily_performance "
+        "group by 1 order by 1"
+    ).fetchall()
+    secret = secrets.token_urlsafe(48)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "GENIE_ANALYTICS_DUCKDB": str(target_db),
+        "GENIE_API_JWT_SECRET": secret,
+        "GENIE_API_RATE_LIMIT": "1000000/minute",
+        "GENIE_API_ACCESS_LOG_DUCKDB": str(WORK / "api_state.duckdb"),
+    }
+    con.close()
+    server = subprocess.Popen(
+        [str(BIN / "genie-analytics-api"), "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        token = subprocess.run(
+            [str(BIN / "genie-analytics-api"), "token", "--sub", "admin@acme-corp.com"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        headers = {"Authorization": f"Bearer {token}"}
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("API server did not start")
+            time.sleep(0.2)
+
+        def metrics_params(i: int) -> dict:
+            ws, d0, d1 = ranges[i % len(ranges)]
+            return {"workspace_id": ws, "start_date": d0, "end_date": d1}
+
+        def load(paths, clients: int = 50, per_client: int = 20, think_s: float = 0.0):
+            """``clients`` threads, each: request, wait for the answer, think ``think_s``."""
+            latencies: list[float] = []
+            statuses: dict[int, int] = {}
+            lock = threading.Lock()
+
+            def client(c: int) -> None:
+                with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+                    for k in range(per_client):
+                        path, params = paths(c * per_client + k)
+                        started = time.perf_counter()
+                        status = http.get(path, params=params).status_code
+                        elapsed = (time.perf_counter() - started) * 1000
+                        with lock:
+                            latencies.append(elapsed)
+                            statuses[status] = statuses.get(status, 0) + 1
+                        if think_s:
+                            time.sleep(think_s * (0.5 + (c * 7 + k) % 10 / 10))  # 0.5x..1.4x
+
+            threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall = time.perf_counter() - started
+            return latencies, statuses, len(latencies) / wall
+
+        def report(name: str, runs, raw_ms: float) -> None:
+            lines.append(
+                f"- {name}: the same answer from the raw system tables: median {raw_ms:.0f} ms"
+            )
+            for label, (latencies, statuses, rps) in runs:
+                med, p95 = statistics.median(latencies), p95_of(latencies)
+                lines.append(
+                    f"  - {label}, {len(latencies)} requests: median "
+                    f"{med:.1f} ms, p95 {p95:.1f} ms "
+                    f"({'meets' if p95 < 50 else 'MISSES'} the < 50 ms p95 goal), "
+                    f"{rps:.0f} requests/s, statuses {statuses}; raw / HTTP median "
+                    f"{raw_ms / med:.0f}x"
+                )
+
+        def query_path(i: int):
+            return f"/api/v1/query-performance/{ids[i % len(ids)]}", None
+
+        def metrics_path(i: int):
+            return "/api/v1/dashboard/metrics", metrics_params(i)
+
+        load(query_path, clients=2, per_client=5)  # warm up
+        results = {}
+        for name, path in (("query", query_path), ("metrics", metrics_path)):
+            results[name] = [
+                ("service time: 1 client, back to back", load(path, clients=1, per_client=50)),
+                (
+                    "50 concurrent clients each thinking ~1 s between requests",
+                    load(path, per_client=10, think_s=1.0),
+                ),
+                ("50 concurrent clients back to back (saturation)", load(path, per_client=20)),
+            ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    con = duckdb.connect(str(target_db), read_only=True)
+    con.execute(f"attach '{full_db}' as system_tables (read_only)")
+    con.execute(f'use "{target_db.stem}".genie_analytics')
+    raw_q, raw_m = [], []
+    for i in range(5):
+        qid = ids[i]
+        ws, day = con.execute(
+            "select workspace_id, query_date from genie_api_query_lookup where query_id = $id",
+            {"id": qid},
+        ).fetchone()
+        started = time.perf_counter()
+        con.execute(RAW_QUERY, {"ws": ws, "d0": day, "d1": day, "user": None, "id": qid}).fetchall()
+        raw_q.append((time.perf_counter() - started) * 1000)
+        ws, d0, d1 = ranges[i % len(ranges)]
+        case = {"ws": ws, "d0": d0, "d1": d1, "user": None}
+        started = time.perf_counter()
+        con.execute(RAW_TOTALS, case).fetchall()
+        con.execute(RAW_TRENDS, case).fetchall()
+        raw_m.append((time.perf_counter() - started) * 1000)
+    con.close()
+    lines.append(f"- API data: {total_queries:,} queries in the marts; ids from {last_day}")
+    report("GET /api/v1/query-performance/{id}", results["query"], statistics.median(raw_q))
+    report("GET /api/v1/dashboard/metrics", results["metrics"], statistics.median(raw_m))
+
+
+def p95_of(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20, method="inclusive")[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
-    parser.add_argument("--only", choices=["scale", "dashboard", "genie"], default=None)
+    parser.add_argument("--only", choices=["scale", "dashboard", "genie", "api"], default=None)
     parser.add_argument(
         "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"
     )
@@ -515,6 +704,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(lines), flush=True)
     if args.only in (None, "genie"):
         genie_fetch(args, lines)
+    if args.only in (None, "api"):
+        if args.only == "api":
+            full_db, target_db = scale_build(args, lines)
+        api_latency(args, lines, full_db, target_db)
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.small:

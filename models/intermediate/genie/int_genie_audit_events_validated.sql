@@ -30,6 +30,7 @@
 #}
 {{ config(materialized='ephemeral') }}
 
+{%- set message_id_expression = 'coalesce(request_message_id_clean, result_message_id_clean)' %}
 {%- set genie_id_shape = '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$' %}
 
 with
@@ -117,13 +118,12 @@ validated as (
                 then 'missing_message_id'
             when coalesced_space_id is null or coalesced_conversation_id is null
                 then 'incomplete_message_ids'
-            when not (
-                {{ genie_analytics.regexp_contains('coalesced_space_id', genie_id_shape) }}
-                and {{ genie_analytics.regexp_contains('coalesced_conversation_id', genie_id_shape) }}
-                and {{ genie_analytics.regexp_contains(
-                    'coalesce(request_message_id_clean, result_message_id_clean)', genie_id_shape
-                ) }}
-            )
+            when
+                not (
+                    {{ genie_analytics.regexp_contains('coalesced_space_id', genie_id_shape) }}
+                    and {{ genie_analytics.regexp_contains('coalesced_conversation_id', genie_id_shape) }}
+                    and {{ genie_analytics.regexp_contains(message_id_expression, genie_id_shape) }}
+                )
                 then 'malformed_ids'
         end as rejection_reason,
 

@@ -39,11 +39,17 @@ workspaces as (
 ),
 
 message_statements as (
-    select workspace_id, message_id, statement_id
+    select
+        workspace_id,
+        message_id,
+        statement_id
     from attachments
     where attachment_kind = 'query' and statement_id is not null
     union
-    select workspace_id, message_id, statement_id
+    select
+        workspace_id,
+        message_id,
+        statement_id
     from messages
     where statement_id is not null
 ),

@@ -1,0 +1,96 @@
+"""Console script ``genie-analytics-api``: serve, token, alerts.
+
+The alert sender lives here rather than in genie-ingest because it reads the marts through the
+same bound-parameter warehouse layer as the service and writes the same state store; genie-ingest
+stays the Genie REST ingestion (and does not import FastAPI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .main import create_app
+
+    settings = Settings.from_env()
+    # One worker: the rate limiter and the DuckDB connection live in the process.
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from .auth import issue_token
+
+    settings = Settings.from_env()
+    print(issue_token(settings, args.sub, groups=args.group, ttl_seconds=args.ttl))
+    return 0
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from .alerts import AlertSender
+    from .main import _state_store, _warehouse
+
+    settings = Settings.from_env(serving=False)
+    sender = AlertSender(
+        _warehouse(settings),
+        _state_store(settings),
+        args.webhook,
+        args.format,
+        max_attempts=args.max_attempts,
+        deadline_seconds=args.deadline,
+    )
+    result = sender.send_new(max_alerts=args.max_alerts)
+    print(
+        f"alerts: {len(result.sent)} sent, {result.already_sent} sent before, "
+        f"{len(result.rejected)} rejected, {result.deferred} left for the next run"
+    )
+    for key, reason in result.rejected:
+        print(f"  rejected {key}: {reason}", file=sys.stderr)
+    if result.unreachable:
+        print(f"alerts: webhook unreachable, run stopped: {result.unreachable}", file=sys.stderr)
+    return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="genie-analytics-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API (docs at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("DATABRICKS_APP_PORT", "8000"))
+    )
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=_serve)
+
+    token = sub.add_parser("token", help="print a signed bearer token (GENIE_API_JWT_SECRET)")
+    token.add_argument("--sub", required=True, help="principal: user e-mail or SP application id")
+    token.add_argument("--group", action="append", default=[], help="a group (repeatable)")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds until expiry")
+    token.set_defaults(func=_token)
+
+    alerts = sub.add_parser("alerts", help="post new genie_alerts rows to a webhook, once each")
+    alerts.add_argument("--webhook", required=True, help="Slack or Teams incoming-webhook URL")
+    alerts.add_argument("--format", choices=["slack", "teams"], default="slack")
+    alerts.add_argument("--max-alerts", type=int, default=50, help="per run; the rest go next run")
+    alerts.add_argument("--max-attempts", type=int, default=6)
+    alerts.add_argument("--deadline", type=float, default=120.0, help="seconds per message")
+    alerts.set_defaults(func=_alerts)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # configuration errors: one clear line, no traceback
+        print(f"genie-analytics-api: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

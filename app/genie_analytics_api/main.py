@@ -1,0 +1,336 @@
+"""The FastAPI application: the documents' two endpoints over the marts.
+
+``uvicorn genie_analytics_api.main:app`` builds it from the environment (settings.py);
+tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs``.
+
+Status codes: 200; 401 no/bad/expired token or no forwarded identity; 403 a workspace the caller
+is not granted; 404 unknown query id, or a query of a workspace the caller is not granted (so
+ids do not leak); 422 invalid id, date or range; 429 over the per-principal limit (Retry-After);
+503 the marts cannot be read.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from . import queries
+from .access import WorkspaceAccess
+from .access_log import AccessLog
+from .auth import Principal, authenticate
+from .ratelimit import RateLimiter
+from .settings import Settings
+from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, Warehouse
+
+# Databricks statement ids are UUIDs; the pattern also admits other id shapes of letters, digits,
+# '-' and '_' (at most 64), and nothing that could be more than an id.
+QUERY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+WORKSPACE_ID_PATTERN = r"^[0-9]{1,20}$"  # Databricks workspace ids are numeric
+# user_id in the marts is the executing user's e-mail or a service principal's application id.
+USER_ID_PATTERN = r"^[A-Za-z0-9._%+@-]{1,254}$"
+
+
+class PerformanceMetrics(BaseModel):
+    duration_ms: int | None = Field(description="total_duration of the statement (ms)")
+    bytes_read: int | None = Field(description="bytes read (read_bytes)")
+    rows_read: int | None = Field(description="rows read")
+    compute_cost_dbu: float | None = Field(description="DBUs attributed to the query")
+    estimated_cost_usd: float | None = Field(description="attributed DBUs priced at list (USD)")
+    cost_status: str | None = Field(description="see genie_query_performance.cost_status")
+    is_cost_final: bool | None = Field(description="false while the billing window is pending")
+
+
+class Opportunity(BaseModel):
+    type: str = Field(description="optimization_type (rule), e.g. SELECT_STAR")
+    description: str | None
+    priority: str | None = Field(description="High / Medium / Low by estimated saving")
+    estimated_savings: float | None = Field(description="estimated saving (USD), as the document")
+    estimated_savings_usd: float | None
+    estimated_savings_dbu: float | None
+    recommended_fix: str | None
+    status: str | None = Field(description="OPEN or RESOLVED")
+
+
+class QueryPerformance(BaseModel):
+    query_id: str
+    workspace_id: str
+    user_id: str | None
+    warehouse_id: str | None
+    query_date: date | None
+    execution_status: str | None
+    query_fingerprint: str | None
+    performance_metrics: PerformanceMetrics
+    optimization_opportunities: list[Opportunity]
+
+
+class Trend(BaseModel):
+    date: date
+    query_count: int
+    avg_duration: float | None = Field(description="mean duration (ms), as the document")
+    avg_duration_ms: float | None
+    total_cost: float | None = Field(description="DBUs, as the document's total_cost")
+    total_cost_dbu: float | None
+    total_cost_usd: float | None
+    success_rate: float | None
+
+
+class DashboardMetrics(BaseModel):
+    workspace_id: str
+    start_date: date
+    end_date: date
+    user_id: str | None
+    total_queries: int
+    avg_duration_ms: float | None
+    total_cost_dbu: float
+    total_cost_usd: float
+    success_rate: float | None = Field(description="FINISHED / all queries, 0..1")
+    failed_queries: int
+    cost_pending_queries: int = Field(description="queries whose cost is not final yet")
+    trends: list[Trend]
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _warehouse(settings: Settings) -> Warehouse:
+    if settings.backend == "databricks":
+        return DatabricksWarehouse(settings.warehouse_id, settings.catalog, settings.schema)
+    return DuckDbWarehouse(settings.duckdb_path, settings.schema, read_only=True)
+
+
+def _state_store(settings: Settings) -> Warehouse:
+    if settings.backend == "databricks":
+        return DatabricksWarehouse(settings.warehouse_id, settings.catalog, settings.state_schema)
+    return DuckDbWarehouse(settings.state_duckdb_path, settings.state_schema, read_only=False)
+
+
+def caller(request: Request) -> Principal:
+    """Authenticate (401), then rate-limit per principal (429 with Retry-After)."""
+    settings: Settings = request.app.state.settings
+    principal = authenticate(settings, request)
+    request.state.principal = principal
+    wait = request.app.state.limiter.check(principal.name)
+    if wait is not None:
+        raise HTTPException(
+            status_code=429,
+            detail=f"rate limit {settings.rate_limit} per principal exceeded",
+            headers={"Retry-After": str(wait)},
+        )
+    return principal
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    warehouse: Warehouse | None = None,
+    state_store: Warehouse | None = None,
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+    settings.validate()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.warehouse = warehouse or _warehouse(settings)
+        app.state.access = WorkspaceAccess(app.state.warehouse, settings.access_cache_seconds)
+        state = state_store or _state_store(settings)
+        app.state.access_log = AccessLog(state)
+        yield
+        app.state.access_log.close()  # flushes the queued records
+        # Close only the connections this app opened (DuckDB files can then be reopened).
+        for store, given in ((state, state_store), (app.state.warehouse, warehouse)):
+            if given is None and hasattr(store, "close"):
+                store.close()
+
+    app = FastAPI(
+        title="genie_analytics API",
+        version="1.0",
+        description=__doc__,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_limit)
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next):
+        started = time.perf_counter()
+        request.state.principal = None
+        request.state.workspace_id = request.query_params.get("workspace_id")
+        response = await call_next(request)
+        principal: Principal | None = request.state.principal
+        app.state.access_log.record(
+            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            principal=principal.name if principal else None,
+            auth_source=principal.source if principal else None,
+            method=request.method,
+            path=request.url.path,
+            query_string=str(request.url.query)[:2000],
+            workspace_id=request.state.workspace_id,
+            status_code=response.status_code,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    @app.exception_handler(MartsUnavailable)
+    async def marts_unavailable(request: Request, exc: MartsUnavailable):
+        return JSONResponse(status_code=503, content={"detail": f"marts unavailable: {exc}"})
+
+    @app.get(
+        "/api/v1/query-performance/{query_id}",
+        response_model=QueryPerformance,
+        responses={401: {}, 404: {}, 422: {}, 429: {}, 503: {}},
+    )
+    def query_performance(
+        request: Request,
+        principal: Caller,
+        query_id: Annotated[str, Path(pattern=QUERY_ID_PATTERN, description="statement id")],
+    ) -> QueryPerformance:
+        """One query's performance, cost and the optimisation opportunities of its fingerprint.
+
+        404 both for an unknown id and for a query of a workspace the caller is not granted.
+        """
+        grants = request.app.state.access.grants(principal)
+        rows = request.app.state.warehouse.query(queries.QUERY_BY_ID, {"query_id": query_id})
+        visible = [r for r in rows if grants.allows(str(r["workspace_id"]))]
+        if not visible:
+            raise HTTPException(status_code=404, detail="query not found")
+        row = visible[0]
+        workspace_id = str(row["workspace_id"])
+        request.state.workspace_id = workspace_id
+        opportunities = []
+        if row["query_fingerprint"] is not None:
+            opportunities = request.app.state.warehouse.query(
+                queries.OPPORTUNITIES_BY_FINGERPRINT,
+                {"workspace_id": workspace_id, "query_fingerprint": row["query_fingerprint"]},
+            )
+        return QueryPerformance(
+            query_id=row["query_id"],
+            workspace_id=workspace_id,
+            user_id=row["user_id"],
+            warehouse_id=row["warehouse_id"],
+            query_date=row["query_date"],
+            execution_status=row["execution_status"],
+            query_fingerprint=row["query_fingerprint"],
+            performance_metrics=PerformanceMetrics(
+                duration_ms=_int(row["duration_ms"]),
+                bytes_read=_int(row["bytes_read"]),
+                rows_read=_int(row["rows_read"]),
+                compute_cost_dbu=_float(row["compute_cost_dbu"]),
+                estimated_cost_usd=_float(row["estimated_cost_usd"]),
+                cost_status=row["cost_status"],
+                is_cost_final=row["is_cost_final"],
+            ),
+            optimization_opportunities=[
+                Opportunity(
+                    type=o["optimization_type"],
+                    description=o["description"],
+                    priority=o["priority"],
+                    estimated_savings=_float(o["estimated_savings_usd"]),
+                    estimated_savings_usd=_float(o["estimated_savings_usd"]),
+                    estimated_savings_dbu=_float(o["estimated_savings_dbu"]),
+                    recommended_fix=o["recommended_fix"],
+                    status=o["status"],
+                )
+                for o in opportunities
+            ],
+        )
+
+    @app.get(
+        "/api/v1/dashboard/metrics",
+        response_model=DashboardMetrics,
+        responses={401: {}, 403: {}, 422: {}, 429: {}, 503: {}},
+    )
+    def dashboard_metrics(
+        request: Request,
+        principal: Caller,
+        workspace_id: Annotated[str, Query(pattern=WORKSPACE_ID_PATTERN)],
+        start_date: Annotated[date, Query(description="first day (YYYY-MM-DD), inclusive")],
+        end_date: Annotated[date, Query(description="last day (YYYY-MM-DD), inclusive")],
+        user_id: Annotated[str | None, Query(pattern=USER_ID_PATTERN)] = None,
+    ) -> DashboardMetrics:
+        """Totals and the daily trend of one workspace over [start_date, end_date].
+
+        From genie_daily_performance; averages and success rate are weighted by query count.
+        """
+        if end_date < start_date:
+            raise HTTPException(status_code=422, detail="end_date is before start_date")
+        days = (end_date - start_date).days + 1
+        if days > settings.max_range_days:
+            raise HTTPException(
+                status_code=422,
+                detail=f"range of {days} days exceeds the maximum of {settings.max_range_days}",
+            )
+        if not request.app.state.access.grants(principal).allows(workspace_id):
+            raise HTTPException(status_code=403, detail="workspace not granted to this principal")
+        params = {
+            "workspace_id": workspace_id,
+            "start_date": start_date,
+            "end_date": end_date,
+            "user_id": user_id,
+        }
+        days = request.app.state.warehouse.query(queries.METRICS_DAILY, params)
+        total_queries = sum(int(d["query_count"]) for d in days)
+
+        def ratio(numerator: float, denominator: float) -> float | None:
+            return numerator / denominator if denominator else None
+
+        return DashboardMetrics(
+            workspace_id=workspace_id,
+            start_date=start_date,
+            end_date=end_date,
+            user_id=user_id,
+            total_queries=total_queries,
+            avg_duration_ms=ratio(sum(float(d["duration_ms_sum"]) for d in days), total_queries),
+            total_cost_dbu=sum(float(d["total_cost_dbu"] or 0) for d in days),
+            total_cost_usd=sum(float(d["total_cost_usd"] or 0) for d in days),
+            success_rate=ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
+            failed_queries=sum(int(d["failed_queries"]) for d in days),
+            cost_pending_queries=sum(int(d["cost_pending_queries"]) for d in days),
+            trends=[
+                Trend(
+                    date=d["query_date"],
+                    query_count=int(d["query_count"]),
+                    avg_duration=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
+                    avg_duration_ms=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
+                    total_cost=_float(d["total_cost_dbu"]),
+                    total_cost_dbu=_float(d["total_cost_dbu"]),
+                    total_cost_usd=_float(d["total_cost_usd"]),
+                    success_rate=ratio(float(d["finished_queries"]), int(d["query_count"])),
+                )
+                for d in days
+            ],
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+_APP: FastAPI | None = None
+
+
+def __getattr__(name: str):
+    # `uvicorn genie_analytics_api.main:app` builds the app from the environment on first access
+    # (not at import, so tests and the CLI can import this module without settings).
+    global _APP
+    if name == "app":
+        if _APP is None:
+            _APP = create_app()
+        return _APP
+    raise AttributeError(name)

@@ -1,0 +1,50 @@
+"""The statements the service runs: constants with named parameters, nothing else.
+
+Sources (columns read by name; see the folder YAMLs for their descriptions):
+- genie_api_query_lookup: one row per query, sorted by query_id so a point lookup reads one
+  row group (models/marts/api);
+- genie_optimization_opportunities: the opportunities of a query's fingerprint (optimiser);
+- genie_daily_performance: per workspace, user and day (cost marts), re-aggregated with weights.
+"""
+
+# Two point reads: the query (indexed by query_id), then the opportunities of its fingerprint.
+# (One join of both was slower on DuckDB: the join is planned before the id is known.)
+QUERY_BY_ID = """
+select
+    query_id, workspace_id, user_id, warehouse_id, query_date, start_time, end_time,
+    execution_status, statement_type, duration_ms, rows_read, bytes_read, compute_cost_dbu,
+    estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
+from genie_api_query_lookup
+where query_id = $query_id
+order by workspace_id
+"""
+
+OPPORTUNITIES_BY_FINGERPRINT = """
+select
+    optimization_type, description, priority, recommended_fix, status,
+    estimated_savings_usd, estimated_savings_dbu
+from genie_optimization_opportunities
+where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
+order by estimated_savings_usd desc, optimization_type
+"""
+
+# One row per day; the totals are computed from these rows in Python (sums, and averages
+# weighted by query count: an average of averages would be wrong). success_rate = FINISHED
+# queries / all queries.
+METRICS_DAILY = """
+select
+    query_date,
+    sum(total_queries) as query_count,
+    sum(avg_duration_ms * total_queries) as duration_ms_sum,
+    sum(total_cost_dbu) as total_cost_dbu,
+    sum(total_cost_usd) as total_cost_usd,
+    sum(success_rate * total_queries) as finished_queries,
+    sum(failed_queries) as failed_queries,
+    sum(cost_pending_queries) as cost_pending_queries
+from genie_daily_performance
+where workspace_id = $workspace_id
+    and query_date between $start_date and $end_date
+    and ($user_id is null or user_id = $user_id)
+group by query_date
+order by query_date
+"""

@@ -1,0 +1,82 @@
+"""Settings from the environment (secrets are never printed). Variable, default, meaning:
+
+- GENIE_API_BACKEND (duckdb): ``duckdb`` (local demo build) or ``databricks`` (SQL warehouse).
+- GENIE_ANALYTICS_DUCKDB (data/warehouse.duckdb): DuckDB backend, the dbt build (read-only).
+- GENIE_ANALYTICS_SCHEMA (genie_analytics): schema of the marts (both backends).
+- GENIE_ANALYTICS_CATALOG (main): Databricks backend, catalog of the marts.
+- DATABRICKS_WAREHOUSE_ID: Databricks backend, the SQL warehouse (Apps: ``valueFrom``).
+- GENIE_API_AUTH_MODE (jwt): ``jwt`` (bearer HS256) or ``databricks_apps`` (proxy headers).
+- GENIE_API_JWT_SECRET: jwt mode, the HS256 signing key (required, at least 32 bytes).
+- GENIE_API_JWT_AUDIENCE (genie-analytics-api): jwt mode, the required ``aud`` claim.
+- GENIE_API_RATE_LIMIT (120/minute): per principal, ``limits`` notation (``10/second``).
+- GENIE_API_MAX_RANGE_DAYS (366): dashboard/metrics, longest start..end range (days, inclusive).
+- GENIE_API_ACCESS_LOG_DUCKDB (data/api_state.duckdb): duckdb backend, file of api_access_log
+  and alerts_sent.
+- GENIE_API_STATE_SCHEMA (genie_analytics_api): schema of api_access_log and alerts_sent.
+- GENIE_API_ACCESS_CACHE_SECONDS (60): how long the workspace_access mapping is cached.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip() or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "duckdb"
+    duckdb_path: Path = Path("data/warehouse.duckdb")
+    schema: str = "genie_analytics"
+    catalog: str = "main"
+    warehouse_id: str = ""
+    auth_mode: str = "jwt"
+    jwt_secret: str = field(default="", repr=False)
+    jwt_audience: str = "genie-analytics-api"
+    rate_limit: str = "120/minute"
+    max_range_days: int = 366
+    state_duckdb_path: Path = Path("data/api_state.duckdb")
+    state_schema: str = "genie_analytics_api"
+    access_cache_seconds: float = 60.0
+
+    @classmethod
+    def from_env(cls, *, serving: bool = True) -> Settings:
+        """Read the environment; ``serving=False`` (the alert sender) needs no auth settings."""
+        settings = cls(
+            backend=_env("GENIE_API_BACKEND", "duckdb"),
+            duckdb_path=Path(_env("GENIE_ANALYTICS_DUCKDB", "data/warehouse.duckdb")),
+            schema=_env("GENIE_ANALYTICS_SCHEMA", "genie_analytics"),
+            catalog=_env("GENIE_ANALYTICS_CATALOG", "main"),
+            warehouse_id=_env("DATABRICKS_WAREHOUSE_ID"),
+            auth_mode=_env("GENIE_API_AUTH_MODE", "jwt"),
+            jwt_secret=os.environ.get("GENIE_API_JWT_SECRET", ""),
+            jwt_audience=_env("GENIE_API_JWT_AUDIENCE", "genie-analytics-api"),
+            rate_limit=_env("GENIE_API_RATE_LIMIT", "120/minute"),
+            max_range_days=int(_env("GENIE_API_MAX_RANGE_DAYS", "366")),
+            state_duckdb_path=Path(_env("GENIE_API_ACCESS_LOG_DUCKDB", "data/api_state.duckdb")),
+            state_schema=_env("GENIE_API_STATE_SCHEMA", "genie_analytics_api"),
+            access_cache_seconds=float(_env("GENIE_API_ACCESS_CACHE_SECONDS", "60")),
+        )
+        settings.validate(serving=serving)
+        return settings
+
+    def validate(self, *, serving: bool = True) -> None:
+        """Raise ValueError with one clear message for a configuration that cannot work."""
+        if self.backend not in ("duckdb", "databricks"):
+            raise ValueError(
+                f"GENIE_API_BACKEND must be duckdb or databricks, not {self.backend!r}"
+            )
+        if self.auth_mode not in ("jwt", "databricks_apps"):
+            raise ValueError(
+                f"GENIE_API_AUTH_MODE must be jwt or databricks_apps, not {self.auth_mode!r}"
+            )
+        if serving and self.auth_mode == "jwt" and len(self.jwt_secret.encode()) < 32:
+            raise ValueError("GENIE_API_JWT_SECRET must be set to a key of at least 32 bytes")
+        if self.backend == "databricks" and not self.warehouse_id:
+            raise ValueError("GENIE_API_BACKEND=databricks needs DATABRICKS_WAREHOUSE_ID")
+        if self.max_range_days < 1:
+            raise ValueError("GENIE_API_MAX_RANGE_DAYS must be at least 1")

@@ -1,0 +1,193 @@
+"""Read the marts (and write the service's own small tables) with bound parameters only.
+
+Every statement is a constant string of this package; request values travel only as named
+parameters. SQL is written with DuckDB's ``$name`` markers; the Databricks backend rewrites the
+markers of that constant text to ``:name`` (the Statement Execution API's syntax) once, which never
+touches a value. Table names are unqualified: DuckDB runs ``USE <catalog>.<schema>`` per
+connection, Databricks passes ``catalog``/``schema`` with each statement.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+
+Row = dict[str, Any]
+_MARKER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class MartsUnavailable(RuntimeError):
+    """The warehouse cannot be reached or a mart is missing (a 503, never a per-request 500)."""
+
+
+class Warehouse(Protocol):
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...
+
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None: ...
+
+
+class DuckDbWarehouse:
+    """A DuckDB file; one cursor per thread (DuckDB connections are not shared across threads).
+
+    ``read_only=True`` for the dbt build (the service must never write into it); the state file
+    (access log, alerts sent) is opened read-write.
+    """
+
+    def __init__(self, path: Path, schema: str, *, read_only: bool = True) -> None:
+        if read_only and not Path(path).exists():
+            raise MartsUnavailable(f"DuckDB file {path} does not exist: run `make demo` first")
+        if not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise MartsUnavailable(f"cannot open {path}: {exc}") from exc
+        self._catalog = Path(path).stem
+        self._schema = schema
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self._con.execute(f'create schema if not exists "{schema}"')
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            # Identifiers come from settings, never from a request; quoted.
+            cur.execute(f'use "{self._catalog}"."{self._schema}"')
+            self._local.cursor = cur
+        return cur
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        try:
+            cur = self._cursor().execute(sql, dict(params or {}))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        except duckdb.CatalogException as exc:
+            raise MartsUnavailable(str(exc)) from exc
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        with self._write_lock:
+            self._cursor().execute(sql, dict(params or {}))
+
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        with self._write_lock:
+            cur = self._cursor()
+            cur.execute("begin")
+            try:
+                for row in rows:
+                    cur.execute(sql, dict(row))
+                cur.execute("commit")
+            except Exception:
+                cur.execute("rollback")
+                raise
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _parameter(name: str, value: Any):
+    from databricks.sdk.service.sql import StatementParameterListItem
+
+    if value is None:
+        return StatementParameterListItem(name=name, value=None, type="STRING")
+    if isinstance(value, bool):
+        return StatementParameterListItem(name=name, value=str(value).lower(), type="BOOLEAN")
+    if isinstance(value, int):
+        return StatementParameterListItem(name=name, value=str(value), type="BIGINT")
+    if isinstance(value, float | Decimal):
+        return StatementParameterListItem(name=name, value=str(value), type="DOUBLE")
+    if isinstance(value, datetime):
+        return StatementParameterListItem(name=name, value=value.isoformat(), type="TIMESTAMP")
+    if isinstance(value, date):
+        return StatementParameterListItem(name=name, value=value.isoformat(), type="DATE")
+    return StatementParameterListItem(name=name, value=str(value), type="STRING")
+
+
+_CONVERT = {
+    "BYTE": int,
+    "SHORT": int,
+    "INT": int,
+    "LONG": int,
+    "FLOAT": float,
+    "DOUBLE": float,
+    "DECIMAL": float,
+    "BOOLEAN": lambda v: v.lower() == "true",
+}
+
+
+class DatabricksWarehouse:
+    """A Databricks SQL warehouse through the Statement Execution API (databricks-sdk).
+
+    Credentials: the SDK's default chain (on Databricks Apps the app's service principal from
+    DATABRICKS_CLIENT_ID/SECRET), or ``token`` for on-behalf-of-user calls (auth_type pat, since
+    the Apps environment also holds the service principal's credentials).
+    """
+
+    def __init__(
+        self, warehouse_id: str, catalog: str, schema: str, *, token: str | None = None
+    ) -> None:
+        from databricks.sdk import WorkspaceClient
+        from databricks.sdk.core import Config
+
+        if token:
+            host = Config().host
+            self._client = WorkspaceClient(host=host, token=token, auth_type="pat")
+        else:
+            self._client = WorkspaceClient()
+        self._warehouse_id = warehouse_id
+        self._catalog = catalog
+        self._schema = schema
+
+    def _run(self, sql: str, params: Mapping[str, Any] | None):
+        from databricks.sdk.service.sql import Disposition, Format, StatementState
+
+        response = self._client.statement_execution.execute_statement(
+            statement=_MARKER.sub(r":\1", sql),
+            warehouse_id=self._warehouse_id,
+            catalog=self._catalog,
+            schema=self._schema,
+            parameters=[_parameter(k, v) for k, v in (params or {}).items()],
+            wait_timeout="30s",
+            disposition=Disposition.INLINE,
+            format=Format.JSON_ARRAY,
+        )
+        state = response.status.state if response.status else None
+        if state != StatementState.SUCCEEDED:
+            error = response.status.error if response.status else None
+            raise MartsUnavailable(f"statement {state}: {error.message if error else ''}")
+        return response
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        response = self._run(sql, params)
+        columns = response.manifest.schema.columns if response.manifest else []
+        data = (response.result.data_array if response.result else None) or []
+        out = []
+        for raw in data:
+            row = {}
+            for col, value in zip(columns, raw, strict=True):
+                convert = _CONVERT.get(col.type_name.value if col.type_name else "")
+                row[col.name] = convert(value) if (convert and value is not None) else value
+            out.append(row)
+        return out
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self._run(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self._run(sql, row)
+
+    def close(self) -> None:
+        """Nothing to release: each statement is one REST call."""

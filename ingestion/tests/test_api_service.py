@@ -1,0 +1,595 @@
+"""The HTTP API (genie_analytics_api) and the alert sender against a real dbt build on DuckDB.
+
+One module-scoped build: the test sandbox (seed 7, 2 workspaces, 14 days, 3,000 queries a day),
+``dbt build`` of everything the API and the alerts read, then test principals added to the
+built ``workspace_access`` seed table (the checked-in rows are for the demo's workspace ids).
+The service runs under uvicorn on a free loopback port and is called over HTTP; the alerts go to
+a webhook receiver on loopback. Covers 200, 401, 403, 404, 422, 429 and 503.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import httpx
+import jwt
+import pytest
+from api_helpers import WebhookReceiver, serve
+
+from genie_analytics_api.alerts import AlertSender
+from genie_analytics_api.auth import issue_token
+from genie_analytics_api.main import create_app
+from genie_analytics_api.settings import Settings
+from genie_analytics_api.warehouse import DuckDbWarehouse
+
+pytestmark = pytest.mark.slow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SECRET = "test-signing-key-of-at-least-32-bytes!"  # noqa: S105 - test-only key
+ANALYST_A = "analyst.a@example.com"  # USER row for workspace A
+TEAM_B_MEMBER = "someone@example.com"  # member of GROUP team-b (workspace B) via the JWT claim
+ADMIN = "admin@acme-corp.com"  # admin row of the checked-in seed
+STRANGER = "nobody@example.com"  # no row at all
+
+
+def run(args: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("api")
+    system_db, target_db = work / "system_tables.duckdb", work / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_TARGET": "duckdb",
+        "SYSTEM_TABLES_DUCKDB": str(system_db),
+        "GENIE_ANALYTICS_DUCKDB": str(target_db),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+        "GENIE_START_DATE": "2026-10-01",
+    }
+    if not (REPO_ROOT / "profiles.yml").exists():
+        (work / "profiles").mkdir()
+        (work / "profiles" / "profiles.yml").write_text(
+            (REPO_ROOT / "profiles.yml.example").read_text()
+        )
+        env["DBT_PROFILES_DIR"] = str(work / "profiles")
+    run(
+        [
+            str(BIN / "genie-ingest"),
+            "sandbox",
+            "generate",
+            "--db",
+            str(system_db),
+            "--seed",
+            "7",
+            "--days",
+            "14",
+            "--workspaces",
+            "2",
+            "--queries-per-day",
+            "3000",
+            "--api-port",
+            "18950",
+            "--quiet",
+        ],
+        env,
+    )
+    run(
+        [
+            str(BIN / "dbt"),
+            "build",
+            "--select",
+            "+genie_api_query_lookup",
+            "+genie_optimization_opportunities",
+            "+genie_daily_performance",
+            "+genie_alerts",
+            "workspace_access",
+            "--exclude",
+            "test_type:unit",
+            "--indirect-selection",
+            "cautious",
+            "--quiet",
+        ],
+        env,
+    )
+    run([str(BIN / "dbt"), "compile", "--select", "dashboard_metrics", "--quiet"], env)
+    con = duckdb.connect(str(target_db))
+    try:
+        ws_a, ws_b = [
+            r[0]
+            for r in con.execute(
+                "select distinct workspace_id from genie_analytics.genie_daily_performance "
+                "order by 1"
+            ).fetchall()
+        ]
+        con.executemany(
+            "insert into genie_analytics.workspace_access "
+            "(principal, principal_type, workspace_id, is_admin, note) values (?, ?, ?, ?, ?)",
+            [
+                [ANALYST_A, "USER", ws_a, False, "test"],
+                ["team-b", "GROUP", ws_b, False, "test"],
+            ],
+        )
+    finally:
+        con.close()
+    compiled = next((work / "target").rglob("analyses/dashboard_metrics.sql"))
+    return {
+        "work": work,
+        "target_db": target_db,
+        "ws_a": ws_a,
+        "ws_b": ws_b,
+        "analysis_sql": compiled.read_text(),
+    }
+
+
+def marts(build: dict, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(build["target_db"]), read_only=True)
+    try:
+        con.execute("use warehouse.genie_analytics")
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def settings_for(build: dict, **overrides) -> Settings:
+    values = {
+        "duckdb_path": build["target_db"],
+        "jwt_secret": SECRET,
+        "state_duckdb_path": build["work"] / "api_state.duckdb",
+        "rate_limit": "1000/minute",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def bearer(settings: Settings, subject: str, groups: list[str] | None = None, ttl: int = 600):
+    return {
+        "Authorization": f"Bearer {issue_token(settings, subject, groups=groups, ttl_seconds=ttl)}"
+    }
+
+
+@pytest.fixture(scope="module")
+def api(build: dict):
+    settings = settings_for(build)
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client, settings
+
+
+def full_range(build: dict, ws: str) -> tuple[date, date]:
+    return marts(
+        build,
+        "select min(query_date), max(query_date) from genie_daily_performance "
+        "where workspace_id = ?",
+        [ws],
+    )[0]
+
+
+# --- 200 ------------------------------------------------------------------------------------
+
+
+def test_query_performance_returns_the_marts_row_and_its_opportunities(api, build) -> None:
+    client, settings = api
+    query_id, ws, fingerprint = marts(
+        build,
+        """select q.query_id, q.workspace_id, q.query_fingerprint
+        from genie_query_performance as q
+        join genie_optimization_opportunities as o
+            on o.workspace_id = q.workspace_id and o.query_fingerprint = q.query_fingerprint
+        where q.workspace_id = ? and q.compute_cost_dbu is not null
+        order by q.query_id limit 1""",
+        [build["ws_a"]],
+    )[0]
+    response = client.get(f"/api/v1/query-performance/{query_id}", headers=bearer(settings, ADMIN))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    expected = marts(
+        build,
+        "select user_id, duration_ms, bytes_read, compute_cost_dbu, estimated_cost_usd, "
+        "cost_status from genie_query_performance where query_id = ? and workspace_id = ?",
+        [query_id, ws],
+    )[0]
+    metrics = body["performance_metrics"]
+    assert (body["query_id"], body["workspace_id"], body["user_id"]) == (query_id, ws, expected[0])
+    assert metrics["duration_ms"] == expected[1]
+    assert metrics["bytes_read"] == expected[2]
+    assert metrics["compute_cost_dbu"] == pytest.approx(float(expected[3]))
+    assert metrics["estimated_cost_usd"] == pytest.approx(float(expected[4]))
+    assert metrics["cost_status"] == expected[5]
+    opportunities = marts(
+        build,
+        "select optimization_type, priority, estimated_savings_usd "
+        "from genie_optimization_opportunities where workspace_id = ? and query_fingerprint = ?",
+        [ws, fingerprint],
+    )
+    got = {
+        (o["type"], o["priority"], round(o["estimated_savings"], 6))
+        for o in body["optimization_opportunities"]
+    }
+    assert got == {(t, p, round(float(s), 6)) for t, p, s in opportunities}
+    assert all(o["description"] for o in body["optimization_opportunities"])
+
+
+def test_dashboard_metrics_match_a_count_of_the_query_mart(api, build) -> None:
+    client, settings = api
+    ws = build["ws_a"]
+    d0, d1 = full_range(build, ws)
+    d1 = min(d1, d0 + timedelta(days=6))
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": d0, "end_date": d1},
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    count, dbu, finished, failed = marts(
+        build,
+        "select count(*), sum(compute_cost_dbu), count(*) filter (execution_status = 'FINISHED'), "
+        "count(*) filter (execution_status = 'FAILED') from genie_query_performance "
+        "where workspace_id = ? and query_date between ? and ?",
+        [ws, d0, d1],
+    )[0]
+    assert body["total_queries"] == count > 0
+    assert body["total_cost_dbu"] == pytest.approx(float(dbu))
+    assert body["success_rate"] == pytest.approx(finished / count)
+    assert body["failed_queries"] == failed
+    assert len(body["trends"]) == (d1 - d0).days + 1
+    assert sum(t["query_count"] for t in body["trends"]) == count
+    assert sum(t["total_cost"] for t in body["trends"]) == pytest.approx(float(dbu))
+
+    user, user_count = marts(
+        build,
+        "select user_id, count(*) from genie_query_performance where workspace_id = ? "
+        "and query_date between ? and ? group by 1 order by 2 desc, 1 limit 1",
+        [ws, d0, d1],
+    )[0]
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": d0, "end_date": d1, "user_id": user},
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["total_queries"] == user_count
+
+
+def test_openapi_docs_are_served(api) -> None:
+    client, _ = api
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"} <= set(paths)
+
+
+# --- 401 ------------------------------------------------------------------------------------
+
+
+def test_missing_bad_or_expired_tokens_are_401(api, build) -> None:
+    client, settings = api
+    url = "/api/v1/query-performance/any-id"
+    other_key = Settings(jwt_secret="another-signing-key-of-32-bytes-or-more")
+    none_alg = jwt.encode(
+        {"sub": ADMIN, "aud": settings.jwt_audience, "exp": int(time.time()) + 60},
+        key=None,
+        algorithm="none",
+    )
+    for headers in [
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer not-a-jwt"},
+        bearer(other_key, ADMIN),  # signed with another key
+        bearer(settings, ADMIN, ttl=-10),  # expired
+        {"Authorization": f"Bearer {none_alg}"},  # alg none must never be accepted
+    ]:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 401, (headers, response.text)
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_databricks_apps_mode_uses_the_forwarded_identity(build) -> None:
+    settings = settings_for(build, auth_mode="databricks_apps", jwt_secret="")
+    ws = build["ws_a"]
+    d0, _ = full_range(build, ws)
+    params = {"workspace_id": ws, "start_date": d0, "end_date": d0}
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/api/v1/dashboard/metrics", params=params).status_code == 401
+        ok = client.get(
+            "/api/v1/dashboard/metrics", params=params, headers={"X-Forwarded-Email": ANALYST_A}
+        )
+        assert ok.status_code == 200, ok.text
+        other = client.get(
+            "/api/v1/dashboard/metrics",
+            params={**params, "workspace_id": build["ws_b"]},
+            headers={"X-Forwarded-Email": ANALYST_A},
+        )
+        assert other.status_code == 403
+
+
+# --- 403 / 404: authorisation by workspace ------------------------------------------------
+
+
+def test_workspace_membership_decides_403(api, build) -> None:
+    client, settings = api
+    ws_a, ws_b = build["ws_a"], build["ws_b"]
+    d0, _ = full_range(build, ws_a)
+
+    def status(subject: str, ws: str, groups: list[str] | None = None) -> int:
+        return client.get(
+            "/api/v1/dashboard/metrics",
+            params={"workspace_id": ws, "start_date": d0, "end_date": d0},
+            headers=bearer(settings, subject, groups),
+        ).status_code
+
+    assert status(ANALYST_A, ws_a) == 200
+    assert status(ANALYST_A, ws_b) == 403
+    assert status(TEAM_B_MEMBER, ws_b, ["team-b"]) == 200  # a GROUP row
+    assert status(TEAM_B_MEMBER, ws_a, ["team-b"]) == 403
+    assert status(STRANGER, ws_a) == 403
+    assert status(ADMIN, ws_a) == status(ADMIN, ws_b) == 200
+    assert status(ADMIN.upper(), ws_b) == 200  # principals compare case-insensitively
+
+
+def test_query_of_another_workspace_is_404_like_an_unknown_id(api, build) -> None:
+    client, settings = api
+    (query_b,) = marts(
+        build,
+        "select min(query_id) from genie_query_performance where workspace_id = ?",
+        [build["ws_b"]],
+    )[0]
+    hidden = client.get(f"/api/v1/query-performance/{query_b}", headers=bearer(settings, ANALYST_A))
+    unknown = client.get(
+        "/api/v1/query-performance/00000000-0000-0000-0000-000000000000",
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json() == unknown.json()
+    assert (
+        client.get(
+            f"/api/v1/query-performance/{query_b}", headers=bearer(settings, ADMIN)
+        ).status_code
+        == 200
+    )
+
+
+# --- 422 ------------------------------------------------------------------------------------
+
+
+def test_invalid_ids_dates_and_ranges_are_422_with_a_reason(api, build) -> None:
+    client, settings = api
+    headers = bearer(settings, ADMIN)
+    ws = build["ws_a"]
+    bad_id = client.get("/api/v1/query-performance/x' or '1'='1", headers=headers)
+    assert bad_id.status_code == 422
+    cases = [
+        (
+            {"workspace_id": "12ab", "start_date": "2026-10-01", "end_date": "2026-10-02"},
+            "workspace_id",
+        ),
+        ({"workspace_id": ws, "start_date": "2026-13-01", "end_date": "2026-10-02"}, "start_date"),
+        ({"workspace_id": ws, "end_date": "2026-10-02"}, "start_date"),
+        ({"workspace_id": ws, "start_date": "2026-10-05", "end_date": "2026-10-01"}, "before"),
+        ({"workspace_id": ws, "start_date": "2025-01-01", "end_date": "2026-01-02"}, "366"),
+        (
+            {
+                "workspace_id": ws,
+                "start_date": "2026-10-01",
+                "end_date": "2026-10-02",
+                "user_id": "a' or 'x'='x",
+            },
+            "user_id",
+        ),
+    ]
+    for params, reason in cases:
+        response = client.get("/api/v1/dashboard/metrics", params=params, headers=headers)
+        assert response.status_code == 422, (params, response.text)
+        assert reason in response.text, response.text
+    # The longest allowed range (366 days inclusive) is accepted.
+    ok = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": "2026-01-01", "end_date": "2027-01-01"},
+        headers=headers,
+    )
+    assert ok.status_code == 200, ok.text
+
+
+# --- 429 ------------------------------------------------------------------------------------
+
+
+def test_rate_limit_is_per_principal_with_retry_after(build) -> None:
+    settings = settings_for(build, rate_limit="3/minute")
+    url = "/api/v1/query-performance/00000000-0000-0000-0000-000000000000"
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base) as client:
+        codes = [client.get(url, headers=bearer(settings, ADMIN)).status_code for _ in range(3)]
+        assert codes == [404, 404, 404]
+        limited = client.get(url, headers=bearer(settings, ADMIN))
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["retry-after"]) <= 60
+        # Another principal has its own budget.
+        assert client.get(url, headers=bearer(settings, ANALYST_A)).status_code == 404
+
+
+# --- access log -----------------------------------------------------------------------------
+
+
+def test_every_request_is_in_the_access_log(build) -> None:
+    state = build["work"] / "access_log_test.duckdb"
+    settings = settings_for(build, state_duckdb_path=state, rate_limit="2/minute")
+    url = "/api/v1/query-performance/00000000-0000-0000-0000-000000000000"
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base) as client:
+        sent = [
+            client.get(url).status_code,
+            client.get(url, headers=bearer(settings, ANALYST_A)).status_code,
+            client.get(url, headers=bearer(settings, ANALYST_A)).status_code,
+            client.get(url, headers=bearer(settings, ANALYST_A)).status_code,
+        ]
+    assert sent == [401, 404, 404, 429]
+    con = duckdb.connect(str(state), read_only=True)
+    try:
+        rows = con.execute(
+            "select principal, method, path, status_code, requested_at is not null "
+            "from genie_analytics_api.api_access_log order by requested_at"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [r[3] for r in rows] == sent
+    assert [r[0] for r in rows] == [None, ANALYST_A, ANALYST_A, ANALYST_A]
+    assert all(
+        r[1] == "GET" and r[2].startswith("/api/v1/query-performance/") and r[4] for r in rows
+    )
+
+
+def test_missing_marts_are_503_not_500(build, tmp_path: Path) -> None:
+    empty = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(empty)).close()
+    settings = settings_for(build, duckdb_path=empty, state_duckdb_path=tmp_path / "s.duckdb")
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base) as client:
+        response = client.get("/api/v1/query-performance/abc", headers=bearer(settings, ADMIN))
+    assert response.status_code == 503
+
+
+# --- the analysis binds its parameters ------------------------------------------------------
+
+
+def test_dashboard_analysis_binds_parameters_instead_of_pasting_them(build) -> None:
+    sql = build["analysis_sql"]
+    assert "$workspace_id" in sql and "$start_date" in sql and "$user_id" in sql
+    ws = build["ws_a"]
+    d0, d1 = full_range(build, ws)
+    params = {"workspace_id": ws, "start_date": d0, "end_date": d1, "user_id": None}
+    con = duckdb.connect(str(build["target_db"]), read_only=True)
+    try:
+        total = con.execute(sql, params).fetchall()
+        hostile = con.execute(sql, {**params, "workspace_id": f"{ws}' or '1'='1"}).fetchall()
+    finally:
+        con.close()
+    (expected,) = marts(
+        build, "select count(*) from genie_query_performance where workspace_id = ?", [ws]
+    )[0:1]
+    assert [r[2] for r in total if r[0] == "total"] == [expected[0]]
+    assert [r[2] for r in hostile if r[0] == "total"] in ([None], [0])
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+def alert_keys(build: dict) -> list[str]:
+    return [r[0] for r in marts(build, "select alert_key from genie_alerts order by 1")]
+
+
+def sender(build: dict, receiver: WebhookReceiver, state: Path, fmt: str = "slack", **kw):
+    sleeps: list[float] = []
+    kw.setdefault("max_attempts", 4)
+    return (
+        AlertSender(
+            DuckDbWarehouse(build["target_db"], "genie_analytics"),
+            DuckDbWarehouse(state, "genie_analytics_api", read_only=False),
+            receiver.url,
+            fmt,
+            sleep=sleeps.append,
+            **kw,
+        ),
+        sleeps,
+    )
+
+
+def posted_keys(bodies: list, fmt: str = "slack") -> list[str]:
+    keys = []
+    for body in bodies:
+        if fmt == "slack":
+            text = body["blocks"][-1]["elements"][0]["text"]
+            keys.append(text.split("`")[1])
+        else:
+            text = body["attachments"][0]["content"]["body"][-1]["text"]
+            keys.append(text.split()[-1])
+    return keys
+
+
+def test_alerts_reach_the_receiver_once_each_with_retries(build, tmp_path: Path) -> None:
+    keys = alert_keys(build)
+    assert keys, "the test build should have alerts (at least the stale system tables)"
+    state = tmp_path / "state.duckdb"
+    with WebhookReceiver() as receiver:
+        # First POST: 503 (backoff), second: 429 with Retry-After 7 (honoured), then 200s.
+        receiver.script = [(503, {}), (429, {"Retry-After": "7"})]
+        first, sleeps = sender(build, receiver, state)
+        result = first.send_new(max_alerts=1000)
+        assert result.exit_code == 0 and sorted(result.sent) == keys
+        assert len(sleeps) == 2 and sleeps[1] == 7
+        assert 0 < sleeps[0] <= 1.0  # first backoff: jittered within [base/2, base]
+        # A second run (and a new sender process) sends nothing again.
+        again, _ = sender(build, receiver, state)
+        rerun = again.send_new(max_alerts=1000)
+        assert rerun.sent == [] and rerun.already_sent == len(keys)
+    assert sorted(posted_keys(receiver.delivered())) == keys
+    body = receiver.delivered()[0]
+    assert body["text"] and body["blocks"][0]["type"] == "header"
+
+
+def test_alerts_teams_shape_rejection_and_unreachable(build, tmp_path: Path) -> None:
+    keys = alert_keys(build)
+    state = tmp_path / "state.duckdb"
+    with WebhookReceiver() as receiver:
+        receiver.reject_when = keys[0]  # the receiver refuses the first alert's payload
+        first, _ = sender(build, receiver, state, "teams")
+        result = first.send_new(max_alerts=1000)
+        assert result.exit_code == 1
+        assert [k for k, _ in result.rejected] == [keys[0]]
+        assert sorted(result.sent) == keys[1:]
+        card = receiver.delivered()[0]
+        assert card["type"] == "message"
+        content = card["attachments"][0]["content"]
+        assert card["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+        assert content["type"] == "AdaptiveCard" and content["body"][2]["type"] == "FactSet"
+        # Accepted again: only the rejected one is sent on the next run.
+        receiver.reject_when = None
+        second, _ = sender(build, receiver, state, "teams")
+        assert second.send_new(max_alerts=1000).sent == [keys[0]]
+        assert sorted(posted_keys(receiver.delivered(), "teams")) == keys
+        # A receiver that keeps failing: bounded attempts, the run stops with exit code 2.
+        receiver.script = [(500, {})] * 10
+        other_state = tmp_path / "other.duckdb"
+        failing, sleeps = sender(build, receiver, other_state, "teams", max_attempts=3)
+        result = failing.send_new(max_alerts=1000)
+        assert result.exit_code == 2 and result.sent == [] and len(sleeps) == 2
+
+
+def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tmp_path) -> None:
+    env = {
+        **os.environ,
+        "GENIE_ANALYTICS_DUCKDB": str(build["target_db"]),
+        "GENIE_API_ACCESS_LOG_DUCKDB": str(tmp_path / "state.duckdb"),
+    }
+    env.pop("GENIE_API_JWT_SECRET", None)  # the sender needs no signing key
+    command = [str(BIN / "genie-analytics-api"), "alerts", "--format", "teams", "--webhook"]
+    n = len(alert_keys(build))
+    half = n // 2
+    assert half >= 1, "the test build should have at least two alerts"
+    with WebhookReceiver() as receiver:
+        cap = ["--max-alerts", str(half)]
+        runs = [
+            subprocess.run([*command, receiver.url, *cap], env=env, capture_output=True, text=True)
+            for _ in range(3)
+        ]
+        url = receiver.url
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[0].stderr
+    assert f"{half} sent, 0 sent before, 0 rejected, {n - half} left" in runs[0].stdout
+    assert f"{min(half, n - half)} sent, {half} sent before" in runs[1].stdout
+    assert len(receiver.delivered()) == len(alert_keys(build))
+    # The receiver is gone now: connection refused, bounded retries, exit code 2.
+    env["GENIE_API_ACCESS_LOG_DUCKDB"] = str(tmp_path / "other.duckdb")
+    down = subprocess.run(
+        [*command, url, "--max-attempts", "2", "--deadline", "5"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert down.returncode == 2 and "unreachable" in down.stderr
