@@ -218,3 +218,12 @@
     select {{ dest_cols_csv }}
     from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#- Spark (the local parquet stand-in) never takes this strategy (reread_days_strategy gives it
+    insert_overwrite), but dbt resolves the dispatch when it parses the override above, so the
+    Spark variant must exist; it refuses to run. -#}
+{% macro spark__get_incremental_replace_where_sql(arg_dict) -%}
+    {%- do exceptions.raise_compiler_error(
+        'replace_where is not used on Spark: reread_days_strategy() gives insert_overwrite there'
+    ) -%}
+{%- endmacro %}
