@@ -27,7 +27,7 @@ export GENIE_START_DATE ?= 2026-10-01
 DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
 TEST_SANDBOX_ARGS ?= --seed 7 --days 14 --workspaces 2 --queries-per-day 3000
 
-.PHONY: help install demo test lint pytest dbt-build docs spark sandbox bench clean databricks-check
+.PHONY: help install demo test lint pytest dbt-build docs spark sandbox bench clean databricks-check dashboard dashboard-test chromium
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ help:  ## List the targets
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api,dashboard]"
 	@touch $@
 
 profiles.yml: profiles.yml.example
@@ -57,12 +57,16 @@ demo: install  ## Generate the sandbox, build every model, run the Genie ingesti
 	$(DBT) build --select "source:genie_api+" --quiet
 	@echo "== 5/5 summary"
 	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB) --system-tables $(SYSTEM_TABLES_DUCKDB)
+	@echo "== dashboard: dashboards/genie_analytics.lvdash.json + the HTML report"
+	$(MAKE) --no-print-directory dashboard
+	@echo "open data/report/index.html in a browser (no server needed)"
 
 test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark, databricks-check
 	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory dbt-build
+	$(MAKE) --no-print-directory dashboard-test
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory spark
 	$(MAKE) --no-print-directory databricks-check
@@ -73,13 +77,22 @@ lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sand
 	$(BIN)/sqlfluff lint models tests/singular snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
-	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+	$(BIN)/pytest -q -m "not dashboard"; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 dbt-build: install  ## dbt build + all tests on DuckDB, the Genie ingestion, then the Genie marts again
 	rm -f $(GENIE_ANALYTICS_DUCKDB)
 	$(DBT) build --fail-fast
 	scripts/genie_loop.sh $(SYSTEM_TABLES_DUCKDB)
 	$(DBT) build --fail-fast --select "source:genie_api+"
+
+dashboard: install  ## Write dashboards/genie_analytics.lvdash.json and the HTML report (data/report/)
+	$(INGEST) dashboard --db $(GENIE_ANALYTICS_DUCKDB) --report-dir data/report
+
+chromium:  ## Debian's chromium for the report's browser test (installed when missing)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+dashboard-test: install chromium  ## Dashboard datasets on the DuckDB build + the report in headless Chromium
+	$(BIN)/pytest -q -m dashboard
 
 docs: install  ## dbt docs generate (lineage + descriptions)
 	$(DBT) docs generate --quiet

@@ -12,6 +12,7 @@ COMMANDS = {
     ("messages",): "genie_ingest.pipeline",
     ("spaces",): "genie_ingest.pipeline",
     ("report",): "genie_ingest.report",
+    ("dashboard",): "genie_ingest.dashboard",
 }
 
 USAGE = """usage: genie-ingest <command> [options]
@@ -22,6 +23,7 @@ commands:
   messages           fetch Genie messages listed in genie_messages_to_fetch and land them
   spaces             fetch Genie space configs (serialized_space) and merge them
   report             print a short summary of what the last build produced
+  dashboard          write the AI/BI dashboard file and (with --db) the static HTML report
 
 Run `genie-ingest <command> --help` for the options of one command.
 """

@@ -1,0 +1,194 @@
+"""The dashboard against the DuckDB build, and the HTML report in headless Chromium.
+
+Needs the marts built (`make dbt-build` / `make demo`) in $GENIE_ANALYTICS_DUCKDB (default
+data/warehouse.duckdb); `make test` runs these after its dbt build (`make dashboard-test`, marker
+`dashboard`). Chromium is Debian's package (/usr/bin/chromium), driven by playwright's Python
+package (its wheel ships the driver; no `playwright install`).
+
+- every dataset's SQL (the text in the .lvdash.json, markers rendered for DuckDB) runs on the
+  build for every workspace, and returns every column its widgets read: a renamed mart column
+  fails here, not on the dashboard;
+- the report opens from disk with the network blocked, logs no console error, every chart draws
+  marks, and the overview's billed / attributed / idle figures equal genie_cost_reconciliation;
+- screenshots of every page of every report file go to data/report/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from genie_ingest.dashboard import lakeview
+from genie_ingest.dashboard.definitions import duckdb_parameters, load, widget_columns
+from genie_ingest.dashboard.report import default_statement, run_dataset, write_report
+
+pytestmark = pytest.mark.dashboard
+
+ROOT = Path(__file__).resolve().parents[2]
+DB = Path(os.environ.get("GENIE_ANALYTICS_DUCKDB", ROOT / "data" / "warehouse.duckdb"))
+REPORT_DIR = ROOT / "data" / "report"
+SCREENSHOTS = REPORT_DIR / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Datasets that may legitimately be empty on a small sandbox (rare events).
+MAY_BE_EMPTY = {"cost_anomalies", "dive_findings"}
+
+
+@pytest.fixture(scope="module")
+def defn():
+    return load(ROOT / "dashboards" / "genie_analytics.yml")
+
+
+@pytest.fixture(scope="module")
+def con():
+    if not DB.exists():
+        pytest.fail(f"{DB} does not exist: build the marts first (make dbt-build)")
+    c = duckdb.connect(str(DB), read_only=True)
+    c.execute("set schema = 'genie_analytics'")
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def period(con) -> tuple[dt.date, dt.date]:
+    return con.execute(
+        "select min(query_date), max(query_date) from genie_query_performance"
+    ).fetchone()
+
+
+@pytest.fixture(scope="module")
+def workspaces(con) -> list[str]:
+    rows = con.execute(
+        "select distinct cast(workspace_id as string) from genie_cost_reconciliation"
+    )
+    return sorted(r[0] for r in rows.fetchall())
+
+
+def test_every_dataset_runs_on_duckdb_and_returns_its_widgets_columns(
+    defn, con, period, workspaces
+):
+    dashboard = lakeview.build(defn)
+    for workspace in ["all", *workspaces]:
+        values = {
+            "workspace": workspace,
+            "date_range": period,
+            "statement_id": default_statement(con, workspace, period),
+        }
+        columns: dict[str, list[str]] = {}
+        for ds in dashboard["datasets"]:
+            # the exact text the .lvdash.json carries, markers rendered for DuckDB
+            assert "".join(ds["queryLines"]).strip() == defn.datasets[ds["name"]].sql.strip()
+            cur = con.execute(
+                defn.datasets[ds["name"]].duckdb_sql(), duckdb_parameters(defn, ds["name"], values)
+            )
+            columns[ds["name"]] = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            if ds["name"] not in MAY_BE_EMPTY:
+                assert rows, f"{ds['name']} returned no rows for workspace {workspace}"
+        assert lakeview.check_bindings(dashboard, columns) == []
+        for page in defn.pages:
+            for widget in page.widgets:
+                missing = set(widget_columns(widget)) - set(columns[widget["dataset"]])
+                assert not missing, (page.name, widget["title"], missing)
+
+
+def test_overview_identity_holds_in_the_dataset(defn, con, period) -> None:
+    (row,) = run_dataset(con, defn, "overview_totals", {"workspace": "all", "date_range": period})
+    assert row["billed_usd"] > 0
+    assert row["attributed_plus_idle_usd"] == pytest.approx(row["billed_usd"], rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def report(defn, con) -> list[Path]:
+    return write_report(DB, defn, REPORT_DIR)
+
+
+def _mart_totals(workspace: str, period) -> dict[str, float]:
+    with duckdb.connect(str(DB), read_only=True) as c:
+        row = c.execute(
+            "select sum(billed_usd), sum(attributed_usd), sum(idle_usd)"
+            " from genie_analytics.genie_cost_reconciliation"
+            " where ($w = 'all' or cast(workspace_id as string) = $w)"
+            " and window_date between $lo and $hi",
+            {"w": workspace, "lo": period[0], "hi": period[1]},
+        ).fetchone()
+    return dict(zip(["billed_usd", "attributed_usd", "idle_usd"], row, strict=True))
+
+
+def test_report_renders_in_headless_chromium(defn, report, period) -> None:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (make dashboard-test does)"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            outside: list[str] = []
+
+            def only_files(route):
+                if route.request.url.startswith("file:"):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_files)
+            for path in report:
+                workspace = (
+                    "all" if path.name == "index.html" else path.stem.removeprefix("workspace-")
+                )
+                page.goto(path.as_uri())
+                page.wait_for_selector("body[data-rendered]", timeout=60_000)
+                assert page.get_attribute("body", "data-rendered") == "true", errors
+                # drawn data marks only (role-mark); axes and titles are other roles
+                charts = page.eval_on_selector_all(
+                    "div.chart",
+                    """els => els.map(e => [e.id, e.dataset.dataset, e.dataset.field,
+                        e.querySelectorAll('g.role-mark path, g.role-mark text').length,
+                        Array.from(e.querySelectorAll('g.mark-text.role-mark text'))
+                          .map(t => t.textContent)])""",
+                )
+                assert len(charts) == sum(
+                    w["type"] != "table" for p in defn.pages for w in p.widgets
+                )
+                for wid, dataset, _field, marks, _texts in charts:
+                    assert marks > 0, f"{path.name}: chart {wid} ({dataset}) drew nothing"
+                shown = {
+                    field: float(texts[0].replace(",", ""))
+                    for _wid, dataset, field, _m, texts in charts
+                    if dataset == "overview_totals"
+                }
+                truth = _mart_totals(workspace, period)
+                for key in ("billed_usd", "attributed_usd", "idle_usd"):
+                    assert shown[key] == pytest.approx(round(truth[key], 2), abs=0.005), (
+                        path.name,
+                        key,
+                    )
+                assert shown["attributed_plus_idle_usd"] == pytest.approx(
+                    shown["billed_usd"], abs=0.015
+                )
+                for section in defn.pages:
+                    page.locator(f"section#{section.name}").screenshot(
+                        path=str(SCREENSHOTS / f"{path.stem}-{section.name}.png")
+                    )
+            assert errors == [], errors
+            assert outside == [], f"the report fetched from the network: {outside[:3]}"
+        finally:
+            browser.close()

@@ -1,0 +1,48 @@
+{#
+    Query duration percentiles per day, for each workspace and for every workspace together
+    (workspace_scope 'all'): percentiles cannot be re-aggregated from genie_daily_performance's
+    per-user rows, and computing them at view time means sorting every query of the period
+    (seconds at 10M queries a day), so the dashboard's latency chart reads this table.
+    percentile_cont semantics (macro percentile_cont), rounded to 0.001 ms like
+    genie_daily_performance. A table rebuilt from genie_query_performance on every run.
+#}
+with
+
+queries as (
+    select
+        workspace_id,
+        query_date,
+        duration_ms
+    from {{ ref('genie_query_performance') }}
+    where duration_ms is not null
+),
+
+scoped as (
+    select
+        workspace_id as workspace_scope,
+        query_date,
+        duration_ms
+    from queries
+    union all
+    select
+        'all' as workspace_scope,
+        query_date,
+        duration_ms
+    from queries
+),
+
+final as (
+    select
+        workspace_scope,
+        query_date,
+        count(*) as query_count,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.5) }}, 3) as p50_duration_ms,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.95) }}, 3) as p95_duration_ms,
+        round({{ genie_analytics.percentile_cont('duration_ms', 0.99) }}, 3) as p99_duration_ms
+    from scoped
+    group by
+        workspace_scope,
+        query_date
+)
+
+select * from final
