@@ -403,10 +403,10 @@ GENIE_SELECTION = [
     "genie_space_details_snapshot",
     "--exclude",
     # Only the Genie side is under test; the cost marts are built (the message mart reads them)
-    # but their own data tests belong to their suite.
+    # but their own data tests belong to their suite. So do the staging suite's cross-model
+    # tests: they read staging models outside this selection (e.g. stg_system__clusters), which
+    # dbt's eager indirect selection would otherwise run against relations never built here.
     "path:tests/singular/cost",
-    # Staging tests across system tables the Genie DAG does not build (e.g. the SCD2 test also
-    # reads stg_system__clusters) are selected eagerly once one parent is upstream of a Genie mart.
     "path:tests/singular/staging",
 ]
 
