@@ -156,10 +156,16 @@ def test_bundle_deploys_the_dashboard_on_the_job_s_warehouse_and_schema() -> Non
     dash = yaml.safe_load(resource_file.read_text())["resources"]["dashboards"]["genie_analytics"]
     assert (resource_file.parent / dash["file_path"]).resolve() == COMMITTED
     job = yaml.safe_load((ROOT / "resources" / "genie_analytics_job.yml").read_text())
-    job_warehouse = job["resources"]["jobs"]["genie_analytics"]["tasks"][0]["dbt_task"]
-    assert dash["warehouse_id"] == job_warehouse["warehouse_id"]
-    assert dash["dataset_catalog"] == job_warehouse["catalog"] == "${var.catalog}"
-    assert dash["dataset_schema"] == job_warehouse["schema"] == "${var.schema}"
+    # The job's dbt tasks get warehouse, catalog and schema from the same bundle variables
+    # (passed to dbt as --vars read by the job's profile).
+    dbt_commands = " ".join(
+        job["resources"]["jobs"]["genie_analytics"]["tasks"][0]["dbt_task"]["commands"]
+    )
+    assert dash["warehouse_id"] == "${var.warehouse_id}"
+    assert dash["dataset_catalog"] == "${var.catalog}"
+    assert dash["dataset_schema"] == "${var.schema}"
+    for variable in ("warehouse_id", "catalog", "schema"):
+        assert f"'${{var.{variable}}}'" in dbt_commands
     assert {"warehouse_id", "catalog", "schema"} <= set(bundle["variables"])
     # read-only fields the CLI rejects (reference section 2)
     assert not {"dashboard_id", "etag", "create_time", "update_time", "path"} & set(dash)

@@ -143,6 +143,7 @@ TYPED_MODELS = {  # resource kind -> (module, class) of databricks-bundles
     "jobs": ("databricks.bundles.jobs", "Job"),
     "apps": ("databricks.bundles.apps", "App"),
     "alerts": ("databricks.bundles.alerts", "Alert"),
+    "dashboards": ("databricks.bundles.dashboards", "Dashboard"),
     "pipelines": ("databricks.bundles.pipelines", "Pipeline"),
     "schemas": ("databricks.bundles.schemas", "Schema"),
     "volumes": ("databricks.bundles.volumes", "Volume"),
