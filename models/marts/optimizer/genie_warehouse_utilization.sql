@@ -181,7 +181,10 @@ joined as (
         warehouses.min_clusters,
         warehouses.max_clusters,
         warehouses.auto_stop_minutes,
-        coalesce(on_daily.on_ms, 0) as on_ms,
+        {#- A warehouse running a query is on, whatever its (possibly late) events say: on-time
+            is at least busy time, a lower bound of the union of the event and busy intervals
+            (e.g. a STARTING event not yet delivered while its queries already are). -#}
+        greatest(coalesce(on_daily.on_ms, 0), coalesce(busy_daily.busy_ms, 0)) as on_ms,
         coalesce(busy_daily.busy_ms, 0) as busy_ms,
         coalesce(on_daily.on_interval_count, 0) as start_count,
         coalesce(query_daily.query_count, 0) as query_count,
