@@ -130,7 +130,7 @@ projected as (
         calendar.as_of_date,
         calendar.month_start_date,
         calendar.month_end_date,
-        {{ dbt.datediff('calendar.as_of_date', 'calendar.month_end_date', 'day') }} as remaining_days,
+        cast({{ dbt.datediff('calendar.as_of_date', 'calendar.month_end_date', 'day') }} as {{ dbt.type_int() }}) as remaining_days,
         fit.trend_days,
         coalesce(month_to_date.month_to_date_usd, 0.0) as month_to_date_usd,
         fit.mean_daily_usd,
