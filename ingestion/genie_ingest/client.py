@@ -27,13 +27,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, quote_plus
 
 import requests
-from databricks.sdk import WorkspaceClient
+from databricks.sdk import WorkspaceClient, oauth
 from databricks.sdk.clock import Clock as SdkClock
 from databricks.sdk.core import Config
+from databricks.sdk.credentials_provider import OAuthCredentialsProvider, oauth_credentials_strategy
 from databricks.sdk.errors import (
     DatabricksError,
     NotFound,
@@ -157,11 +160,16 @@ class FetchError:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made."""
+    """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made.
+
+    ``server_time`` is the answer's HTTP ``Date`` header (naive UTC; None when absent or
+    unreadable): the time at the workspace that holds the message, which a message's age is
+    measured against."""
 
     body: Any
     error: FetchError | None
     attempts: int
+    server_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,9 @@ def _classify(exc: BaseException) -> _Failure:
     # The SDK appends its config dump to 401/403 messages; the first sentence is the error.
     text = f"{type(exc).__name__}: {str(exc).split(' Config: ')[0]}"
     retry_after = getattr(exc, "retry_after_secs", None)
+    if isinstance(exc, TokenEndpointUnavailable):
+        # The token endpoint, not the message: the workspace is skipped for the run.
+        return _Failure(NO_TOKEN, None, False, None, False, text, "always")
     if isinstance(exc, NotFound):
         return _Failure(NOT_FOUND, status or 404, False, None, False, text)
     if isinstance(exc, Unauthenticated):
@@ -304,6 +315,7 @@ def sdk_client_factory(
             max_connection_pools=size,
             max_connections_per_pool=size,
             clock=_HandBackClock(),
+            credentials_strategy=bounded_oauth_m2m(request_timeout_seconds),
             product="genie-ingest",
             product_version="0.1.0",
         )
@@ -312,6 +324,95 @@ def sdk_client_factory(
         return client
 
     return build
+
+
+class TokenEndpointUnavailable(OSError):
+    """The workspace's OAuth token endpoint did not answer (timeout, refused, reset)."""
+
+
+class BoundedClientCredentials(oauth.ClientCredentials):
+    """The SDK's OAuth M2M client-credentials token source with a bounded token POST.
+
+    Why hand-written (databricks-sdk 0.117 source): ``oauth.retrieve_token`` calls
+    ``requests.post(token_url, ...)`` with no ``timeout``, and neither ``Config`` nor
+    ``ClientCredentials`` lets a caller set one, so a token endpoint that accepts the connection
+    and never answers held the fetch threads for as long as it hung (issue 10). This POST is the
+    same request (form body, HTTP Basic ``client_id:client_secret``, RFC 6749 §4.4) with
+    ``(connect, read)`` timeouts; its answer is read as the SDK reads it (a refused grant is a
+    ``ValueError``, as in the SDK, so it stays a NO_TOKEN failure). A timeout or a connection
+    error raises :class:`TokenEndpointUnavailable`, which the SDK does not retry.
+    """
+
+    def __init__(self, *args: Any, timeout_seconds: float = 30.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_seconds = timeout_seconds
+
+    def refresh(self) -> oauth.Token:
+        params = {"grant_type": "client_credentials"}
+        if self.scopes:
+            params["scope"] = self.scopes
+        if self.authorization_details:
+            params["authorization_details"] = self.authorization_details
+        params.update(self.endpoint_params or {})
+        timeout = (min(PROBE_CONNECT_TIMEOUT_SECONDS, self.timeout_seconds), self.timeout_seconds)
+        try:
+            resp = requests.post(
+                self.token_url,
+                params,
+                auth=requests.auth.HTTPBasicAuth(self.client_id, self.client_secret),
+                timeout=timeout,
+            )
+        except requests.RequestException as exc:
+            raise TokenEndpointUnavailable(
+                f"the OAuth token endpoint {self.token_url} did not answer within "
+                f"{timeout[0]:g}s/{timeout[1]:g}s: {type(exc).__name__}"
+            ) from None
+        if not resp.ok:
+            if resp.headers.get("Content-Type", "").startswith("application/json"):
+                err = resp.json()
+                code = err.get("errorCode", err.get("error", "unknown"))
+                summary = str(err.get("errorSummary", err.get("error_description", "unknown")))
+                raise ValueError(f"{code}: {summary.replace(chr(13) + chr(10), ' ')}")
+            raise ValueError(resp.content)
+        try:
+            body = resp.json()
+            return oauth.Token(
+                access_token=body["access_token"],
+                token_type=body["token_type"],
+                refresh_token=body.get("refresh_token"),
+                expiry=datetime.now() + timedelta(seconds=int(body["expires_in"])),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"the token endpoint's answer is not a token: {exc}") from None
+
+
+def bounded_oauth_m2m(timeout_seconds: float):
+    """An ``oauth-m2m`` credentials strategy (the SDK's ``oauth_service_principal``, same OIDC
+    discovery and headers) whose token POST is bounded by ``timeout_seconds``."""
+
+    @oauth_credentials_strategy("oauth-m2m", ["host", "client_id", "client_secret"])
+    def strategy(cfg: Config) -> OAuthCredentialsProvider | None:
+        oidc = cfg.databricks_oidc_endpoints
+        if oidc is None:
+            return None
+        source = BoundedClientCredentials(
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+            token_url=oidc.token_endpoint,
+            scopes=cfg.get_scopes_as_string(),
+            use_header=True,
+            disable_async=cfg.disable_async_token_refresh,
+            authorization_details=cfg.authorization_details,
+            timeout_seconds=timeout_seconds,
+        )
+
+        def headers() -> dict[str, str]:
+            token = source.token()
+            return {"Authorization": f"{token.token_type} {token.access_token}"}
+
+        return OAuthCredentialsProvider(headers, source.token)
+
+    return strategy
 
 
 class WorkspaceUnreachable(OSError):
@@ -512,9 +613,17 @@ class GenieFetcher:
                 reason = self._workspace_outcome(url, failure) or text
                 return self._error(kind, None, reason, attempts, run_wide=True)
             try:
-                body = client.api_client.do(
-                    "GET", path, query=query, headers={"Accept": "application/json"}
+                # raw: the SDK hands back the body unparsed with the Date header beside it
+                # (parsed, a JSON object's keys would be merged with the headers asked for).
+                answer = client.api_client.do(
+                    "GET",
+                    path,
+                    query=query,
+                    headers={"Accept": "application/json"},
+                    raw=True,
+                    response_headers=["Date"],
                 )
+                body = _json_body(answer["contents"].read())
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
                 last_exc: BaseException = exc
                 failure = _classify(exc)
@@ -522,7 +631,12 @@ class GenieFetcher:
                 self._workspace_outcome(url, None)
                 # Any JSON value is handed on: a body that cannot become a row is the
                 # caller's MALFORMED_RESPONSE, with the body kept.
-                return FetchResult(body=body, error=None, attempts=attempts)
+                return FetchResult(
+                    body=body,
+                    error=None,
+                    attempts=attempts,
+                    server_time=http_date(answer.get("Date")),
+                )
             if failure.refresh_token and not refreshed:
                 # A 401 usually means our cached token expired early: mint a new one, once.
                 refreshed = True
@@ -570,6 +684,30 @@ class GenieFetcher:
             error=FetchError(error_type, status, scrub(message, self._secrets), run_wide, raw),
             attempts=attempts,
         )
+
+
+def _json_body(content: bytes) -> Any:
+    """The JSON value of a 200 answer, as the SDK reads one: an empty body or ``null`` is an
+    empty object. Invalid JSON raises ``json.JSONDecodeError`` (a MALFORMED_RESPONSE, text kept).
+    """
+    if not content:
+        return {}
+    body = json.loads(content.decode("utf-8", errors="replace"))
+    return {} if body is None else body
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP ``Date`` header (RFC 9110 §5.6.7, e.g. ``Mon, 30 Nov 2026 06:00:00 GMT``) as
+    naive UTC, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
 
 
 def _raw_text(exc: BaseException) -> str | None:

@@ -332,7 +332,9 @@ def run_messages(
                 continue
             if error is None:
                 try:
-                    parsed = parse_message(key, result.body, now, batch_id, stale_after)
+                    parsed = parse_message(
+                        key, result.body, now, batch_id, stale_after, result.server_time
+                    )
                 except MalformedResponse as exc:
                     error = FetchError(
                         MALFORMED_RESPONSE,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from genie_ingest.client import MAX_RAW_RESPONSE_CHARS, FetchError
+from genie_ingest.client import MAX_RAW_RESPONSE_CHARS, NOT_FOUND, FetchError
 
 # Genie's MessageStatus values after which a message never changes again (reference §3.2,
 # SDK 0.117 ``MessageStatus``). Any other status, including one this code does not know or one
@@ -23,6 +23,11 @@ TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "QUERY_RESULT
 TERMINAL = "TERMINAL"
 PENDING = "PENDING"
 STALE = "STALE"
+
+# Fetch errors after which no run fetches the message again (a 404 never heals). A message
+# landed PENDING that later fails with one of these is final: its details row becomes TERMINAL
+# with the error in api_fetch_status / api_fetch_error, instead of staying PENDING for ever.
+FINAL_ERROR_TYPES = (NOT_FOUND,)
 
 # Epoch milliseconds a DATE can hold on every engine: 0001-01-01 .. 9999-12-31 (UTC).
 _MIN_EPOCH_MS = -62_135_596_800_000
@@ -289,6 +294,7 @@ def parse_message(
     fetched_at: datetime,
     batch_id: str,
     stale_after: timedelta = timedelta(hours=24),
+    source_time: datetime | None = None,
 ) -> ParsedMessage:
     """Rows from a GET message answer, read from the raw JSON (absent fields are normal).
 
@@ -297,7 +303,9 @@ def parse_message(
     object, an int64 that is not an integer or out of range (``user_id``, timestamps), a
     timestamp outside year 1..9999. ``fetch_state`` is TERMINAL for a terminal status, else
     PENDING, or STALE once the message (its ``created_timestamp``, else its first audit event)
-    is older than ``stale_after``.
+    is older than ``stale_after``. The age is counted at ``source_time`` (the answer's HTTP
+    ``Date``: the clock of the workspace that holds the message, so neither our clock's skew nor
+    a simulated workspace's fixed calendar makes a message stale), else at ``fetched_at``.
     """
     if not isinstance(body, dict):
         raise MalformedResponse(f"the answer is a {type(body).__name__}, expected an object")
@@ -352,7 +360,8 @@ def parse_message(
             if created is not None
             else key.first_event_at
         )
-        fetch_state = STALE if born is not None and fetched_at - born >= stale_after else PENDING
+        now = source_time or fetched_at
+        fetch_state = STALE if born is not None and now - born >= stale_after else PENDING
 
     row = {
         "workspace_id": key.workspace_id,

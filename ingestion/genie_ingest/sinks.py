@@ -26,12 +26,14 @@ from typing import Any
 import duckdb
 
 from genie_ingest.records import (
+    FINAL_ERROR_TYPES,
     GENIE_SPACE_DETAILS,
     MESSAGE_ATTACHMENTS,
     MESSAGE_DETAILS,
     MESSAGE_FETCH_ERRORS,
     PENDING,
     TABLES,
+    TERMINAL,
     MessageKey,
     SpaceKey,
     utcnow,
@@ -316,6 +318,26 @@ class DuckDBSink(Sink):
                     f"retry_count = message_fetch_errors.retry_count + 1, {set_clause}",
                     params,
                 )
+                final = _final_errors(errors)
+                if final:
+                    # A PENDING message that now fails for good is final (FINAL_ERROR_TYPES).
+                    values, params = _values(
+                        ["workspace_id", "message_id", "error_type", "error_message", "failed_at"],
+                        [{**e, "failed_at": now} for e in final],
+                    )
+                    con.execute(
+                        f"""
+                        update {self._landing}.message_details as d
+                        set fetch_state = '{TERMINAL}', api_fetch_status = gone.error_type,
+                            api_fetch_error = gone.error_message, _loaded_at = gone.failed_at
+                        from ({values}) as gone (workspace_id, message_id, error_type,
+                            error_message, failed_at)
+                        where d.workspace_id = gone.workspace_id
+                            and d.message_id = gone.message_id
+                            and d.fetch_state = '{PENDING}'
+                        """,
+                        params,
+                    )
             _fault_hook("after_writes")
             con.commit()
         except BaseException:
@@ -363,6 +385,11 @@ class DuckDBSink(Sink):
         except BaseException:
             self._con.rollback()
             raise
+
+
+def _final_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The errors of ``errors`` after which the message is never fetched again, one per key."""
+    return _last_per_key([e for e in errors if e["error_type"] in FINAL_ERROR_TYPES])
 
 
 def _values(names: Sequence[str], rows: Sequence[dict[str, Any]]) -> tuple[str, list[Any]]:
@@ -696,6 +723,28 @@ class DatabricksSink(Sink):
                 now,
                 {"retry_count": "t.retry_count + 1"},
             )
+            final = _final_errors(errors)
+            if final:
+                # A PENDING message that now fails for good is final (FINAL_ERROR_TYPES).
+                gone_columns = [
+                    ("workspace_id", "STRING"),
+                    ("message_id", "STRING"),
+                    ("error_type", "STRING"),
+                    ("error_message", "STRING"),
+                    ("_loaded_at", "TIMESTAMP"),
+                ]
+                self._execute(
+                    f"""
+                    merge into {self._landing}.message_details as t
+                    using ({_payload_select(gone_columns)}) as s
+                    on t.workspace_id = s.workspace_id and t.message_id = s.message_id
+                        and t.fetch_state = '{PENDING}'
+                    when matched then update set t.fetch_state = '{TERMINAL}',
+                        t.api_fetch_status = s.error_type, t.api_fetch_error = s.error_message,
+                        t._loaded_at = s._loaded_at
+                    """,
+                    {"payload": (_payload(final, gone_columns, now), "STRING")},
+                )
         if messages:
             keys = json.dumps(
                 [
