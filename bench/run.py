@@ -197,8 +197,7 @@ def scale_build(args, lines: list[str]) -> Path:
     else:
         gen_s = sh(
             [
-                str(BIN / "genie-ingest"),
-                "sandbox",
+                str(BIN / "genie-sandbox"),
                 "generate",
                 "--db",
                 str(full_db),
@@ -287,8 +286,7 @@ def genie_fetch(args, lines: list[str]) -> None:
     sys_db = WORK / "genie_system_tables.duckdb"
     sh(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(sys_db),
@@ -348,8 +346,7 @@ def genie_fetch(args, lines: list[str]) -> None:
         urls = Path(tempfile.mkdtemp()) / "urls.json"
         server = subprocess.Popen(
             [
-                str(BIN / "genie-ingest"),
-                "sandbox",
+                str(BIN / "genie-sandbox"),
                 "serve",
                 "--db",
                 str(sys_db),

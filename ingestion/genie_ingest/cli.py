@@ -7,25 +7,20 @@ import sys
 
 # sub-command -> module with a `main(argv: list[str]) -> int`
 COMMANDS = {
-    ("sandbox", "generate"): "genie_ingest.sandbox.generate",
-    ("sandbox", "serve"): "genie_ingest.sandbox.server",
     ("messages",): "genie_ingest.pipeline",
     ("spaces",): "genie_ingest.pipeline",
-    ("report",): "genie_ingest.report",
     ("dashboard",): "genie_ingest.dashboard",
 }
 
 USAGE = """usage: genie-ingest <command> [options]
 
 commands:
-  sandbox generate   write a simulated Databricks workspace (system tables) to DuckDB + parquet
-  sandbox serve      run the sandbox Genie REST API + OAuth server on a loopback port
   messages           fetch Genie messages listed in genie_messages_to_fetch and land them
   spaces             fetch Genie space configs (serialized_space) and merge them
-  report             print a short summary of what the last build produced
   dashboard          write the AI/BI dashboard file and (with --db) the static HTML report
 
-Run `genie-ingest <command> --help` for the options of one command.
+Run `genie-ingest <command> --help` for the options of one command. The local sandbox (simulated
+system tables, Genie API, the build report) is a separate program: `genie-sandbox`.
 """
 
 

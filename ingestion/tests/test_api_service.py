@@ -67,8 +67,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict:
         env["DBT_PROFILES_DIR"] = str(work / "profiles")
     run(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(system_db),

@@ -4,7 +4,7 @@
   the one identifier check (macros/checks/validated_identifier.sql) before any DDL runs, both
   from the on-run-start hooks and from `run-operation create_genie_landing_tables`; no table
   or schema gets created.
-- `genie-ingest report --system-tables PATH`: a quote in the path is data, not SQL.
+- `genie-sandbox report --system-tables PATH`: a quote in the path is data, not SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from test_system_tables_shape import run_dbt, write_system_db
 
-from genie_ingest.report import attach_system_tables
+from genie_sandbox.report import attach_system_tables
 
 INJECTING_SCHEMA = 'genie_landing"; create table main.pwned as select 42 as x; --'
 

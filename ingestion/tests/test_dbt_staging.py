@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genie_ingest.sandbox.schema import create_all_sql
+from genie_sandbox.schema import create_all_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # dbt's own env var; lets a developer point the tests at another checkout of the project.

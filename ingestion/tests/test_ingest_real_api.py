@@ -510,7 +510,7 @@ def test_second_run_on_a_held_duckdb_file_says_so(analytics_db, capsys):
 
 def _report(db: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "genie_ingest.report", "--db", str(db), "--system-tables", "none"],
+        [sys.executable, "-m", "genie_sandbox.report", "--db", str(db), "--system-tables", "none"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -681,10 +681,10 @@ def test_demo_in_flight_messages_are_pending_not_stale(tmp_path):
     """The demo's first run landed the generator's in-flight messages (created in the last
     minutes of its fixed calendar, weeks before the wall clock) as STALE. A message's age is now
     counted at the answer's HTTP Date, and `sandbox serve` answers at the end of its calendar."""
-    from genie_ingest.sandbox import generate as gen
-    from genie_ingest.sandbox import server
-    from genie_ingest.sandbox.api_data import load_sandbox, newest_event
-    from genie_ingest.sandbox.gen_common import GenConfig
+    from genie_sandbox import generate as gen
+    from genie_sandbox import server
+    from genie_sandbox.api_data import load_sandbox, newest_event
+    from genie_sandbox.gen_common import GenConfig
 
     path = tmp_path / "sandbox.duckdb"
     gen.generate(GenConfig(seed=5, days=2, workspaces=1, users=10, queries_per_day=300), path)

@@ -133,8 +133,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
     }
     run(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(system_db),

@@ -10,9 +10,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from genie_ingest.sandbox import generate as gen
-from genie_ingest.sandbox.gen_common import GenConfig
-from genie_ingest.sandbox.schema import SYSTEM_TABLES, create_table_sql
+from genie_sandbox import generate as gen
+from genie_sandbox.gen_common import GenConfig
+from genie_sandbox.schema import SYSTEM_TABLES, create_table_sql
 
 SMALL = GenConfig(seed=11, days=4, workspaces=2, users=30, queries_per_day=1500)
 

@@ -1,4 +1,4 @@
-"""`genie-ingest report`: a short human summary of what the last local build produced.
+"""`genie-sandbox report`: a short human summary of what the last local build produced.
 
 It reads the DuckDB file dbt built (read-only) and prints rows per mart, then the headline
 numbers of each product area that exists in the file: the week's bill split into attributed and
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print the report; a missing, empty, 0-byte, locked or half-built file raises
     ``SystemExit(2)`` after one line saying what is missing."""
     parser = argparse.ArgumentParser(
-        prog="genie-ingest report", description=__doc__.splitlines()[0]
+        prog="genie-sandbox report", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--db",
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con, catalog = _open(args.db, args.system_tables)
     except ReportError as exc:
-        print(f"genie-ingest report: {exc}", file=sys.stderr)
+        print(f"genie-sandbox report: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     try:
         report = Report(con, catalog, console)
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         for section in sections:
             section()
     except duckdb.Error as exc:
-        print(f"genie-ingest report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
+        print(f"genie-sandbox report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     finally:
         con.close()

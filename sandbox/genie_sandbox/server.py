@@ -1,9 +1,9 @@
-"""The sandbox Genie REST API + OAuth M2M server (``genie-ingest sandbox serve``).
+"""The sandbox Genie REST API + OAuth M2M server (``genie-sandbox serve``).
 
 It serves ``sandbox_truth.genie_spaces`` / ``genie_messages`` of a sandbox DuckDB file the way a
 Databricks workspace does, so the ingestion and its tests run the real ``databricks-sdk`` client
 end to end, including OAuth discovery, token minting and refresh, the SDK's own retries, and the
-failures we inject (see :mod:`genie_ingest.sandbox.api_faults`).
+failures we inject (see :mod:`genie_sandbox.api_faults`).
 
 One loopback listener per workspace: a request's workspace is the port it arrived on, as a
 workspace is its host in production. Python callers use :class:`SandboxApi`; the CLI wraps it.
@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from genie_ingest.sandbox.api_auth import (
+from genie_sandbox.api_auth import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     TokenStore,
     parse_token_request,
 )
-from genie_ingest.sandbox.api_data import (
+from genie_sandbox.api_data import (
     DEFAULT_API_PORT,
     SandboxData,
     Workspace,
@@ -47,7 +47,7 @@ from genie_ingest.sandbox.api_data import (
     newest_event,
     space_json,
 )
-from genie_ingest.sandbox.api_faults import FaultConfig, FaultInjector
+from genie_sandbox.api_faults import FaultConfig, FaultInjector
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PAGE_SIZE = 50
@@ -612,7 +612,7 @@ class SandboxApi:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="genie-ingest sandbox serve",
+        prog="genie-sandbox serve",
         description="Serve the sandbox's Genie REST API and OAuth M2M endpoints on loopback, "
         "one port per workspace.",
     )
