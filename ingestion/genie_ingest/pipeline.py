@@ -173,19 +173,6 @@ def _fetch_one(fetcher: GenieFetcher, key: MessageKey) -> FetchResult:
     return fetcher.get_message(key.workspace_url, key.space_id, key.conversation_id, key.message_id)
 
 
-def fetch_messages(
-    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
-) -> list[tuple[MessageKey, FetchResult]]:
-    """Fetch ``keys`` with at most ``concurrency`` requests in flight; results in input order.
-
-    Public so the benchmark can time concurrency C against one-at-a-time on the same keys.
-    """
-    if concurrency <= 1:
-        return [(k, _fetch_one(fetcher, k)) for k in keys]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="genie-fetch") as pool:
-        return list(zip(keys, pool.map(lambda k: _fetch_one(fetcher, k), keys), strict=True))
-
-
 def stream_messages(
     fetcher: GenieFetcher,
     keys: Sequence[MessageKey],
@@ -234,15 +221,6 @@ def interleave_workspaces(keys: Sequence[MessageKey]) -> list[MessageKey]:
         by_workspace.setdefault(key.workspace_id, []).append(key)
     rounds = zip_longest(*(by_workspace[w] for w in sorted(by_workspace)))
     return [key for round_ in rounds for key in round_ if key is not None]
-
-
-def time_fetch(
-    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
-) -> tuple[float, list[tuple[MessageKey, FetchResult]]]:
-    """Wall-clock seconds to fetch ``keys`` at ``concurrency`` (the benchmark's measurement)."""
-    start = time.perf_counter()
-    results = fetch_messages(fetcher, keys, concurrency)
-    return time.perf_counter() - start, results
 
 
 def _chunks(items: Sequence, size: int):

@@ -272,10 +272,6 @@ def is_terminal_status(status: str | None) -> bool:
     return status is not None and status.strip().upper() in TERMINAL_STATUSES
 
 
-def is_terminal(body: dict[str, Any]) -> bool:
-    return is_terminal_status(message_status(body))
-
-
 @dataclass(frozen=True)
 class ParsedMessage:
     """A message_details row and its message_attachments rows (one per attachment)."""
@@ -393,13 +389,6 @@ def parse_message(
         "message_json": json.dumps(body, sort_keys=True),
     }
     return ParsedMessage(row, attachment_rows)
-
-
-def message_row(
-    key: MessageKey, body: dict[str, Any], fetched_at: datetime, batch_id: str
-) -> dict[str, Any]:
-    """The message_details row of :func:`parse_message` (kept for callers that need only it)."""
-    return parse_message(key, body, fetched_at, batch_id).row
 
 
 def raw_response_excerpt(body: Any) -> str:

@@ -18,7 +18,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,14 +52,6 @@ class Filters:
     workspace_ids: tuple[str, ...] = ()
     space_ids: tuple[str, ...] = ()
     limit: int | None = None
-
-
-@dataclass
-class BatchStats:
-    landed: int = 0
-    errors: int = 0
-    resolved: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 class Sink(ABC):

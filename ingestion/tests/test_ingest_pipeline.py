@@ -359,6 +359,6 @@ def test_more_fetch_threads_than_the_default_pool_reuse_their_connections(
         for m in tiny_truth["messages"]
         if m["workspace_id"] == WS_A
     ] * 8
-    results = pipeline.fetch_messages(fetcher, keys, concurrency=16)
+    results = list(pipeline.stream_messages(fetcher, keys, concurrency=16))
     assert len(results) == len(keys)
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]

@@ -9,12 +9,11 @@ result is not JSON (their messages stay discoverable through get rows), get rows
 
 from __future__ import annotations
 
+from .gen_activity import PROBLEMS
 from .gen_queries import col_type
 
-PROBLEMS_SQL = (
-    "['SELECT_STAR', 'ORDER_BY_NO_LIMIT', 'LONG_RUNNING', 'SPILL', 'POOR_PRUNING', "
-    "'QUEUEING', 'FAILED_BURN', 'REPEATED_UNCACHED', 'SMALL_FILES']"
-)
+# The problem codes as a SQL list literal, indexed by the bulk queries' ``cls`` (1-based).
+PROBLEMS_SQL = "[" + ", ".join(f"'{problem}'" for problem in PROBLEMS) + "]"
 
 UI_AGENT = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
