@@ -74,8 +74,8 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 	@# analysis failures, the INSERT ... REPLACE WHERE statements local Spark cannot plan (issue 9).
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
-	$(BIN)/ruff check ingestion sandbox scripts bench app
-	$(BIN)/ruff format --check ingestion sandbox scripts bench app
+	$(BIN)/ruff check ingestion integration_tests sandbox scripts bench app
+	$(BIN)/ruff format --check ingestion integration_tests sandbox scripts bench app
 	$(BIN)/sqlfluff lint models tests/singular snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)

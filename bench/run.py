@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / "data" / "bench"
@@ -51,7 +53,7 @@ COST_BUILD = [
     "--exclude-resource-type",
     "unit_test",
 ]
-START = date(2026, 10, 1)
+START = DEFAULT_START_DATE  # the sandbox's fixed calendar starts here
 
 # The dashboard query on the marts: genie_daily_performance is pre-aggregated per workspace, user
 # and day, so totals are weighted re-aggregations of it.

@@ -1,36 +1,34 @@
-"""Genie REST calls with one databricks-sdk ``WorkspaceClient`` per workspace and our own retries.
+"""The Genie client: REST calls with one databricks-sdk ``WorkspaceClient`` per workspace.
 
 Retry decision (deliberate): the SDK retries 429/503 and network errors by itself, but only
 against a wall-clock budget (``retry_timeout_seconds``, 5 minutes by default) with no cap on
 attempts, no retry of plain 500s, and no way to say "this message already used its budget". We
-want conventions §13: bounded attempts, exponential backoff with jitter, ``Retry-After``
-honoured, a per-request deadline, no retry on 403/404, one token refresh on 401, and a clock that
-tests inject so they never sleep. So the SDK is given a :class:`_HandBackClock`: the moment the
+want bounded attempts, exponential backoff with jitter, ``Retry-After`` honoured, a per-request
+deadline, no retry on 403/404, one token refresh on 401, and a clock that tests inject so they
+never sleep (genie_ingest.retry). So the SDK is given a :class:`_HandBackClock`: the moment the
 SDK would sleep before its own retry, the clock raises :class:`_SdkRetryHandBack` (carrying the
-original error as ``__context__``) and our :class:`RetryPolicy` decides. Every SDK call is
-therefore exactly one HTTP attempt, and all waiting happens in one place.
+original error as ``__context__``) and our :class:`~genie_ingest.retry.RetryPolicy` decides.
+Every SDK call is therefore exactly one HTTP attempt, and all waiting happens in one place.
 
 Responses are read as raw JSON through ``w.api_client.do`` (the same authenticated, pooled
-client ``w.genie.get_message`` / ``get_space`` use) and parsed with the SDK dataclasses: the
-pinned SDK (0.117) has no ``create_time``/``update_time`` on ``GenieSpace`` and ``as_dict``
-drops fields it does not know, while the raw body keeps ``attachments_json`` lossless.
+client ``w.genie.get_message`` / ``get_space`` use), never through the SDK dataclasses: the
+pinned SDK (0.117) turns enum values it does not know into None and drops unknown keys
+(genie_ingest.records reads every value from the body). Every error text is scrubbed of the
+credentials (genie_ingest.redaction) before it is returned.
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
-from urllib.parse import quote, quote_plus
+from typing import Any
+from urllib.parse import quote
 
 import requests
 from databricks.sdk import WorkspaceClient, oauth
@@ -46,9 +44,11 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.errors.platform import STATUS_CODE_MAPPING
 
+from genie_ingest.redaction import scrub, scrub_raw
+from genie_ingest.retry import Clock, RealClock, RetryPolicy, TokenBucket
 from genie_ingest.settings import Secret
 
-# error_type values of message_fetch_errors (contract C)
+# error_type values of message_fetch_errors
 NOT_FOUND = "NOT_FOUND"
 AUTH_ERROR = "AUTH_ERROR"
 RATE_LIMITED = "RATE_LIMITED"
@@ -59,25 +59,6 @@ FAILED = "FAILED"
 MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 # Not a message's fault: the workspace is skipped for the rest of the run (never landed as a row).
 WORKSPACE_UNAVAILABLE = "WORKSPACE_UNAVAILABLE"
-
-MAX_ERROR_MESSAGE_CHARS = 2000
-
-
-class Clock(Protocol):
-    """Time source for retries and rate limits; tests pass a fake that never really sleeps."""
-
-    def time(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class RealClock:
-    def time(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds)
 
 
 class _SdkRetryHandBack(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -90,56 +71,6 @@ class _HandBackClock(SdkClock):
 
     def sleep(self, seconds: float) -> None:
         raise _SdkRetryHandBack(seconds)
-
-
-# --- scrubbing ---------------------------------------------------------------------------------
-
-_TOKEN_PATTERNS = (
-    # Any Authorization value, whatever its scheme (Basic base64(id:secret), Bearer, ...), in a
-    # header dump, a dict repr or JSON.
-    re.compile(r"""(?i)(authorization['"]?\s*[:=]\s*['"]?)(?:[a-z-]+\s+)?[^'",\s}]+"""),
-    re.compile(r"(?i)\b((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(
-        r"""(?i)(['"]?(?:access_token|refresh_token|id_token|client_secret)['"]?\s*[:=]\s*['"]?)"""
-        r"""[^'",\s}&]+"""
-    ),
-    re.compile(r"\bdose[A-Za-z0-9]{8,}\b"),
-)
-
-
-def secret_forms(secrets: Iterable[Secret | str | None]) -> list[str]:
-    """Every form in which a secret may come back in an error text: raw, URL-encoded (form
-    bodies, query strings), and ``base64(id:secret)`` of each pair (HTTP Basic, RFC 6749 §2.3.1,
-    with and without form-encoding of the parts first), padded and unpadded. Longest first."""
-    values = [s.reveal() if isinstance(s, Secret) else s for s in secrets]
-    values = [v for v in values if v]
-    forms: set[str] = set()
-    for value in values:
-        forms.update({value, quote(value, safe=""), quote_plus(value)})
-    for user, password in itertools.permutations(values, 2):
-        for u, p in ((user, password), (quote_plus(user), quote_plus(password))):
-            encoded = base64.b64encode(f"{u}:{p}".encode()).decode()
-            forms.update({encoded, encoded.rstrip("="), quote(encoded, safe="")})
-            forms.add(base64.urlsafe_b64encode(f"{u}:{p}".encode()).decode().rstrip("="))
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
-
-
-def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
-    """Remove secret values (in every form of :func:`secret_forms`), Authorization values,
-    bearer tokens and OAuth fields from a message, and cap its length.
-
-    Error text comes from servers and exceptions we do not control (a token endpoint may echo
-    the request headers); it is written to tables and logs, so it passes through here first.
-    """
-    return _remove_secrets(text, secrets)[:MAX_ERROR_MESSAGE_CHARS]
-
-
-def _remove_secrets(text: str, secrets: Iterable[Secret | str | None]) -> str:
-    for form in secret_forms(secrets):
-        text = text.replace(form, "***")
-    for pattern in _TOKEN_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.re.groups else "") + "***", text)
-    return text
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -240,52 +171,6 @@ def _classify(exc: BaseException) -> _Failure:
         # The SDK raises ValueError when it cannot mint a token (invalid_client, no endpoint).
         return _Failure(NO_TOKEN, None, False, None, False, text, "always")
     return _Failure(FAILED, None, False, None, False, text)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded, jittered exponential backoff with Retry-After and a per-request deadline."""
-
-    max_attempts: int = 5
-    base_delay_seconds: float = 0.5
-    max_delay_seconds: float = 30.0
-    deadline_seconds: float = 120.0
-
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        if retry_after is not None:
-            # The server said when; add up to 10% so a storm's clients do not return in lockstep.
-            return float(retry_after) * (1.0 + 0.1 * rng.random())
-        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * rng.random())
-
-
-class TokenBucket:
-    """Thread-safe token bucket: at most ``rate`` requests per second, bursts up to ``capacity``."""
-
-    def __init__(self, rate: float, clock: Clock, capacity: float | None = None) -> None:
-        self._rate = rate
-        self._capacity = capacity if capacity is not None else max(1.0, rate)
-        self._tokens = self._capacity
-        self._clock = clock
-        self._updated = clock.time()
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        while True:
-            with self._lock:
-                now = self._clock.time()
-                self._tokens = min(
-                    self._capacity, self._tokens + (now - self._updated) * self._rate
-                )
-                self._updated = now
-                # Tolerance: float rounding of (now - updated) * rate can leave 0.9999999999 after
-                # exactly the right wait, and a wait below the clock's resolution never ends.
-                if self._tokens >= 1.0 - 1e-9:
-                    self._tokens = max(self._tokens - 1.0, 0.0)
-                    return
-                wait = max((1.0 - self._tokens) / self._rate, 1e-6)
-            self._clock.sleep(wait)
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -717,11 +602,3 @@ def _raw_text(exc: BaseException) -> str | None:
             return doc
         exc = exc.__context__ or exc.__cause__  # type: ignore[assignment]
     return None
-
-
-MAX_RAW_RESPONSE_CHARS = 16_000
-
-
-def scrub_raw(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
-    """A response body kept aside: secrets removed like :func:`scrub`, cut at 16,000 chars."""
-    return _remove_secrets(text, secrets)[:MAX_RAW_RESPONSE_CHARS]

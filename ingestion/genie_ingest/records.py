@@ -1,7 +1,11 @@
-"""Rows of the landed tables (contract C): column lists and API-answer -> row functions.
+"""Rows of the landed tables: column lists and API-answer -> row functions.
 
-Both sinks create their tables from the column lists here, so the DuckDB and the Databricks
-tables cannot drift apart, and the pipeline builds rows without knowing where they go.
+Both sinks create and migrate their tables from the column lists here, so the DuckDB and the
+Databricks tables cannot drift apart, and the pipeline builds rows without knowing where they go.
+dbt declares the same tables as sources (models/staging/genie_api/_genie_api__sources.yml, turned
+into DDL by the macro create_genie_landing_tables); the wheel cannot read the dbt project, so
+both lists exist, and ingestion/tests/test_landing_shape.py makes them agree column by column
+(name, order, type, key).
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from genie_ingest.client import MAX_RAW_RESPONSE_CHARS, NOT_FOUND, FetchError
+from genie_ingest.client import NOT_FOUND, FetchError
+from genie_ingest.redaction import MAX_RAW_RESPONSE_CHARS
 
-# Genie's MessageStatus values after which a message never changes again (reference §3.2,
-# SDK 0.117 ``MessageStatus``). Any other status, including one this code does not know or one
-# sent in another case, is landed as PENDING and fetched again until it is terminal or stale.
+# Genie's MessageStatus values after which a message never changes again (the Genie API's
+# documented MessageStatus; SDK 0.117 ``MessageStatus``). Any other status, including one this
+# code does not know or one sent in another case, is landed as PENDING and fetched again until
+# it is terminal or stale.
 TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "QUERY_RESULT_EXPIRED"})
 
 # message_details.fetch_state: TERMINAL (final), PENDING (fetched again by later runs), STALE
@@ -250,7 +256,7 @@ def _attachments(body: dict[str, Any]) -> list[dict[str, Any]]:
     return value
 
 
-# Attachment kinds of GenieAttachment (reference §3.2); an attachment with none of them is
+# Attachment kinds of the Genie API's GenieAttachment; an attachment with none of them is
 # landed with the first key it has, so a kind added by a newer API is still visible.
 ATTACHMENT_KINDS = ("query", "text", "suggested_questions", "viz")
 

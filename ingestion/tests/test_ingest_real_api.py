@@ -25,7 +25,6 @@ from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import pipeline
-from genie_ingest.client import scrub
 from genie_ingest.records import (
     PENDING,
     STALE,
@@ -34,6 +33,7 @@ from genie_ingest.records import (
     MessageKey,
     parse_message,
 )
+from genie_ingest.redaction import scrub
 from genie_ingest.settings import ConfigError, Secret, Settings
 from genie_ingest.sinks import DuckDBSink, Filters, SinkError
 

@@ -11,8 +11,9 @@ import pytest
 from databricks.sdk.service.sql import StatementState
 from ingest_helpers import FakeClock
 
-from genie_ingest.client import RetryPolicy, TokenBucket, scrub
 from genie_ingest.records import MessageKey, parse_message, space_row
+from genie_ingest.redaction import scrub
+from genie_ingest.retry import RetryPolicy, TokenBucket
 from genie_ingest.settings import ConfigError, Secret, Settings, load_settings
 from genie_ingest.sinks import DatabricksSink, Filters, SinkError
 

@@ -98,9 +98,26 @@ def test_importing_every_ingestion_module_loads_no_sandbox() -> None:
     code = (
         "import sys, pkgutil, importlib, genie_ingest\n"
         "for m in pkgutil.walk_packages(genie_ingest.__path__, 'genie_ingest.'):\n"
-        "    importlib.import_module(m.name)\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
         "assert 'genie_ingest.pipeline' in sys.modules\n"
         "print(sorted(n for n in sys.modules if n.split('.')[0] == 'genie_sandbox'))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]", proc.stdout
+
+
+def test_pre_commit_runs_the_pinned_tools_at_pinned_revisions() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    entries = []
+    for repo in config["repos"]:
+        if repo["repo"] == "local":
+            entries += [hook["entry"].split()[0] for hook in repo["hooks"]]
+        else:
+            # A tag, never a moving branch.
+            assert repo["rev"].startswith("v") and repo["rev"][1:2].isdigit(), repo
+    assert sorted({Path(e).name for e in entries}) == ["ruff", "sqlfluff"]
+    for entry in entries:
+        assert entry.startswith(".venv/bin/") and (ROOT / entry).exists(), entry

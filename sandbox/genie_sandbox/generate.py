@@ -28,7 +28,7 @@ from .schema import SYSTEM_TABLES, create_all_sql
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Arguments of contract A (docs/README show the same names)."""
+    """The generator's arguments (the Makefile's *_SANDBOX_ARGS use them)."""
     p = argparse.ArgumentParser(
         prog="genie-sandbox generate",
         description="Write simulated Databricks system tables and Genie ground truth to DuckDB.",

@@ -27,7 +27,7 @@ import pytest
 
 from genie_sandbox.schema import SYSTEM_TABLES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
 START = dt.datetime(2026, 10, 1)
