@@ -7,7 +7,9 @@
       raw DBU - held DBU = reconciliation billed = attributed + idle + unobservable.
     USD: chargeback USD is never null. Rows returned = days that do not add up.
 #}
-{%- set start = var('backfill_start_date', none) %}
+{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
+    hold no older day (issue 16, macros/governance/retention.sql). -#}
+{%- set start = genie_analytics.retained_from_date() %}
 {%- set has_start = start is not none and start | string | trim not in ('', 'none', 'None', 'null') %}
 
 with
