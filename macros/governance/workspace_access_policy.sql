@@ -237,14 +237,22 @@
 
 
 {# `schema.table` (lower case) of every relation this project builds or lands: models, seeds,
-   snapshots, the retention archives and the Genie landing tables. #}
+   snapshots, the retention archives and the Genie landing tables, from dbt's graph. A unit test
+   (which has no graph) names them in var('audit_project_tables'). #}
 {% macro project_table_names() -%}
+    {%- if var('audit_project_tables', none) is not none -%}
+        {{ return(var('audit_project_tables') | map('lower') | list) }}
+    {%- endif -%}
     {%- set names = [] -%}
-    {%- if execute -%}
+    {%- if execute and graph.get('nodes') -%}
         {%- for node in graph.nodes.values() -%}
             {%- if node.resource_type in ('model', 'seed', 'snapshot') -%}
                 {%- do names.append((node.schema ~ '.' ~ (node.alias or node.name)) | lower) -%}
-                {%- do names.append((node.schema ~ '.' ~ (node.alias or node.name) ~ '_archive') | lower) -%}
+                {%- for hook in node.config.get('post-hook') or [] -%}
+                    {%- if 'apply_retention' in (hook.sql if hook is mapping else hook | string) -%}
+                        {%- do names.append((node.schema ~ '.' ~ (node.alias or node.name) ~ '_archive') | lower) -%}
+                    {%- endif -%}
+                {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
         {%- for node in graph.sources.values() -%}
