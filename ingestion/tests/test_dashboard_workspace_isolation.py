@@ -70,7 +70,7 @@ def test_a_workspace_sees_only_its_own_rows(defn, con, statements) -> None:
     checked = 0
     for workspace, statement in statements.items():
         values = {"workspace": workspace, "date_range": period, "statement_id": statement}
-        for name, ds in defn.datasets.items():
+        for name in defn.datasets:
             if name in ACCOUNT_WIDE:
                 continue
             for row in run_dataset(con, defn, name, values):

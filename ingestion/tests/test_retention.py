@@ -116,9 +116,7 @@ def days(db: Path, table: str, column: str) -> list[dt.date]:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    return {
-        name: rows(db, name) for mart in MARTS for name in (mart, f"{mart}_archive")
-    }
+    return {name: rows(db, name) for mart in MARTS for name in (mart, f"{mart}_archive")}
 
 
 @pytest.fixture(scope="module")
