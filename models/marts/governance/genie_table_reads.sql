@@ -19,6 +19,8 @@
     )
 }}
 {%- set project_tables = genie_analytics.project_table_names() %}
+{%- set quoted_tables = [] %}
+{%- for name in project_tables %}{% do quoted_tables.append("'" ~ name ~ "'") %}{% endfor %}
 
 with
 
@@ -27,13 +29,7 @@ reads as (
     where
         {{ genie_analytics.incremental_lookback_filter(
             'event_date', 'event_date', var('query_history_lookback_days', 3), var('backfill_start_date', none)) }}
-        and {% if project_tables -%}
-            concat(table_schema, '.', table_name) in (
-                {%- for name in project_tables %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
-            )
-        {%- else -%}
-            1 = 0
-        {%- endif %}
+        and concat(table_schema, '.', table_name) in ({{ quoted_tables | join(', ') if quoted_tables else "''" }})
 ),
 
 final as (

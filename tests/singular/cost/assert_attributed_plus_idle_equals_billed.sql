@@ -24,9 +24,7 @@ billed as (
     where
         is_sql_warehouse_usage
         and not is_held
-    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
-            and window_date >= cast('{{ start }}' as date)
-        {%- endif %}
+        and window_date >= cast('{{ start }}' as date)
     group by workspace_id, warehouse_id, window_date
 ),
 

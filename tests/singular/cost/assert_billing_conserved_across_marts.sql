@@ -64,9 +64,7 @@ raw_sql_daily as (
     from raw_rows
     where
         is_sql_warehouse_usage
-    {% if has_start -%}
-            and window_date >= cast('{{ start }}' as date)
-        {%- endif %}
+        and window_date >= cast('{{ start }}' as date)
     group by workspace_id, cast(window_date as string)
 ),
 

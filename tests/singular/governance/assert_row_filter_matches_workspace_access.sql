@@ -22,15 +22,16 @@ access as (
     select
         lower(trim(principal)) as principal,
         case when upper(trim(principal_type)) = 'GROUP' then 'GROUP' else 'USER' end as principal_kind,
-        cast(workspace_id as {{ dbt.type_string() }}) as workspace_id,
+        cast(workspace_id as string) as workspace_id,
         is_admin
     from {{ ref('workspace_access') }}
 ),
 
 workspaces as (
-    select workspace_id from access where workspace_id is not null
+    select workspace_id from access
+    where workspace_id is not null
     union
-    select cast(workspace_id as {{ dbt.type_string() }}) from {{ ref('genie_cost_reconciliation') }}
+    select cast(workspace_id as string) from {{ ref('genie_cost_reconciliation') }}
     union
     select '0'
 ),
