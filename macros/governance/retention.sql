@@ -164,3 +164,20 @@
 {% macro databricks__retention_copy_days(archive, source, date_column, archive_from, active_from) -%}
     {{ return(genie_analytics.default__retention_copy_days(archive, source, date_column, archive_from, active_from)) }}
 {%- endmacro %}
+
+
+{#
+    The first day a retained mart reads ('YYYY-MM-DD'): the later of its incremental re-read
+    start `from_date` (none = everything) and retention_start_date(). Each retained mart bounds
+    its reads with it, so a first build or --full-refresh never rebuilds days older than the
+    retention start from an upstream mart that no longer holds them (the hook would then archive
+    those half-empty rows over the good copies).
+#}
+{% macro retention_floor(from_date) -%}
+    {%- set start = genie_analytics.retention_start_date() -%}
+    {%- if from_date is not none and (from_date | string | trim) not in ('', 'none', 'None', 'null') -%}
+        {%- set given = modules.datetime.date.fromisoformat((from_date | string | trim)[:10]) -%}
+        {%- if given > start -%}{%- set start = given -%}{%- endif -%}
+    {%- endif -%}
+    {{ return(start.isoformat()) }}
+{%- endmacro %}

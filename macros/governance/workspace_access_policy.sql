@@ -46,8 +46,11 @@
 {# The seed's rows as a list of dicts (principal lower-cased and trimmed like the API does), or
    none when the seed table does not exist yet (first deployment, before `dbt seed`). #}
 {% macro workspace_access_rows() -%}
-    {%- set seed = ref('workspace_access') -%}
-    {%- if adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier) is none -%}
+    {#- From dbt's graph, not ref(): a ref() in an on-run-start hook is refused (no DAG edge). -#}
+    {%- set node = graph.nodes.get('seed.genie_analytics.workspace_access') -%}
+    {%- set seed = none if node is none else adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
+    {%- if seed is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query(

@@ -5,8 +5,8 @@
     seed and for a stranger, with the caller's identity as a literal instead of current_user() /
     is_account_group_member(). Each must see exactly the workspaces the seed grants it: an
     is_admin row every workspace, other rows their workspace_id, a stranger none, and no one a
-    workspace the seed does not name (here '0', the account-level id, and every workspace of
-    the cost marts). Rows returned = (principal, workspace) pairs where policy and seed disagree.
+    workspace the seed does not name (here '0', the account-level id, and '9999999999999999').
+    Rows returned = (principal, workspace) pairs where policy and seed disagree.
 #}
 {%- set rows = genie_analytics.workspace_access_rows() if execute else [] -%}
 {%- set identities = [] -%}
@@ -31,9 +31,9 @@ workspaces as (
     select workspace_id from access
     where workspace_id is not null
     union
-    select cast(workspace_id as string) from {{ ref('genie_cost_reconciliation') }}
-    union
     select '0'
+    union
+    select '9999999999999999'
 ),
 
 evaluated as (
