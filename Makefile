@@ -23,6 +23,8 @@ SANDBOX_PARQUET ?= $(CURDIR)/data/sandbox/parquet
 # The sandbox's calendar is fixed (it starts 2026-10-01) so a seed fully determines the data; the
 # Genie models' first-build window starts here instead of "today - genie_days_lookback".
 export GENIE_START_DATE ?= 2026-10-01
+# Retention counts back from this day, not today, so the fixed sandbox calendar never ages out.
+export GENIE_RETENTION_AS_OF_DATE ?= 2026-10-31
 
 # Sandbox sizes: the demo shows a few weeks of a realistic account; tests use a smaller one.
 DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
