@@ -1,4 +1,4 @@
-"""`genie-ingest sandbox generate`: write a simulated Databricks account to DuckDB (+ parquet).
+"""`genie-sandbox generate`: write a simulated Databricks account to DuckDB (+ parquet).
 
 The generator is set-based SQL inside DuckDB (see gen_*.py): entities first, then activity
 (job runs, Genie conversations, dbt and ad-hoc queries), then warehouse uptime derived from
@@ -28,9 +28,9 @@ from .schema import SYSTEM_TABLES, create_all_sql
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Arguments of contract A (docs/README show the same names)."""
+    """The generator's arguments (the Makefile's *_SANDBOX_ARGS use them)."""
     p = argparse.ArgumentParser(
-        prog="genie-ingest sandbox generate",
+        prog="genie-sandbox generate",
         description="Write simulated Databricks system tables and Genie ground truth to DuckDB.",
     )
     p.add_argument("--db", required=True, help="DuckDB file to (re)create")

@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genie_ingest.sandbox.schema import create_all_sql
+from genie_sandbox.schema import create_all_sql
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
 
 ACCOUNT = "acc00000-0000-0000-0000-000000000001"

@@ -83,7 +83,7 @@ def dims_sql() -> list[str]:
             case tier when 0 then 'event_id' else split_part(fqn, '.', 3) || '_id' end as id_col,
         from (values {table_rows}) as v(t_idx, fqn, tier)
         """,
-        # ---- workspaces (contract A: 16-digit ids, url on a loopback port per workspace)
+        # ---- workspaces (16-digit ids, url on a loopback port per workspace)
         """
         create or replace temp table ws as
         select
@@ -93,10 +93,10 @@ def dims_sql() -> list[str]:
              'acme-marketing', 'acme-dev'][1 + i % 6]
                 || case when i >= 6 then '-' || (i // 6 + 1)::varchar else '' end
                 as workspace_name,
-            'http://127.0.0.1:' || ({PORT} + i)::varchar as workspace_url,
-            ts_ms({T0} - (400 + floor(u01(3, i) * 600))::bigint * 86400000::bigint) as create_time,
+            'http://127.0.0.1:' || ({api_port} + i)::varchar as workspace_url,
+            ts_ms({start_ms} - (400 + floor(u01(3, i) * 600))::bigint * 86400000::bigint) as create_time,
             1.0 / (1.0 + 0.6 * i) as weight,
-        from range({NWS}) as t(i)
+        from range({workspaces}) as t(i)
         """,
         # ---- users: account-level people with a numeric workspace user id
         f"""
@@ -109,7 +109,7 @@ def dims_sql() -> list[str]:
                 || case when i >= 400 then (i // 400)::varchar else '' end
                 || '@acme-corp.com' as email,
             num16(4, i) as user_id,
-        from range({{NU}}) as t(i)
+        from range({{users}}) as t(i)
         """,
         # Service principals run jobs and dbt. executed_by shows their application id.
         """
@@ -149,7 +149,7 @@ def dims_sql() -> list[str]:
                     when j % 4 = 2 then 15
                     else 10
                 end as auto_stop_minutes,
-                (w.ws_idx = {{NWS}} - 1 and j = 2) as is_deleted,
+                (w.ws_idx = {{workspaces}} - 1 and j = 2) as is_deleted,
                 (w.ws_idx = 0 and j = 0) as is_resized,
                 case j % 4
                     when 0 then 3.0 when 1 then 4.0 when 2 then 2.0 else 1.0
@@ -162,9 +162,9 @@ def dims_sql() -> list[str]:
                                     ['cc-' || (200 + w.ws_idx)::varchar, 'data-eng'])
                     else map([]::varchar[], []::varchar[])
                 end as tags,
-                {{T0}} - (30 + floor(u01(8, w.ws_idx * 1000 + j) * 300))::bigint * 86400000::bigint
+                {{start_ms}} - (30 + floor(u01(8, w.ws_idx * 1000 + j) * 300))::bigint * 86400000::bigint
                     as create_ms,
-            from ws as w, range({{NWH}}) as r(j)
+            from ws as w, range({{warehouses_per_workspace}}) as r(j)
         )
         select
             *,
@@ -173,9 +173,9 @@ def dims_sql() -> list[str]:
             {_DBU_LIST}[size_i + 1] as dbu_rate,
             {_DBU_LIST}[least(size_i + 1, 5) + 1] as resized_dbu_rate,
             {_CORES_LIST}[size_i + 1] as cores,
-            case when is_deleted then {{T0}} + ({{D}} * 24 // 2) * 3600000::bigint + 1234567 end
+            case when is_deleted then {{start_ms}} + ({{days}} * 24 // 2) * 3600000::bigint + 1234567 end
                 as delete_ms,
-            case when is_resized then {{T0}} + ({{D}} * 24 // 3) * 3600000::bigint end as resize_ms,
+            case when is_resized then {{start_ms}} + ({{days}} * 24 // 3) * 3600000::bigint end as resize_ms,
             case warehouse_type
                 when 'SERVERLESS' then 4000 when 'PRO' then 90000 else 150000
             end as startup_min_ms,
@@ -217,19 +217,19 @@ def dims_sql() -> list[str]:
             w.ws_idx,
             w.workspace_id,
             c::integer as c,
-            strftime(ts_ms({T0} - 90 * 86400000::bigint), '%m%d') || '-'
-                || lpad((100000 + hash({S}, 9, w.ws_idx, c) % 899999)::varchar, 6, '0')
+            strftime(ts_ms({start_ms} - 90 * 86400000::bigint), '%m%d') || '-'
+                || lpad((100000 + hash({seed}, 9, w.ws_idx, c) % 899999)::varchar, 6, '0')
                 || '-' || substr(hex16(9, w.ws_idx * 10 + c), 1, 8) as cluster_id,
             case c when 0 then 'shared-analytics'
-                   else (select first_name from users where u_idx = 1 % {NU}) || '-personal'
+                   else (select first_name from users where u_idx = 1 % {users}) || '-personal'
             end as cluster_name,
-            (select email from users where u_idx = (w.ws_idx + c) % {NU}) as owned_by,
+            (select email from users where u_idx = (w.ws_idx + c) % {users}) as owned_by,
             case c when 0 then 4 else 1 end as worker_count,
             case c when 0 then 6 end as resized_worker_count,
-            case c when 0 then {T0} + ({D} * 24 // 2) * 3600000::bigint end as resize_ms,
-            case c when 1 then {T0} + ({D} * 24 * 3 // 4) * 3600000::bigint + 600000 end
+            case c when 0 then {start_ms} + ({days} * 24 // 2) * 3600000::bigint end as resize_ms,
+            case c when 1 then {start_ms} + ({days} * 24 * 3 // 4) * 3600000::bigint + 600000 end
                 as delete_ms,
-            {T0} - (20 + floor(u01(10, w.ws_idx * 10 + c) * 100))::bigint * 86400000::bigint
+            {start_ms} - (20 + floor(u01(10, w.ws_idx * 10 + c) * 100))::bigint * 86400000::bigint
                 as create_ms,
             case c when 0 then 'i3.2xlarge' else 'm5d.xlarge' end as node_type,
             case c when 0 then 2.0 else 1.0 end as node_dbu,
@@ -244,7 +244,7 @@ def dims_sql() -> list[str]:
             w.ws_idx,
             w.workspace_id,
             k::integer as k,
-            (100000000000000 + hash({S}, 11, w.ws_idx, k) % 899999999999999)::varchar
+            (100000000000000 + hash({seed}, 11, w.ws_idx, k) % 899999999999999)::varchar
                 as job_id,
             ['dbt_daily_build', 'ingest_orders_hourly', 'feature_pipeline',
              'nightly_backfill', 'legacy_export'][k + 1] as name,
@@ -257,9 +257,9 @@ def dims_sql() -> list[str]:
             [0.0, 1.0, 2.0, 2.0, 1.0][k + 1] as node_dbu,
             [0.0, 720000.0, 2100000.0, 6000000.0, 600000.0][k + 1] as median_ms,
             case when k = 0 then 'dbt' else 'etl' end as sp_name,
-            case k when 4 then {T0} + ({D} * 24 // 2) * 3600000::bigint + 7200000 end as delete_ms,
-            case k when 2 then {T0} + ({D} * 24 // 3) * 3600000::bigint + 1800000 end as change_ms,
-            {T0} - (40 + floor(u01(12, w.ws_idx * 10 + k) * 200))::bigint * 86400000::bigint
+            case k when 4 then {start_ms} + ({days} * 24 // 2) * 3600000::bigint + 7200000 end as delete_ms,
+            case k when 2 then {start_ms} + ({days} * 24 // 3) * 3600000::bigint + 1800000 end as change_ms,
+            {start_ms} - (40 + floor(u01(12, w.ws_idx * 10 + k) * 200))::bigint * 86400000::bigint
                 as create_ms,
             case k when 0 then map(['team', 'cost-center'], ['analytics', 'cc-400'])
                    when 1 then map(['team'], ['data-eng'])
@@ -272,8 +272,8 @@ def dims_sql() -> list[str]:
         create or replace temp table prices as
         select * from (values
             ('PREMIUM_SQL_CLASSIC_COMPUTE', 0.22, 0.22, null::bigint, null::bigint),
-            ('PREMIUM_SQL_PRO_COMPUTE', 0.55, 0.55, null, {T0} + ({D} * 24 // 2) * 3600000::bigint),
-            ('PREMIUM_SQL_PRO_COMPUTE', 0.62, 0.62, {T0} + ({D} * 24 // 2) * 3600000::bigint, null),
+            ('PREMIUM_SQL_PRO_COMPUTE', 0.55, 0.55, null, {start_ms} + ({days} * 24 // 2) * 3600000::bigint),
+            ('PREMIUM_SQL_PRO_COMPUTE', 0.62, 0.62, {start_ms} + ({days} * 24 // 2) * 3600000::bigint, null),
             ('PREMIUM_SERVERLESS_SQL_COMPUTE_US_EAST_N_VIRGINIA', 0.70, 0.56, null, null),
             ('PREMIUM_JOBS_COMPUTE', 0.15, 0.15, null, null),
             ('PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_N_VIRGINIA', 0.35, 0.35, null, null),

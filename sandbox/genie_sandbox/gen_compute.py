@@ -37,7 +37,7 @@ with versions as (
     from wh
     union all
     -- BI Serverless was allowed to scale to 4 clusters shortly before the period
-    select *, {T0} - 5 * 86400000::bigint + 37000, warehouse_size, max_clusters, null
+    select *, {start_ms} - 5 * 86400000::bigint + 37000, warehouse_size, max_clusters, null
     from wh where role = 1
     union all
     select *, resize_ms, resized_to, max_clusters, null from wh where is_resized
@@ -129,17 +129,17 @@ AP_ON = """
 create or replace temp table ap_on as
 with d as (
     select c.*, d
-    from ap_clusters as c, range({D}) as r(d)
-    where isodow(date '{START}' + d::integer) < 6
+    from ap_clusters as c, range({days}) as r(d)
+    where isodow(date '{start_date}' + d::integer) < 6
       and (c.c = 0 or u01(520, c.ws_idx * 100000 + c.c * 10000 + d) < 0.6)
 ),
 x as (
     select
         *,
-        {T0} + d * 86400000::bigint + 28800000
+        {start_ms} + d * 86400000::bigint + 28800000
             + floor(u01(521, ws_idx * 100000 + c * 10000 + d) * 3600000)::bigint
             as on_start_ms,
-        {T0} + d * 86400000::bigint + 61200000
+        {start_ms} + d * 86400000::bigint + 61200000
             + floor(u01(522, ws_idx * 100000 + c * 10000 + d) * 7200000)::bigint as on_end_ms,
     from d
 )
@@ -173,7 +173,7 @@ with versions as (
            map_concat(r.tags, map(['JobId', 'RunName'], [r.job_id, r.name])), 'JOB',
            r.end_ms + 45000, '16.4.x-scala2.12'
     from runs_done as r join sps as sp using (sp_name)
-    where r.k > 0 and r.end_ms + 45000 < {{TEND}}
+    where r.k > 0 and r.end_ms + 45000 < {{end_ms}}
 )
 select
     (select account_id from acct),
@@ -235,7 +235,7 @@ select
     least(r.end_ms, (h + 1) * 3600000::bigint) as p_end_ms,
     h = (r.end_ms - 1) // 3600000 as is_last,
 from runs_done as r, range(r.start_ms // 3600000, (r.end_ms - 1) // 3600000 + 1) as t(h)
-where r.end_ms <= {TEND}
+where r.end_ms <= {end_ms}
 """
 
 JOB_RUN_TIMELINE = f"""
@@ -311,7 +311,7 @@ select
     ts_ms(v.create_ms),
 from versions as v
 join sps as sp using (sp_name)
-join users as u on u.u_idx = (v.ws_idx + v.k) % {{NU}}
+join users as u on u.u_idx = (v.ws_idx + v.k) % {{users}}
 """
 
 PRICES = f"""
@@ -348,7 +348,7 @@ select
     null::varchar as job_run_id,
     null::varchar as job_name,
     w.warehouse_id,
-    (select email from users where u_idx = (w.ws_idx + w.j) % {NU}) as owner_email,
+    (select email from users where u_idx = (w.ws_idx + w.j) % {users}) as owner_email,
     null::varchar as run_as,
     w.warehouse_type,
     'w' || w.warehouse_id || '-' || h.h::varchar as rkey,
@@ -399,7 +399,7 @@ fixed as (
     -- a handful of hours get corrected: retraction + restatement, ingested days later
     select * from orig
     where product = 'SQL'
-    order by hash({{S}}, 531, rkey), rkey
+    order by hash({{seed}}, 531, rkey), rkey
     limit 6
 ),
 corrections as (
@@ -452,7 +452,7 @@ select
     )::{PF_TYPE},
     'COMPUTE_TIME',
 from allrows as r
-where r.h * 3600000::bigint < {{TEND}}
+where r.h * 3600000::bigint < {{end_ms}}
 """
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genie_ingest.sandbox.schema import create_all_sql
+from genie_sandbox.schema import create_all_sql
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 # dbt's own env var; lets a developer point the tests at another checkout of the project.
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny_system_tables.sql"

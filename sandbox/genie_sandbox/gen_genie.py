@@ -1,7 +1,8 @@
 """Genie ground truth (``sandbox_truth``) and ``system.access.audit``.
 
-Audit rows follow reference §2: create/start actions carry the new message's ids only in
-``response.result`` JSON, get/feedback/comment actions carry them in ``request_params``.
+Audit rows follow the documented ``system.access.audit`` rows of service ``genieai``:
+create/start actions carry the new message's ids only in ``response.result`` JSON,
+get/feedback/comment actions carry them in ``request_params``.
 Messy rows on purpose: a UI ``createConversation`` without a message id, a few create rows whose
 result is not JSON (their messages stay discoverable through get rows), get rows missing
 ``message_id``, 429 API attempts, and Genie rows from a workspace not in ``workspaces_latest``.
@@ -9,12 +10,11 @@ result is not JSON (their messages stay discoverable through get rows), get rows
 
 from __future__ import annotations
 
+from .gen_activity import PROBLEMS
 from .gen_queries import col_type
 
-PROBLEMS_SQL = (
-    "['SELECT_STAR', 'ORDER_BY_NO_LIMIT', 'LONG_RUNNING', 'SPILL', 'POOR_PRUNING', "
-    "'QUEUEING', 'FAILED_BURN', 'REPEATED_UNCACHED', 'SMALL_FILES']"
-)
+# The problem codes as a SQL list literal, indexed by the bulk queries' ``cls`` (1-based).
+PROBLEMS_SQL = "[" + ", ".join(f"'{problem}'" for problem in PROBLEMS) + "]"
 
 UI_AGENT = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -36,7 +36,7 @@ select
         when g.status = 'FAILED' then g.created_ms + 2000 + floor(u01(360, g.mk) * 28000)::bigint
         when g.status = 'CANCELLED'
             then g.created_ms + 1000 + floor(u01(360, g.mk) * 19000)::bigint
-        else least(g.created_ms + 1500, {TEND} - 1)
+        else least(g.created_ms + 1500, {end_ms} - 1)
     end as updated_ms,
 from genie_text as g
 join users as u on u.u_idx = g.u_idx
@@ -65,8 +65,8 @@ select
     ('/Workspace/Users/' || u.email)::varchar as parent_path,
     hex16(304, s.ws_idx * 100 + s.s)::varchar as etag,
     ts_ms(s.create_ms) as create_time,
-    ts_ms(greatest(s.create_ms, {T0} + floor(u01(305, s.ws_idx * 100 + s.s)
-                                             * {D} * 86400000::bigint)::bigint)) as update_time,
+    ts_ms(greatest(s.create_ms, {start_ms} + floor(u01(305, s.ws_idx * 100 + s.s)
+                                             * {days} * 86400000::bigint)::bigint)) as update_time,
     s.is_forbidden::boolean as is_forbidden,
 from spaces as s
 join users as u on u.u_idx = s.owner_u_idx
@@ -215,25 +215,25 @@ union all
 -- Genie traffic from a workspace that is not (any more) in workspaces_latest
 select
     num16(650, 0)::varchar,
-    {T0} + floor(u01(651, i) * {D} * 86400000::bigint)::bigint,
+    {start_ms} + floor(u01(651, i) * {days} * 86400000::bigint)::bigint,
     'former.employee@acme-corp.com', false, 'aibiGenie', 'getConversationMessage',
     map(['space_id', 'conversation_id', 'message_id'],
         [hex32(652, i // 20), hex32(653, i // 4), hex32(654, i)]),
     200, null, null, 9000000000000 + i
-from range(5 * {D}) as r(i)
+from range(5 * {days}) as r(i)
 union all
 -- everything else people do in a workspace
 select
     w.workspace_id,
-    {T0} + x.d * 86400000::bigint + (floor((13.0 + 3.0 * nrm(660, x.k)) * 3600000::bigint)::bigint
+    {start_ms} + x.d * 86400000::bigint + (floor((13.0 + 3.0 * nrm(660, x.k)) * 3600000::bigint)::bigint
         % 86400000 + 86400000) % 86400000,
     u.email, false, a.service, a.action, a.params, 200, null, null, 8000000000000 + x.k
 from (
     select ws_idx, d, i, (ws_idx * 1000 + d) * 1000 + i as k
-    from ws, range({D}) as r1(d), range(60) as r2(i)
+    from ws, range({days}) as r1(d), range(60) as r2(i)
 ) as x
 join ws as w on w.ws_idx = x.ws_idx
-join users as u on u.u_idx = floor(u01(661, x.k) * {NU})::integer
+join users as u on u.u_idx = floor(u01(661, x.k) * {users})::integer
 join (select * from (values
     (0, 'accounts', 'tokenLogin', map(['tokenId'], ['dapi-redacted'])),
     (1, 'clusters', 'list', map([]::varchar[], []::varchar[])),
@@ -256,9 +256,9 @@ select
     '2.0',
     ts_ms(e.t_ms),
     ts_ms(e.t_ms)::date,
-    '10.' || (hash({{S}}, 670, e.user_email) % 250)::varchar || '.'
-        || (hash({{S}}, 671, e.user_email) % 250)::varchar || '.'
-        || (hash({{S}}, 672, e.user_email) % 250)::varchar,
+    '10.' || (hash({{seed}}, 670, e.user_email) % 250)::varchar || '.'
+        || (hash({{seed}}, 671, e.user_email) % 250)::varchar || '.'
+        || (hash({{seed}}, 672, e.user_email) % 250)::varchar,
     case when e.is_api then '{API_AGENT}' else '{UI_AGENT}' end,
     uuidish(673, e.user_email || (e.t_ms // 3600000)::varchar),
     struct_pack(email := e.user_email, subject_name := null::varchar)
@@ -274,7 +274,7 @@ select
     struct_pack(run_by := e.user_email, run_as := e.user_email)
         ::{col_type("access", "audit", "identity_metadata")},
 from audit_ev as e
-where e.t_ms < {{TEND}}
+where e.t_ms < {{end_ms}}
 """
 
 

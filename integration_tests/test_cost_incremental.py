@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genie_ingest.sandbox.schema import SYSTEM_TABLES
+from genie_sandbox.schema import SYSTEM_TABLES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
 START = dt.datetime(2026, 10, 1)
@@ -78,8 +78,7 @@ def generate_sandbox(path: Path) -> None:
     """Run the sandbox generator (contract A) for a small account."""
     result = subprocess.run(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(path),

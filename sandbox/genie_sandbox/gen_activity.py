@@ -43,11 +43,11 @@ with cand as (
             when 3 then h % 24 = 1
             else h % 24 = 3
         end as fires,
-        {T0} + h * 3600000::bigint
+        {start_ms} + h * 3600000::bigint
             + case jb.k when 1 then 300000 when 2 then 1800000 else 0 end
             + floor(u01(201, jb.ws_idx * 10000000 + jb.k * 1000000 + h) * 40000)::bigint
             as start_ms,
-    from jobs as jb, range({D} * 24) as r(h)
+    from jobs as jb, range({days} * 24) as r(h)
 ),
 fired as (
     select
@@ -68,8 +68,8 @@ select
     tags,
     jb_key,
     start_ms,
-    (100000000000 + hash({S}, 202, jb_key) % 899999999999)::varchar as run_id,
-    (100000000000 + hash({S}, 203, jb_key) % 899999999999)::varchar as task_run_id,
+    (100000000000 + hash({seed}, 202, jb_key) % 899999999999)::varchar as run_id,
+    (100000000000 + hash({seed}, 203, jb_key) % 899999999999)::varchar as task_run_id,
     case
         when u01(204, jb_key) < 0.05 then 'FAILED'
         when u01(204, jb_key) < 0.065 then 'CANCELED'
@@ -202,8 +202,8 @@ select
     (w.ws_idx = 0 and s = 3) as is_forbidden,
     case when w.ws_idx = 0 and s = 3 then 0.3 else [4.0, 3.0, 2.0, 2.0][1 + s % 4] end
         as weight,
-    (w.ws_idx * 3 + s) % {NU} as owner_u_idx,
-    {T0} - (10 + floor(u01(302, w.ws_idx * 100 + s) * 120))::bigint * 86400000::bigint
+    (w.ws_idx * 3 + s) % {users} as owner_u_idx,
+    {start_ms} - (10 + floor(u01(302, w.ws_idx * 100 + s) * 120))::bigint * 86400000::bigint
         + floor(u01(303, w.ws_idx * 100 + s) * 86400000::bigint)::bigint as create_ms,
 from ws as w
 cross join range(4) as r(s)
@@ -216,12 +216,12 @@ with per_day as (
     select
         w.ws_idx,
         d,
-        round({GPD} / 2.4 * w.weight
-            * case when isodow(date '{START}' + d::integer) >= 6 then 0.25 else 1.0 end
+        round({genie_questions_per_day} / 2.4 * w.weight
+            * case when isodow(date '{start_date}' + d::integer) >= 6 then 0.25 else 1.0 end
             * (0.85 + 0.3 * u01(310, w.ws_idx * 1000 + d)))::bigint
-            + case when d = {D} - 1 then 2 else 0 end as n_conv,
-        case when d = {D} - 1 then 2 else 0 end as n_late,
-    from ws as w, range({D}) as r(d)
+            + case when d = {days} - 1 then 2 else 0 end as n_conv,
+        case when d = {days} - 1 then 2 else 0 end as n_late,
+    from ws as w, range({days}) as r(d)
 ),
 c as (
     select p.ws_idx, p.d, ci, p.n_conv, p.n_late, p.ws_idx * 10000000 + p.d * 10000 + ci as ck
@@ -247,14 +247,14 @@ select
     p.ci,
     p.ck,
     p.s,
-    floor({NU} * pow(u01(312, p.ck), 1.6))::integer as u_idx,
+    floor({users} * pow(u01(312, p.ck), 1.6))::integer as u_idx,
     u01(313, p.ck) < 0.2 as is_api,
     least(6, 1 + floor(-ln(1.0 - u01(314, p.ck)) / 0.8))::integer as n_msgs,
     40000 + floor(u01(315, p.ck) * 200000)::bigint as gap_ms,
     case
         when p.ci >= p.n_conv - p.n_late
-            then {TEND} - 300000 + (p.ci - (p.n_conv - p.n_late)) * 60000
-        else {T0} + p.d * 86400000::bigint + (
+            then {end_ms} - 300000 + (p.ci - (p.n_conv - p.n_late)) * 60000
+        else {start_ms} + p.d * 86400000::bigint + (
             (case when u01(316, p.ck) < 0.85
                 then floor((13.5 + 2.4 * nrm(317, p.ck)) * 3600000::bigint)
                 else floor(u01(318, p.ck) * 86400000::bigint) end)::bigint % 86400000 + 86400000
@@ -287,18 +287,18 @@ m2 as (
         hex32(323, m.mk) as message_id,
         floor(u01(324, m.mk) * 6)::integer as tmpl,
         case
-            when m.created_ms > {TEND} - 600000
+            when m.created_ms > {end_ms} - 600000
                 then ['SUBMITTED', 'ASKING_AI', 'EXECUTING_QUERY', 'PENDING_WAREHOUSE'][
                     1 + floor(u01(325, m.mk) * 4)::integer]
             when u01(326, m.mk) < 0.86 then 'COMPLETED'
             when u01(326, m.mk) < 0.92 then 'FAILED'
             when u01(326, m.mk) < 0.95 then 'CANCELLED'
-            when m.created_ms < {TEND} - 86400000 then 'QUERY_RESULT_EXPIRED'
+            when m.created_ms < {end_ms} - 86400000 then 'QUERY_RESULT_EXPIRED'
             else 'COMPLETED'
         end as status,
     from m
     join spaces as sp on sp.ws_idx = m.ws_idx and sp.s = m.s
-    where m.created_ms < {TEND}
+    where m.created_ms < {end_ms}
 )
 select
     m2.*,
@@ -389,14 +389,14 @@ create or replace temp table bulk_days as
 with d as (
     select
         d,
-        {T0} + d * 86400000::bigint as day_ms,
+        {start_ms} + d * 86400000::bigint as day_ms,
         case
-            when d = {D} - 1 and {LASTQ} >= 0 then {LASTQ}
-            else round({QPD}
-                * case when isodow(date '{START}' + d::integer) >= 6 then 0.3 else 1.0 end
+            when d = {days} - 1 and {last_day_queries} >= 0 then {last_day_queries}
+            else round({queries_per_day}
+                * case when isodow(date '{start_date}' + d::integer) >= 6 then 0.3 else 1.0 end
                 * (0.92 + 0.16 * u01(401, d)))::bigint
         end as n,
-    from range({D}) as r(d)
+    from range({days}) as r(d)
 )
 select *, sum(n) over (order by d rows unbounded preceding) - n as off
 from d
@@ -485,7 +485,7 @@ classed as (
             when u01(412, r.qid) < 0.92 then 4
             else 5
         end as source_kind,
-        floor({NU} * pow(u01(413, r.qid), 1.8))::integer as u_idx,
+        floor({users} * pow(u01(413, r.qid), 1.8))::integer as u_idx,
     from routed as r
     join wh as w on w.ws_idx = r.ws_idx and w.j = r.j
 ),

@@ -95,6 +95,25 @@ def load_sandbox(db_path: str | Path) -> SandboxData:
     )
 
 
+def newest_event(data: SandboxData) -> datetime | None:
+    """The newest message timestamp the data holds (naive UTC): the sandbox world's "now".
+
+    The sandbox's calendar is fixed (it starts on the generator's start date), so a message
+    still being answered at the end of that window would look weeks old against the wall clock;
+    a workspace serving this data answers as if it were the end of its window (see
+    :meth:`SandboxState.now`).
+    """
+    stamps = [
+        int(value)
+        for row in data.messages.values()
+        for value in (row.get("created_timestamp"), row.get("last_updated_timestamp"))
+        if value is not None
+    ]
+    if not stamps:
+        return None
+    return datetime.fromtimestamp(max(stamps) / 1000, UTC).replace(tzinfo=None)
+
+
 def _stable_id(*parts: str) -> str:
     """A 32-hex id derived from its parts, so attachment ids are the same on every fetch."""
     return hashlib.blake2b(":".join(parts).encode(), digest_size=16).hexdigest()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
 
 # model -> (date column, the run-time call returning the first re-read date)

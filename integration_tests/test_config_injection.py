@@ -4,7 +4,7 @@
   the one identifier check (macros/checks/validated_identifier.sql) before any DDL runs, both
   from the on-run-start hooks and from `run-operation create_genie_landing_tables`; no table
   or schema gets created.
-- `genie-ingest report --system-tables PATH`: a quote in the path is data, not SQL.
+- `genie-sandbox report --system-tables PATH`: a quote in the path is data, not SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from test_system_tables_shape import run_dbt, write_system_db
 
-from genie_ingest.report import attach_system_tables
+from genie_sandbox.report import attach_system_tables
 
 INJECTING_SCHEMA = 'genie_landing"; create table main.pwned as select 42 as x; --'
 
@@ -72,3 +72,16 @@ def test_report_attaches_a_path_with_quotes_as_data(tmp_path: Path) -> None:
         assert pwned.fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_report_reads_the_environment_when_it_runs_not_when_imported(tmp_path, monkeypatch, capsys):
+    """The marts' schema is read by main() (env GENIE_ANALYTICS_SCHEMA or --schema), so a
+    caller that imports the module first and sets the environment later is obeyed."""
+    from genie_sandbox import report
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    monkeypatch.setenv("GENIE_ANALYTICS_SCHEMA", "set_after_import")
+    with pytest.raises(SystemExit):
+        report.main(["--db", str(empty), "--system-tables", str(tmp_path / "none")])
+    assert "no schema set_after_import" in capsys.readouterr().err

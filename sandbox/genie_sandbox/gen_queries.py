@@ -35,11 +35,11 @@ JOB_INFO_TYPE = "STRUCT(job_id VARCHAR, job_run_id VARCHAR, job_task_run_id VARC
 _BULK_TEXT = f"""
 case
     when q.kind = 'CACHED' then
-        'select ' || {_list(DIMS)}[(1 + hash(hash({{S}}, 470, q.ws_idx, wgt)) % 6)::bigint]
+        'select ' || {_list(DIMS)}[(1 + hash(hash({{seed}}, 470, q.ws_idx, wgt)) % 6)::bigint]
         || ', sum('
-        || {_list(MEASURES)}[(1 + hash(hash({{S}}, 471, q.ws_idx, wgt)) % 5)::bigint]
+        || {_list(MEASURES)}[(1 + hash(hash({{seed}}, 471, q.ws_idx, wgt)) % 5)::bigint]
         || ') as total from '
-        || {ALL_TABLES}[(1 + hash(hash({{S}}, 472, q.ws_idx, wgt)) % 24)::bigint]
+        || {ALL_TABLES}[(1 + hash(hash({{seed}}, 472, q.ws_idx, wgt)) % 24)::bigint]
         || ' where updated_at >= date ''2026-01-01'' group by 1'
     when q.kind = 'METADATA' then
         'show tables in main.' || t.schema_name || ' like ''*'
@@ -66,11 +66,11 @@ case
         || ' where lower(cast(' || t.id_col || ' as string)) like ''%' || lit_num
         || '%'' group by ' || dim
     when q.cls = 8 then
-        'select ' || {_list(DIMS)}[(1 + hash(hash({{S}}, 476, q.ws_idx, rk)) % 6)::bigint]
+        'select ' || {_list(DIMS)}[(1 + hash(hash({{seed}}, 476, q.ws_idx, rk)) % 6)::bigint]
         || ', sum('
-        || {_list(MEASURES)}[(1 + hash(hash({{S}}, 477, q.ws_idx, rk)) % 5)::bigint]
+        || {_list(MEASURES)}[(1 + hash(hash({{seed}}, 477, q.ws_idx, rk)) % 5)::bigint]
         || ') as total from '
-        || {BIG_TABLES}[(1 + hash(hash({{S}}, 478, q.ws_idx, rk)) % 6)::bigint]
+        || {BIG_TABLES}[(1 + hash(hash({{seed}}, 478, q.ws_idx, rk)) % 6)::bigint]
         || ' where event_date >= current_date() - interval 7 days group by 1'
     when q.cls = 9 then
         'insert into ' || t.fqn || ' partition (' || t.date_col || ') select ' || t.id_col

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+# The sandbox's fixed calendar starts here (a seed then fully determines the data). The one
+# definition: the generator, the benchmark and the tests read it; the Makefile's GENIE_START_DATE
+# repeats it for dbt, and ingestion/tests/test_sandbox_generate.py checks that they agree.
 DEFAULT_START_DATE = dt.date(2026, 10, 1)
 
 # Warehouse sizes, their DBU per cluster-hour, and a stand-in for the cores one cluster brings.
@@ -20,7 +23,6 @@ SIZES = ["2X_SMALL", "X_SMALL", "SMALL", "MEDIUM", "LARGE", "X_LARGE"]
 SIZE_DBU = {"2X_SMALL": 4, "X_SMALL": 6, "SMALL": 12, "MEDIUM": 24, "LARGE": 40, "X_LARGE": 80}
 SIZE_CORES = {"2X_SMALL": 8, "X_SMALL": 16, "SMALL": 32, "MEDIUM": 64, "LARGE": 128, "X_LARGE": 256}
 
-MS_HOUR = 3_600_000
 MS_DAY = 86_400_000
 
 
@@ -53,19 +55,19 @@ class GenConfig:
     def sql_params(self) -> dict[str, object]:
         """Values substituted into the SQL templates (all ints or ISO dates, never user text)."""
         return {
-            "S": int(self.seed),
-            "T0": self.start_ms,
-            "TEND": self.end_ms,
-            "D": int(self.days),
-            "START": self.start_date.isoformat(),
-            "NWS": int(self.workspaces),
-            "NWH": int(self.warehouses_per_workspace),
-            "NU": int(self.users),
-            "QPD": int(self.queries_per_day),
-            "LASTQ": -1 if self.last_day_queries is None else int(self.last_day_queries),
-            "PORT": int(self.api_port),
+            "seed": int(self.seed),
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "days": int(self.days),
+            "start_date": self.start_date.isoformat(),
+            "workspaces": int(self.workspaces),
+            "warehouses_per_workspace": int(self.warehouses_per_workspace),
+            "users": int(self.users),
+            "queries_per_day": int(self.queries_per_day),
+            "last_day_queries": -1 if self.last_day_queries is None else int(self.last_day_queries),
+            "api_port": int(self.api_port),
             # Genie volume: a few dozen to a few hundred questions per workspace and weekday.
-            "GPD": max(12, min(300, int(self.queries_per_day) // 150)),
+            "genie_questions_per_day": max(12, min(300, int(self.queries_per_day) // 150)),
         }
 
 

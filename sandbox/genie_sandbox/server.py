@@ -1,9 +1,9 @@
-"""The sandbox Genie REST API + OAuth M2M server (``genie-ingest sandbox serve``).
+"""The sandbox Genie REST API + OAuth M2M server (``genie-sandbox serve``).
 
 It serves ``sandbox_truth.genie_spaces`` / ``genie_messages`` of a sandbox DuckDB file the way a
 Databricks workspace does, so the ingestion and its tests run the real ``databricks-sdk`` client
 end to end, including OAuth discovery, token minting and refresh, the SDK's own retries, and the
-failures we inject (see :mod:`genie_ingest.sandbox.api_faults`).
+failures we inject (see :mod:`genie_sandbox.api_faults`).
 
 One loopback listener per workspace: a request's workspace is the port it arrived on, as a
 workspace is its host in production. Python callers use :class:`SandboxApi`; the CLI wraps it.
@@ -20,30 +20,34 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from genie_ingest.sandbox.api_auth import (
+from genie_sandbox.api_auth import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     TokenStore,
     parse_token_request,
 )
-from genie_ingest.sandbox.api_data import (
+from genie_sandbox.api_data import (
     DEFAULT_API_PORT,
     SandboxData,
     Workspace,
     load_sandbox,
     message_json,
+    newest_event,
     space_json,
 )
-from genie_ingest.sandbox.api_faults import FaultConfig, FaultInjector
+from genie_sandbox.api_faults import FaultConfig, FaultInjector
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PAGE_SIZE = 50
@@ -165,6 +169,16 @@ class SandboxState:
         self.stats = RequestStats()
         self.stopping = threading.Event()
         self.verbose = False
+        # The world's time when the server started (naive UTC), or None for the wall clock.
+        self.world_start: datetime | None = None
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        """The time this sandbox workspace says it is (its HTTP ``Date`` header): the wall
+        clock, or ``world_start`` plus the time since the server started."""
+        if self.world_start is None:
+            return datetime.now(UTC).replace(tzinfo=None)
+        return self.world_start + timedelta(seconds=time.monotonic() - self._started)
 
     # --- endpoint logic (pure: request in, Reply out) -----------------------------------------
 
@@ -326,6 +340,12 @@ class _Handler(BaseHTTPRequestHandler):
     # to every answer, which would swamp the benchmark's latency_ms.
     disable_nagle_algorithm = True
     server: _WorkspaceServer
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header (RFC 9110 §6.6.1): the sandbox world's clock, not the host's."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        return format_datetime(self.server.state.now().replace(tzinfo=UTC), usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         if self.server.state.verbose:
@@ -490,9 +510,11 @@ class SandboxApi:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         verbose: bool = False,
+        world_start: datetime | None = None,
     ) -> None:
         self.state = SandboxState(load_sandbox(db_path), faults, client_id, client_secret)
         self.state.verbose = verbose
+        self.state.world_start = world_start
         self.client_id = client_id
         self.client_secret = client_secret
         self._base_port = base_port
@@ -590,7 +612,7 @@ class SandboxApi:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="genie-ingest sandbox serve",
+        prog="genie-sandbox serve",
         description="Serve the sandbox's Genie REST API and OAuth M2M endpoints on loopback, "
         "one port per workspace.",
     )
@@ -612,6 +634,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--urls-file", help="write {workspace_id: url} JSON here once listening")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument(
+        "--clock",
+        choices=["data", "wall"],
+        default="data",
+        help="what the HTTP Date header says: 'data' (default) starts at the newest message "
+        "of the data and runs on, as a workspace at the end of the sandbox's fixed calendar "
+        "would; 'wall' is this machine's clock",
+    )
     f = p.add_argument_group("fault injection (deterministic from --seed)")
     f.add_argument("--seed", type=int, default=0)
     f.add_argument("--rate-429", type=float, default=0.0, help="fraction of API requests")
@@ -665,6 +695,8 @@ def main(argv: list[str] | None = None) -> int:
         client_secret=args.client_secret,
         verbose=args.verbose,
     )
+    if args.clock == "data":
+        api.state.world_start = newest_event(api.state.data)
     try:
         api.start()
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""`genie-ingest report`: a short human summary of what the last local build produced.
+"""`genie-sandbox report`: a short human summary of what the last local build produced.
 
 It reads the DuckDB file dbt built (read-only) and prints rows per mart, then the headline
 numbers of each product area that exists in the file: the week's bill split into attributed and
@@ -17,20 +17,28 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-SCHEMA = os.environ.get("GENIE_ANALYTICS_SCHEMA", "genie_analytics")
-LANDING = os.environ.get("GENIE_LANDING_SCHEMA", "genie_landing")
+# The schema dbt builds the marts into (flag --schema; env GENIE_ANALYTICS_SCHEMA, read in main).
+DEFAULT_SCHEMA = "genie_analytics"
 
 
 class Report:
-    def __init__(self, con: duckdb.DuckDBPyConnection, catalog: str, console: Console) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        catalog: str,
+        console: Console,
+        schema: str = DEFAULT_SCHEMA,
+    ) -> None:
         self.con = con
         self.catalog = catalog
         self.console = console
+        self.schema = schema
 
-    def rel(self, name: str, schema: str = SCHEMA) -> str:
-        return f'"{self.catalog}"."{schema}"."{name}"'
+    def rel(self, name: str, schema: str | None = None) -> str:
+        return f'"{self.catalog}"."{schema or self.schema}"."{name}"'
 
-    def exists(self, name: str, schema: str = SCHEMA) -> bool:
+    def exists(self, name: str, schema: str | None = None) -> bool:
+        schema = schema or self.schema
         sql = (
             "select count(*) from information_schema.tables "
             "where table_catalog = ? and table_schema = ? and table_name = ?"
@@ -61,7 +69,7 @@ class Report:
                 "select table_name from information_schema.tables where table_catalog = ? "
                 "and table_schema = ? and table_type = 'BASE TABLE' and table_name like 'genie%' "
                 "order by 1",
-                [self.catalog, SCHEMA],
+                [self.catalog, self.schema],
             ).fetchall()
         ]
         rows = [
@@ -261,7 +269,9 @@ class ReportError(Exception):
     """The file cannot be reported on; the text says what is missing."""
 
 
-def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+def _open(
+    db: Path, system_tables: Path, schema: str = DEFAULT_SCHEMA
+) -> tuple[duckdb.DuckDBPyConnection, str]:
     if not db.exists():
         raise ReportError(f"no build found at {db}: run `make demo` first")
     if db.stat().st_size == 0:
@@ -284,7 +294,7 @@ def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str
             for r in con.execute(
                 "select table_name from information_schema.tables "
                 "where table_catalog = ? and table_schema = ?",
-                [catalog, SCHEMA],
+                [catalog, schema],
             ).fetchall()
         }
     except duckdb.Error as exc:
@@ -293,13 +303,13 @@ def _open(db: Path, system_tables: Path) -> tuple[duckdb.DuckDBPyConnection, str
     if not present:
         con.close()
         raise ReportError(
-            f"{db} has no schema {SCHEMA} (or it is empty): run `make demo` (or `dbt build`)"
+            f"{db} has no schema {schema} (or it is empty): run `make demo` (or `dbt build`)"
         )
     missing = [m for m in REQUIRED_MARTS if m not in present]
     if missing:
         con.close()
         raise ReportError(
-            f"{db} is half-built: {SCHEMA} lacks {', '.join(missing)}; run `dbt build` again"
+            f"{db} is half-built: {schema} lacks {', '.join(missing)}; run `dbt build` again"
         )
     return con, catalog
 
@@ -308,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print the report; a missing, empty, 0-byte, locked or half-built file raises
     ``SystemExit(2)`` after one line saying what is missing."""
     parser = argparse.ArgumentParser(
-        prog="genie-ingest report", description=__doc__.splitlines()[0]
+        prog="genie-sandbox report", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--db",
@@ -322,20 +332,25 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("SYSTEM_TABLES_DUCKDB", "data/sandbox/system_tables.duckdb")),
         help="system tables file (attached so staging views resolve)",
     )
+    parser.add_argument(
+        "--schema",
+        default=os.environ.get("GENIE_ANALYTICS_SCHEMA", DEFAULT_SCHEMA),
+        help="schema of the marts (default: env GENIE_ANALYTICS_SCHEMA, else genie_analytics)",
+    )
     args = parser.parse_args(argv)
     console = Console(width=140)
     try:
-        con, catalog = _open(args.db, args.system_tables)
+        con, catalog = _open(args.db, args.system_tables, args.schema)
     except ReportError as exc:
-        print(f"genie-ingest report: {exc}", file=sys.stderr)
+        print(f"genie-sandbox report: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     try:
-        report = Report(con, catalog, console)
+        report = Report(con, catalog, console, args.schema)
         sections = (report.marts, report.bill, report.data_quality, report.genie, report.optimiser)
         for section in sections:
             section()
     except duckdb.Error as exc:
-        print(f"genie-ingest report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
+        print(f"genie-sandbox report: {args.db} cannot be read in full: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     finally:
         con.close()
