@@ -131,8 +131,13 @@
 {%- endmacro %}
 
 {% macro spark__retention_copy_days(archive, source, date_column, archive_from, active_from) -%}
-    {#- Positional, in the archive's column order (Spark puts the partition column last). -#}
-    {%- set columns = adapter.get_columns_in_relation(archive) | map(attribute='name') | list -%}
+    {#- Positional, in the archive's column order: the mart's columns with the partition column
+        last, as Spark laid out the archive it created from the mart (the archive itself is not
+        in dbt's relation cache, which dbt-spark's get_columns_in_relation reads). A column the
+        mart gained after the archive was created is not archived. -#}
+    {%- set archive_columns = run_query('select * from ' ~ archive ~ ' limit 0').column_names | list -%}
+    {%- set columns = [] -%}
+    {%- for name in archive_columns -%}{%- do columns.append(name) -%}{%- endfor -%}
     {%- do run_query('set spark.sql.sources.partitionOverwriteMode = dynamic') -%}
     {%- do run_query('insert overwrite table ' ~ archive ~ ' partition (' ~ date_column ~ ') select '
         ~ (columns | join(', ')) ~ ' from ' ~ source ~ ' where ' ~ date_column ~ " >= cast('"

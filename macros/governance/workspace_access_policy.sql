@@ -173,14 +173,48 @@
         'create or replace function ' ~ schema ~ '.' ~ 'genie_mask_text'
         ~ '(text_value string)\nreturns string\n'
         ~ "comment 'genie_analytics column mask: query and question text, readable by the privileged group only'\n"
-        ~ 'return case when ' ~ privileged ~ " then text_value when text_value is null then null else '[masked]' end") -%}
+        ~ 'return ' ~ genie_analytics.text_mask_sql('text_value', privileged)) -%}
     {%- do statements.append(
         'create or replace function ' ~ schema ~ '.' ~ 'genie_mask_email'
         ~ '(principal_value string)\nreturns string\n'
         ~ "comment 'genie_analytics column mask: e-mail addresses become a stable pseudonymous id outside the privileged group'\n"
-        ~ 'return case when ' ~ privileged ~ " or principal_value is null or principal_value not like '%@%' then principal_value"
-        ~ " else concat('user-', substr(sha2(lower(principal_value), 256), 1, 16)) end") -%}
+        ~ 'return ' ~ genie_analytics.email_mask_sql('principal_value', privileged)) -%}
     {{ return(statements) }}
+{%- endmacro %}
+
+
+{#
+    The two mask bodies, over `value_sql`, for a caller for whom `privileged_sql` is true or not.
+    Shared by the Databricks functions and the DuckDB test
+    tests/singular/governance/assert_column_masks_hide_text_and_emails.sql.
+      text:   the value for the privileged; otherwise '[masked]' (null stays null);
+      e-mail: the value for the privileged, for null and for a value without '@' (a service
+              principal's application id); otherwise 'user-' and the first 16 hex digits of
+              sha256(lower(value)): stable, so per-user figures still group, not reversible
+              without guessing the address.
+#}
+{% macro text_mask_sql(value_sql, privileged_sql) -%}
+    case when {{ privileged_sql }} then {{ value_sql }} when {{ value_sql }} is null then null else '[masked]' end
+{%- endmacro %}
+
+{% macro email_mask_sql(value_sql, privileged_sql) -%}
+    case
+        when {{ privileged_sql }} or {{ value_sql }} is null or {{ value_sql }} not like '%@%' then {{ value_sql }}
+        else concat('user-', substr({{ genie_analytics.sha256_hex('lower(' ~ value_sql ~ ')') }}, 1, 16))
+    end
+{%- endmacro %}
+
+{# Lower-case hex SHA-256 of a string expression. #}
+{% macro sha256_hex(expression) -%}
+    {{ return(adapter.dispatch('sha256_hex', 'genie_analytics')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
+{%- endmacro %}
+
+{% macro duckdb__sha256_hex(expression) -%}
+    sha256({{ expression }})
 {%- endmacro %}
 
 

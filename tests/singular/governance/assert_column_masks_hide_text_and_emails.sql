@@ -1,0 +1,86 @@
+{#
+    The column mask policy (issue 16), checked on DuckDB over real mart rows: the two mask
+    bodies the Databricks functions carry (text_mask_sql, email_mask_sql in
+    macros/governance/workspace_access_policy.sql), evaluated for a caller outside the privileged
+    group and for one inside it. Outside: every non-null query text is '[masked]'; every e-mail
+    becomes 'user-' + 16 hex digits, the same address always the same pseudonym and two
+    addresses never one (over the marts' users); a value without '@' (a service principal id)
+    and null stay as they are. Inside: every value unchanged. Rows returned = violations.
+#}
+
+with
+
+texts as (
+    select query_text as original_value from {{ ref('genie_query_performance') }}
+),
+
+emails as (
+    select distinct user_id as original_value from {{ ref('genie_query_performance') }}
+),
+
+masked_texts as (
+    select
+        original_value,
+        {{ genie_analytics.text_mask_sql('original_value', 'false') }} as outside_value,
+        {{ genie_analytics.text_mask_sql('original_value', 'true') }} as inside_value
+    from texts
+),
+
+masked_emails as (
+    select
+        original_value,
+        {{ genie_analytics.email_mask_sql('original_value', 'false') }} as outside_value,
+        {{ genie_analytics.email_mask_sql('original_value', 'true') }} as inside_value
+    from emails
+),
+
+violations as (
+    select
+        'text' as mask,
+        original_value,
+        outside_value,
+        'text visible outside the privileged group, or changed inside it' as problem
+    from masked_texts
+    where
+        (original_value is null and outside_value is not null)
+        or (original_value is not null and outside_value != '[masked]')
+        or inside_value is distinct from original_value
+    union all
+    select
+        'email' as mask,
+        original_value,
+        outside_value,
+        'e-mail visible or malformed outside the privileged group, or changed inside it' as problem
+    from masked_emails
+    where
+        (
+            original_value like '%@%'
+            and not (
+                substr(outside_value, 1, 5) = 'user-'
+                and length(outside_value) = 21
+                and translate(substr(outside_value, 6), '0123456789abcdef', '') = ''
+            )
+        )
+        or (original_value not like '%@%' and outside_value is distinct from original_value)
+        or inside_value is distinct from original_value
+    union all
+    select
+        'email' as mask,
+        min(original_value) as original_value,
+        outside_value,
+        'two addresses share one pseudonym' as problem
+    from masked_emails
+    where original_value like '%@%'
+    group by outside_value
+    having count(*) > 1
+    union all
+    select
+        'email' as mask,
+        null as original_value,
+        null as outside_value,
+        'no e-mail address in the data: the check proved nothing' as problem
+    from (select count(*) as n from masked_emails where original_value like '%@%') as counted
+    where n = 0
+)
+
+select * from violations
