@@ -44,13 +44,35 @@
         exactly what its own regexes would not change. -#}
     {%- set lowered = 'lower(' ~ text_expression ~ ')' -%}
     {%- set group_1 = genie_analytics.regexp_group_reference(1) -%}
-    {%- set identifier = '`(?:[^`]|``)*`' -%}
-    {%- set strings = '\\x27(?:[^\\x27\\\\]|\\\\.|\\x27\\x27)*\\x27|"(?:[^"\\\\]|\\\\.|"")*"' -%}
+    {#- Each token is written "unrolled" (Friedl): a loop iterates once per escape or nested
+        part, never once per character, so java.util.regex (which recurses per iteration of a
+        group) cannot overflow its stack on a long literal or comment, and no token can match
+        a text two ways (no exponential backtracking on an unterminated one). -#}
+    {%- set identifier = '`[^`]*(?:``[^`]*)*`' -%}
+    {#- Raw literals r'...' / r"..." (R in any case; we lowercase first): no escapes inside, a
+        backslash is text. Listed before the escaped forms; \b keeps the r a token start. -#}
+    {%- set raw_strings = '\\br\\x27[^\\x27]*\\x27|\\br"[^"]*"' -%}
+    {%- set strings = raw_strings
+        ~ '|\\x27[^\\x27\\\\]*(?:(?:\\\\.|\\x27\\x27)[^\\x27\\\\]*)*\\x27'
+        ~ '|"[^"\\\\]*(?:(?:\\\\.|"")[^"\\\\]*)*"' -%}
     {%- set number = '\\b[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?\\b' -%}
-    {%- set lexical = '(?s)(' ~ identifier ~ '|' ~ strings ~ ')|/\\*.*?\\*/|--[^\\n]*' -%}
+    {#- Block comments nest in Spark/Databricks SQL (`/* a /* b */ c */` is one comment).
+        RE2 has no recursion, so nesting is spelled out to three levels (the comment and two
+        nested ones); a deeper one falls back to the first `*/` (the pre-nesting reading).
+        Inside a comment: runs of other characters, `*`s not followed by `/`, `/`s not
+        followed by `*`, or a nested comment; it ends at `*+/`. -#}
+    {%- set ns = namespace(comment='/+\\*[^*/]*(?:(?:\\*+[^*/]|/+[^*/])[^*/]*)*\\*+/') -%}
+    {%- for level in range(2) -%}
+        {%- set ns.comment = ('/\\*' if loop.last else '/+\\*')
+            ~ '[^*/]*(?:(?:\\*+[^*/]|/+[^*/]|' ~ ns.comment ~ ')[^*/]*)*\\*+/' -%}
+    {%- endfor -%}
+    {%- set block_comment = ns.comment ~ '|/\\*.*?\\*/' -%}
+    {#- Whitespace spelled out, not \s: RE2's \s lacks the vertical tab that Java's has. -#}
+    {%- set space = '[ \\t\\n\\r\\f\\x0B]' -%}
+    {%- set lexical = '(?s)(' ~ identifier ~ '|' ~ strings ~ ')|' ~ block_comment ~ '|--[^\\n]*' -%}
     {%- set literals = '(?s)(' ~ identifier ~ ')|' ~ strings ~ '|' ~ number -%}
     {%- set identifier_mark = '(' ~ identifier ~ ')\\?' -%}
-    {%- set in_lists = '\\bin\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\)' -%}
+    {%- set in_lists = '\\bin' ~ space ~ '*\\(' ~ space ~ '*\\?(?:' ~ space ~ '*,' ~ space ~ '*\\?)*' ~ space ~ '*\\)' -%}
     {%- set without_comments = genie_analytics.regexp_replace_all(lowered, lexical, group_1) -%}
     {%- set full = genie_analytics.regexp_replace_all(
         genie_analytics.regexp_replace_all(
@@ -58,12 +80,12 @@
                 genie_analytics.regexp_replace_all(without_comments, literals, group_1 ~ '?'),
                 identifier_mark, group_1),
             in_lists, 'in (?)'),
-        '\\s+', ' ') -%}
+        space ~ '+', ' ') -%}
     {%- set without_literals = genie_analytics.regexp_replace_all(lowered, literals, group_1 ~ '?') -%}
     case
         when nullif(trim({{ text_expression }}), '') is null
             then null
-        when {{ genie_analytics.regexp_contains(text_expression, '--|/\\*|`|[^\\S ]|  ') }}
+        when {{ genie_analytics.regexp_contains(text_expression, '--|/\\*|`|[\\t\\n\\r\\f\\x0B]|  ') }}
             then nullif(trim({{ full }}), '')
         when {{ genie_analytics.regexp_contains(lowered, 'in ?\\(') }}
             then nullif(trim({{ genie_analytics.regexp_replace_all(without_literals, in_lists, 'in (?)') }}), '')
