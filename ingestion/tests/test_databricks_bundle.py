@@ -184,7 +184,9 @@ def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
         (ROOT / "resources" / "dbt_profiles" / "profiles.yml").read_text()
     )
     output = job_profile["genie_analytics"]["outputs"]["job"]
-    assert output["session_properties"] == {"TIMEZONE": "UTC"}
+    assert output.get("session_properties") == {"TIMEZONE": "UTC"}, (
+        "resources/dbt_profiles/profiles.yml: the job's dbt sessions do not pin TIMEZONE: UTC"
+    )
 
 
 @pytest.mark.slow

@@ -10,12 +10,15 @@
     pages of the SQL reference): a `--` or `/*` inside a string literal or a back-quoted
     identifier is text, not a comment, and a quote inside a comment is not a literal.
     Databricks delimits identifiers with back-quotes (`x`, `` escapes one); both single- and
-    double-quoted tokens are STRING literals, escaped by doubling the quote or by a backslash.
+    double-quoted tokens are STRING literals, escaped by doubling the quote or by a backslash,
+    except raw literals r'...' / r"..." (R in any case), in which a backslash is text. Block
+    comments nest (`/* a /* b */ c */` is one comment; spelled out to three levels, RE2 having
+    no recursion; deeper ones fall back to the first `*/`).
 
     Steps, in order (each a regexp that RE2 and java.util.regex read the same way):
       1. lowercase;
       2. lexical pass: ONE alternation matched left to right,
-             `identifier` | 'literal' | "literal" | /* comment */ | -- comment
+             `identifier` | r'raw' | r"raw" | 'literal' | "literal" | /* comment */ | -- comment
          replaced by its first group (identifier or literal, kept whole), so comments are
          removed and only comments (a regex removing comments alone cannot tell a `--` in a
          literal from a comment: issue 11, item 5);
@@ -25,7 +28,9 @@
       4. the `?` step 3 appended to each identifier is removed (after step 3 the only
          back-quotes left delimit identifiers, so this pass is lexically safe);
       5. IN-lists of placeholders collapsed: in (?, ?, ?) -> in (?);
-      6. runs of whitespace (spaces, tabs, newlines) -> one space, then trimmed.
+      6. runs of whitespace (space, tab, newline, carriage return, form feed, vertical tab:
+         spelled out, since RE2's \s lacks the vertical tab that Java's has) -> one space,
+         then trimmed.
     Steps 3-4 exist because a regexp replacement is one template for every alternative: the
     template `<group 1>?` keeps an identifier (group 1) and turns a literal (no group) into
     `?`. A comment is removed without a space: `a/*x*/b` reads `ab` (rare in generated SQL).

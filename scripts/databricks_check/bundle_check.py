@@ -639,6 +639,8 @@ def snapshots_once(bundle: dict[str, Any], variables: dict[str, str]) -> list[st
         result = dbtRunner().invoke(
             ["ls", "--resource-type", "snapshot", "--output", "name", "--quiet", *selectors]
         )
+        if not result.success:
+            return [f"bundle: dbt ls cannot list the snapshots of {argv[:3]}: {result.exception}"]
         for name in result.result or []:
             counts[name] = counts.get(name, 0) + 1
     return [
