@@ -12,15 +12,30 @@
 with
 
 cases as (
-    select 'backslash_escaped_quote' as case_id, 'select ^it~^s -- fine^, c from t order by c' as template, 'select ?, c from t order by c' as expected
+    select
+        'backslash_escaped_quote' as case_id,
+        'select ^it~^s -- fine^, c from t order by c' as template,
+        'select ?, c from t order by c' as expected
     union all
-    select 'raw_single_quoted', 'select r^~^ as a, x from t where b = ^--^ order by c', 'select ? as a, x from t where b = ? order by c'
+    select
+        'raw_single_quoted' as case_id,
+        'select r^~^ as a, x from t where b = ^--^ order by c' as template,
+        'select ? as a, x from t where b = ? order by c' as expected
     union all
-    select 'raw_double_quoted_upper_r', 'select R"a~" as a, x from t where b = ^--^ order by c', 'select ? as a, x from t where b = ? order by c'
+    select
+        'raw_double_quoted_upper_r' as case_id,
+        'select R"a~" as a, x from t where b = ^--^ order by c' as template,
+        'select ? as a, x from t where b = ? order by c' as expected
     union all
-    select 'raw_without_comment_marks', 'select r^~^ as a from t where b = ^x^', 'select ? as a from t where b = ?'
+    select
+        'raw_without_comment_marks' as case_id,
+        'select r^~^ as a from t where b = ^x^' as template,
+        'select ? as a from t where b = ?' as expected
     union all
-    select 'escaped_double_quote', 'select "a~"b" as x from t order by 1', 'select ? as x from t order by ?'
+    select
+        'escaped_double_quote' as case_id,
+        'select "a~"b" as x from t order by 1' as template,
+        'select ? as x from t order by ?' as expected
 ),
 
 texts as (

@@ -36,7 +36,7 @@ source_statements as (
     from source_rows
     where
         held_reason is null
-        {% if var('backfill_start_date', none) -%}
+    {% if var('backfill_start_date', none) -%}
             and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
         {%- endif %}
 ),
