@@ -72,11 +72,17 @@ missing_statements as (
 ),
 
 held_in_source as (
+    {# A held row with a start_time before var('backfill_start_date') is outside the build; one
+       without a start_time has no date and is always held. #}
     select
         held_reason,
         count(*) as source_rows
     from source_rows
-    where held_reason is not null
+    where
+        held_reason is not null
+    {% if var('backfill_start_date', none) -%}
+            and (start_time is null or cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date))
+        {%- endif %}
     group by held_reason
 ),
 
