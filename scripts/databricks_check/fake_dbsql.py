@@ -51,6 +51,7 @@ _CREATE_AS = re.compile(
 )
 # dbt-core's data test wrapper: select count(*) as failures, ... from (<test>) dbt_internal_test
 _DBT_TEST = re.compile(r"\)\s*dbt_internal_test\s*$", re.IGNORECASE)
+_SHOW_GRANTS = re.compile(r"^show\s+grants?\b", re.IGNORECASE)
 # dbt-core's unit test query (get_unit_test_sql): the model's SQL over the fixture CTEs, as
 # `dbt_internal_unit_test_actual`, unioned with the expected rows.
 _DBT_UNIT_TEST = re.compile(r"\bdbt_internal_unit_test_actual\b", re.IGNORECASE)
@@ -229,6 +230,15 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
             local.information_schema_tables().createOrReplaceTempView("__information_schema_tables")
             df = spark.sql(_INFO_SCHEMA.sub("__information_schema_tables", sql))
             return _result(df, watermark=False)
+        if _SHOW_GRANTS.match(sql):
+            # Unity Catalog's SHOW GRANTS (dbt-databricks reads a relation's grants before
+            # applying `grants:` configs); Hive's parser has no such statement. Answered with
+            # its documented columns and no grants: a relation of this run holds none.
+            st.kind = "metadata"
+            return [
+                (name, "string", None, None, None, None, True)
+                for name in ("Principal", "ActionType", "ObjectType", "ObjectKey")
+            ], []
         if first in {"show", "describe", "desc"}:
             st.kind = "metadata"
             return _result(spark.sql(local.to_local(sql)), watermark=False)
