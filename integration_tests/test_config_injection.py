@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from test_system_tables_shape import run_dbt, write_system_db
+from test_system_tables_shape import REPO_ROOT, run_dbt, write_system_db
 
 from genie_sandbox.report import attach_system_tables
 
@@ -85,3 +88,99 @@ def test_report_reads_the_environment_when_it_runs_not_when_imported(tmp_path, m
     with pytest.raises(SystemExit):
         report.main(["--db", str(empty), "--system-tables", str(tmp_path / "none")])
     assert "no schema set_after_import" in capsys.readouterr().err
+
+
+# Runs dbt on the Databricks target with the connector stubbed: every statement dbt would send
+# to the warehouse is written to a file instead (one per line), and none is answered with rows.
+_RECORDING_DBT = """
+import json, sys
+from unittest import mock
+log = open(sys.argv[1], "w")
+class Cursor:
+    description = None
+    query_id = "x"
+    def __init__(self, connection): self.connection = connection
+    def execute(self, operation, parameters=None, **kw):
+        log.write(json.dumps(operation) + "\\n"); log.flush(); return self
+    def fetchall(self): return []
+    def fetchone(self): return None
+    def fetchmany(self, size): return []
+    def close(self): pass
+    def cancel(self): pass
+class Connection:
+    def cursor(self, *a, **kw): return Cursor(self)
+    def close(self): pass
+    def get_session_id_hex(self): return "0"
+def connect(**kwargs):
+    log.write(json.dumps({"connect": sorted(kwargs)}) + "\\n"); log.flush(); return Connection()
+with mock.patch("databricks.sql.connect", connect):
+    from dbt.cli.main import dbtRunner
+    result = dbtRunner().invoke(sys.argv[2:])
+print("DBT_EXCEPTION", result.exception)
+sys.exit(0 if result.success else 1)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GENIE_ANALYTICS_SCHEMA", "genie_analytics`; drop table pwned; --"),
+        ("GENIE_ANALYTICS_CATALOG", "main'; --"),
+    ],
+    ids=["schema", "catalog"],
+)
+def test_target_schema_with_a_quote_is_refused_at_parse_time(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    """Issue 11 review, item 3c: dbt 1.11 creates the target schemas BEFORE on-run-start, so the
+    target's schema and catalog are validated while dbt parses (generate_schema_name /
+    generate_database_name, macros/checks/generate_names.sql): dbt fails with the clear message
+    and sends no statement at all (no CREATE SCHEMA) to the warehouse."""
+    write_system_db(tmp_path / "system_tables.duckdb")
+    statements = tmp_path / "statements.jsonl"
+    script = tmp_path / "recording_dbt.py"
+    script.write_text(_RECORDING_DBT)
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_TARGET": "databricks",
+        "DATABRICKS_HOST": "check.invalid",
+        "DATABRICKS_HTTP_PATH": "/sql/1.0/warehouses/0123456789abcdef",
+        "GENIE_START_DATE": "2026-10-01",
+        variable: value,
+    }
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text((REPO_ROOT / "profiles.yml.example").read_text())
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            str(statements),
+            "build",
+            "--select",
+            "stg_system__workspaces",
+            "--profiles-dir",
+            str(profiles),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    sent = statements.read_text().splitlines() if statements.exists() else []
+    # Before the fix: `create schema if not exists `main'; --`.`genie_analytics`` was sent.
+    assert not [s for s in sent if "create schema" in s.lower()], sent
+    assert sent == [], sent
+    assert done.returncode != 0, output[-3000:]
+    assert "not a plain SQL identifier" in output, output[-3000:]
+    assert variable in output, output[-3000:]

@@ -38,6 +38,36 @@ def test_bundle_jobs_validate_against_the_typed_models(bundle) -> None:
     assert any("comands" in p for p in bundle_check.typed_models(broken))
 
 
+@pytest.mark.parametrize(
+    ("section", "typo"),
+    [
+        (("targets", "prod", "workspace"), "root_pat"),
+        (("targets", "prod"), "mdoe"),
+        (("targets", "dev", "variables", "schema"), "defualt"),
+        (("sync",), "exlude"),
+        (("variables", "catalog"), "descripton"),
+        (("artifacts", "genie_ingest_wheel"), "buld"),
+        ((), "target"),
+    ],
+    ids=lambda v: ".".join(v) if isinstance(v, tuple) else v,
+)
+def test_misspelled_keys_outside_resources_are_refused(bundle, section, typo) -> None:
+    """Unknown fields are rejected everywhere in the bundle (the CLI's schema has
+    additionalProperties: false in every section), not only inside the typed resources."""
+    broken = copy.deepcopy(bundle)
+    node = broken
+    for key in section:
+        node = node[key]
+    if not isinstance(node, dict):  # a target variable given as a plain value
+        parent = broken
+        for key in section[:-1]:
+            parent = parent[key]
+        node = parent[section[-1]] = {"default": node}
+    node[typo] = node.pop(next(iter(node))) if node else "x"
+    where = ".".join((*section, typo))
+    assert f"bundle: unknown field {where}" in bundle_check.typed_models(broken)
+
+
 def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
     assert bundle_check.environment_pins(ROOT, bundle) == []
     old = copy.deepcopy(bundle)
@@ -154,7 +184,9 @@ def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
         (ROOT / "resources" / "dbt_profiles" / "profiles.yml").read_text()
     )
     output = job_profile["genie_analytics"]["outputs"]["job"]
-    assert output["session_properties"] == {"TIMEZONE": "UTC"}
+    assert output.get("session_properties") == {"TIMEZONE": "UTC"}, (
+        "resources/dbt_profiles/profiles.yml: the job's dbt sessions do not pin TIMEZONE: UTC"
+    )
 
 
 @pytest.mark.slow

@@ -334,3 +334,33 @@ def test_pending_message_that_answers_not_found_becomes_terminal(spark, sink_and
     sink.land_batch([], [gone])  # a statement that fails analysis raises SinkError
     terminal = [s for s in engine.analysed[before:] if "fetch_state = 'TERMINAL'" in s]
     assert len(terminal) == 1 and "merge into genie_landing.message_details" in terminal[0]
+
+
+def test_databricks_check_analyses_replace_where_in_parts(spark) -> None:
+    """make databricks-check (scripts/databricks_check/fake_dbsql.py): Delta's
+    ``INSERT INTO t BY NAME REPLACE WHERE p TABLE s`` (dbt-databricks' replace_where strategy),
+    which local Spark cannot parse, is analysed in parts, and each part can fail: the target
+    must exist, the predicate must resolve on it, every source column must be a target column."""
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "databricks_check"))
+    from fake_dbsql import _explain
+
+    spark.sql("create table rw_target (event_date date, id string) using parquet")
+    spark.sql(
+        "create or replace temporary view rw_new as "
+        "select date'2026-10-02' as event_date, 'a' as id"
+    )
+    spark.sql("create or replace temporary view rw_wide as select *, 1 as extra from rw_new")
+    day = "event_date >= cast('2026-10-01' as date)"
+    _explain(spark, f"INSERT INTO rw_target BY NAME REPLACE WHERE {day} TABLE rw_new")
+    with pytest.raises(Exception, match="no_such_column"):
+        _explain(
+            spark, "INSERT INTO rw_target BY NAME REPLACE WHERE no_such_column >= 1 TABLE rw_new"
+        )
+    with pytest.raises(Exception, match=r"\['extra'\]"):
+        _explain(spark, f"INSERT INTO rw_target BY NAME REPLACE WHERE {day} TABLE rw_wide")
+    with pytest.raises(Exception, match="rw_missing"):
+        _explain(spark, f"INSERT INTO rw_missing BY NAME REPLACE WHERE {day} TABLE rw_new")
+    with pytest.raises(Exception, match="columns"):
+        _explain(spark, f"INSERT INTO rw_target REPLACE WHERE {day} TABLE rw_wide")

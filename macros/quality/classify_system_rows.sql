@@ -174,30 +174,68 @@
 
 {#
     For the reconciliation tests: system.billing.usage straight from the source (same-row
-    deliveries counted once, also when only their ingestion_date differs; nothing else filtered), one row per delivered row with its
-    usage_quantity as usage_dbu, and is_held = the row is held in stg_system__rows_quarantined
-    (matched on the whole row's JSON, computed the same way as there).
+    deliveries counted once, also when only their ingestion_date differs; nothing else
+    filtered), one row per delivered row with its usage_quantity as usage_dbu, and is_held = the
+    row belongs to a class staging must hold out of every cost total. The classes are computed
+    here from the raw columns, independently of classify_system_rows / billing_quarantine_reasons
+    (the rules under test; issue 11 review, item 3d), from their documented definitions:
+      - a null or blank record_id, or a null workspace_id, usage_date, usage_start_time or
+        usage_end_time;
+      - a null usage_quantity;
+      - a record_id delivered with different content (every version is held);
+      - a RESTATEMENT beyond the number of RETRACTIONs of its usage window (workspace_id, cloud,
+        usage_unit, usage_start_time, usage_end_time), in record_id order.
 #}
 {% macro raw_billing_rows() -%}
+    {%- set usage_window = 'workspace_id_raw, cloud, usage_unit, usage_start_time, usage_end_time' -%}
     select
-        raw_rows.*,
-        held_rows.row_json is not null as is_held
+        workspace_id,
+        usage_date,
+        window_date,
+        warehouse_id,
+        is_sql_warehouse_usage,
+        usage_dbu,
+        row_json,
+        (
+            nullif(trim(cast(record_id as string)), '') is null
+            or workspace_id_raw is null
+            or usage_date is null
+            or usage_start_time is null
+            or usage_end_time is null
+            or usage_quantity is null
+            or min_row_json_of_record <> max_row_json_of_record
+            or (record_type = 'RESTATEMENT' and restatement_rank > window_retractions)
+        ) as is_held
     from (
-        select distinct
-            coalesce(cast(source_rows.workspace_id as string), '(null)') as workspace_id,
-            source_rows.usage_date,
-            cast(source_rows.usage_start_time as date) as window_date,
-            coalesce(source_rows.usage_metadata.warehouse_id, '(missing)') as warehouse_id,
-            source_rows.usage_metadata.warehouse_id is not null
-            or source_rows.billing_origin_product = 'SQL' as is_sql_warehouse_usage,
-            coalesce(cast(source_rows.usage_quantity as double), 0.0) as usage_dbu,
-            {{ genie_analytics.json_without_keys(genie_analytics.row_to_json('source_rows'), ['ingestion_date']) }} as row_json
-        from {{ source('billing', 'usage') }} as source_rows
+        select
+            distinct_rows.*,
+            min(row_json) over (partition by record_id) as min_row_json_of_record,
+            max(row_json) over (partition by record_id) as max_row_json_of_record,
+            row_number() over (
+                partition by {{ usage_window }}, record_type order by record_id
+            ) as restatement_rank,
+            sum(case when record_type = 'RETRACTION' then 1 else 0 end) over (
+                partition by {{ usage_window }}
+            ) as window_retractions
+        from (
+            select distinct
+                source_rows.record_id,
+                source_rows.workspace_id as workspace_id_raw,
+                coalesce(cast(source_rows.workspace_id as string), '(null)') as workspace_id,
+                source_rows.cloud,
+                source_rows.usage_unit,
+                source_rows.record_type,
+                source_rows.usage_start_time,
+                source_rows.usage_end_time,
+                source_rows.usage_quantity,
+                source_rows.usage_date,
+                cast(source_rows.usage_start_time as date) as window_date,
+                coalesce(source_rows.usage_metadata.warehouse_id, '(missing)') as warehouse_id,
+                source_rows.usage_metadata.warehouse_id is not null
+                or source_rows.billing_origin_product = 'SQL' as is_sql_warehouse_usage,
+                coalesce(cast(source_rows.usage_quantity as double), 0.0) as usage_dbu,
+                {{ genie_analytics.json_without_keys(genie_analytics.row_to_json('source_rows'), ['ingestion_date']) }} as row_json
+            from {{ source('billing', 'usage') }} as source_rows
+        ) as distinct_rows
     ) as raw_rows
-    left join (
-        select distinct {{ genie_analytics.json_without_keys('row_json', ['ingestion_date']) }} as row_json
-        from {{ ref('stg_system__rows_quarantined') }}
-        where source_table = 'billing.usage'
-    ) as held_rows
-        on raw_rows.row_json = held_rows.row_json
 {%- endmacro %}

@@ -173,24 +173,167 @@ def typed_models(bundle: dict[str, Any]) -> list[str]:
                 JobRunAs.from_dict(dict(target["run_as"]))
             except (ValueError, TypeError) as exc:
                 problems.append(f"bundle: target {tname} run_as does not validate: {exc}")
-    known = {
-        "bundle",
-        "include",
-        "artifacts",
-        "variables",
-        "targets",
-        "sync",
-        "workspace",
-        "resources",
-        "permissions",
-        "presets",
-        "run_as",
-        "experimental",
-        "_files",
-        "_root",
-    }
-    problems += [f"bundle: unknown top-level key {k!r}" for k in bundle if k not in known]
+    problems += [
+        f"bundle: unknown field {path}" for path in unknown_fields(_top_level(bundle), ROOT_SPEC)
+    ]
     return problems
+
+
+# --- the bundle's own sections, outside `resources` ---------------------------------------------
+# databricks-bundles has typed models for the resources only. The keys of every other section of
+# databricks.yml come from the Databricks CLI's bundle schema (databricks/cli,
+# bundle/schema/jsonschema.json: config.Root, config.Target, config.Sync, config.Workspace,
+# config.Bundle, config.Artifact, config.Presets, variable.Variable, ...; each declares
+# additionalProperties: false, so the CLI refuses any other key). Hand-written as key sets: no
+# Python package ships that schema. A spec is None (any value), a dict (these keys only),
+# MapOf(spec) (names of our own -> spec) or ListOf(spec).
+class MapOf:
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+
+
+class ListOf:
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+
+
+def _keys(*names: str) -> dict[str, None]:
+    return dict.fromkeys(names)
+
+
+_SYNC = _keys("include", "exclude", "paths")
+_WORKSPACE = _keys(
+    "account_id",
+    "artifact_path",
+    "auth_type",
+    "azure_client_id",
+    "azure_environment",
+    "azure_login_app_id",
+    "azure_tenant_id",
+    "azure_use_msi",
+    "azure_workspace_resource_id",
+    "client_id",
+    "experimental_is_unified_host",
+    "file_path",
+    "google_service_account",
+    "host",
+    "profile",
+    "resource_path",
+    "root_path",
+    "state_path",
+    "workspace_id",
+)
+_GIT = _keys("branch", "origin_url")
+_BUNDLE = {
+    **_keys("cluster_id", "compute_id", "databricks_cli_version", "engine", "name", "uuid"),
+    "deployment": {"fail_on_active_runs": None, "lock": _keys("enabled", "force")},
+    "git": _GIT,
+}
+_ARTIFACT = {
+    **_keys("build", "dynamic_version", "executable", "path", "type"),
+    "files": ListOf(_keys("source")),
+}
+_PRESETS = _keys(
+    "artifacts_dynamic_version",
+    "jobs_max_concurrent_runs",
+    "name_prefix",
+    "pipelines_development",
+    "source_linked_deployment",
+    "tags",
+    "trigger_pause_status",
+)
+_LOOKUP = _keys(
+    "alert",
+    "cluster",
+    "cluster_policy",
+    "dashboard",
+    "instance_pool",
+    "job",
+    "metastore",
+    "notification_destination",
+    "pipeline",
+    "query",
+    "service_principal",
+    "warehouse",
+)
+_VARIABLE = {**_keys("default", "description", "type"), "lookup": _LOOKUP}
+_PERMISSION = _keys("level", "group_name", "service_principal_name", "user_name")
+_RUN_AS = _keys("service_principal_name", "user_name")
+_TARGET = {
+    **_keys("cluster_id", "compute_id", "default", "mode", "resources"),
+    "artifacts": MapOf(_ARTIFACT),
+    "bundle": _BUNDLE,
+    "git": _GIT,
+    "permissions": ListOf(_PERMISSION),
+    "presets": _PRESETS,
+    "run_as": _RUN_AS,
+    "sync": _SYNC,
+    # a target's variable is a value, or {default, description, lookup, type}
+    "variables": MapOf(_VARIABLE),
+    "workspace": _WORKSPACE,
+}
+ROOT_SPEC = {
+    **_keys("include", "resources", "python"),
+    "artifacts": MapOf(_ARTIFACT),
+    "bundle": _BUNDLE,
+    "environments": MapOf(_TARGET),  # the CLI's former name of `targets`
+    "experimental": _keys(
+        "immutable_folder",
+        "pydabs",
+        "python",
+        "python_wheel_wrapper",
+        "record_deployment_history",
+        "scripts",
+        "skip_artifact_cleanup",
+        "skip_name_prefix_for_schema",
+        "use_legacy_run_as",
+    ),
+    "permissions": ListOf(_PERMISSION),
+    "presets": _PRESETS,
+    "run_as": _RUN_AS,
+    "scripts": MapOf(_keys("content", "env")),
+    "sync": _SYNC,
+    "targets": MapOf(_TARGET),
+    "variables": MapOf(_VARIABLE),
+    "workspace": _WORKSPACE,
+}
+
+
+def _top_level(bundle: dict[str, Any]) -> dict[str, Any]:
+    """databricks.yml as written (load_bundle's own bookkeeping keys left out)."""
+    return {k: v for k, v in bundle.items() if k not in {"_files", "_root"}}
+
+
+def unknown_fields(value: Any, spec: Any, path: str = "") -> list[str]:
+    """Dotted paths of the keys in ``value`` that ``spec`` does not know (see ROOT_SPEC)."""
+    if spec is None or value is None:
+        return []
+    if isinstance(spec, MapOf):
+        if not isinstance(value, dict):
+            return []
+        return [
+            p
+            for name, item in value.items()
+            for p in unknown_fields(item, spec.spec, f"{path}.{name}" if path else str(name))
+        ]
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            return []
+        return [
+            p
+            for i, item in enumerate(value)
+            for p in unknown_fields(item, spec.spec, f"{path}[{i}]")
+        ]
+    if not isinstance(value, dict):
+        return []  # a scalar where a section may be a plain value (a target's variable)
+    found = []
+    for key, item in value.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in spec:
+            found.append(where)
+        else:
+            found += unknown_fields(item, spec[key], where)
+    return found
 
 
 def targets(bundle: dict[str, Any]) -> list[str]:
@@ -496,6 +639,8 @@ def snapshots_once(bundle: dict[str, Any], variables: dict[str, str]) -> list[st
         result = dbtRunner().invoke(
             ["ls", "--resource-type", "snapshot", "--output", "name", "--quiet", *selectors]
         )
+        if not result.success:
+            return [f"bundle: dbt ls cannot list the snapshots of {argv[:3]}: {result.exception}"]
         for name in result.result or []:
             counts[name] = counts.get(name, 0) + 1
     return [

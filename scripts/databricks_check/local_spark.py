@@ -25,8 +25,14 @@ import sys
 from pathlib import Path
 
 SYSTEM_CATALOG = "system"
+# A string literal (single- or double-quoted, backslash escapes, Databricks SQL): skipped, so a
+# value such as 'system.billing.usage' stays what the model says it is.
+_LITERAL = r"(?P<literal>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 # A catalog that is the first part of a three-part name: `cat`.`schema`.`table` or cat.schema.t.
-_THREE_PART = r"(?<![\w.`])(`?)({cats})\1(\s*\.\s*)(?=`?[A-Za-z_][\w]*`?\s*\.\s*`?[A-Za-z_])"
+_THREE_PART = (
+    _LITERAL + r"|(?<![\w.`])(?P<q>`?)(?:{cats})(?P=q)(?P<dot>\s*\.\s*)"
+    r"(?=`?[A-Za-z_][\w]*`?\s*\.\s*`?[A-Za-z_])"
+)
 _USING_DELTA = re.compile(r"\busing\s+delta\b", re.IGNORECASE)
 
 
@@ -73,16 +79,18 @@ class LocalSpark:
             re.IGNORECASE | re.DOTALL,
         )
         self._schema_name = re.compile(
-            rf"(?<![\w.`'])(`?)({cats})\1(\s*\.|(?=\s*$)|(?=\s+like\b))", re.IGNORECASE
+            _LITERAL
+            + rf"|(?<![\w.`'])(?P<q>`?)(?:{cats})(?P=q)(?P<dot>\s*\.|(?=\s*$)|(?=\s+like\b))",
+            re.IGNORECASE,
         )
 
     def to_local(self, sql: str) -> str:
         """Production SQL -> the same SQL on the session catalog (see the module docstring)."""
-        sql = self._three_part.sub(lambda m: "spark_catalog" + m.group(3), sql)
+        sql = self._three_part.sub(_local_catalog, sql)
         if self._schema_statement.match(sql):
             # `create schema main.x`, `show tables in main.x`, `show schemas in main`: the
             # catalog is the first (or only) part of the name.
-            sql = self._schema_name.sub(lambda m: "spark_catalog" + m.group(3), sql)
+            sql = self._schema_name.sub(_local_catalog, sql)
         return _USING_DELTA.sub("using parquet", sql)
 
     def create_system_tables(self) -> int:
@@ -138,6 +146,13 @@ class LocalSpark:
             "data_source_format string, table_owner string, last_altered timestamp"
         )
         return self.spark.createDataFrame(rows, schema)
+
+
+def _local_catalog(m: re.Match[str]) -> str:
+    """A production catalog -> ``spark_catalog``; a string literal stays as it is."""
+    if m.group("literal") is not None:
+        return m.group("literal")
+    return "spark_catalog" + (m.group("dot") or "")
 
 
 def _with_ltz(data_type):

@@ -1,24 +1,41 @@
 {#
-    Reconciliation: every (workspace_id, statement_id) of system.query.history since
-    var('backfill_start_date') is in stg_system__query_history. Dedup and the incremental
-    lookback must never lose a statement. Returns the missing keys (pass = no rows).
-    Statements started after the last build cannot be in staging yet, so the comparison stops
-    at the staged max(query_date).
+    Reconciliation: nothing of system.query.history is lost (issue 11 review, item 3d). Each
+    source row is either staged or quarantined, decided here from the raw columns, not by the
+    macro under test (classify_system_rows):
+      - a row whose workspace_id or statement_id is null or blank ('null_key'), or, with a key,
+        whose start_time is null ('null_start_time'), cannot be staged: per reason, the rows of
+        the source must be exactly the query.history rows of stg_system__rows_quarantined;
+      - every other (workspace_id, statement_id) since var('backfill_start_date') is in
+        stg_system__query_history (dedup and the incremental lookback never lose a statement).
+        Statements started after the last build cannot be in staging yet, so that comparison
+        stops at the staged max(query_date).
+    Returns one row per missing statement or per reason whose counts differ (pass = no rows).
 #}
 with
+
+source_rows as (
+    select
+        workspace_id,
+        statement_id,
+        start_time,
+        case
+            when
+                nullif(trim(cast(workspace_id as string)), '') is null
+                or nullif(trim(cast(statement_id as string)), '') is null
+                then 'null_key'
+            when start_time is null then 'null_start_time'
+        end as held_reason
+    from {{ source('query', 'history') }}
+),
 
 source_statements as (
     select distinct
         workspace_id,
         statement_id,
         cast(start_time as date) as query_date
-    from {{ source('query', 'history') }}
-    {# A row with a null key or start_time cannot be staged; it is in stg_system__rows_quarantined
-       (reason null_key / null_start_time), counted in genie_data_quality. #}
+    from source_rows
     where
-        workspace_id is not null
-        and statement_id is not null
-        and start_time is not null
+        held_reason is null
     {% if var('backfill_start_date', none) -%}
             and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
         {%- endif %}
@@ -37,11 +54,12 @@ staged_until as (
     from staged_statements
 ),
 
-final as (
+missing_statements as (
     select
-        source_statements.workspace_id,
-        source_statements.statement_id,
-        source_statements.query_date
+        'not_staged' as problem,
+        cast(source_statements.workspace_id as string) as workspace_id,
+        cast(source_statements.statement_id as string) as statement_id,
+        cast(source_statements.query_date as string) as detail
     from source_statements
     cross join staged_until
     left join staged_statements
@@ -51,6 +69,50 @@ final as (
     where
         staged_statements.statement_id is null
         and source_statements.query_date <= staged_until.max_query_date
+),
+
+held_in_source as (
+    {# A held row with a start_time before var('backfill_start_date') is outside the build; one
+       without a start_time has no date and is always held. #}
+    select
+        held_reason,
+        count(*) as source_rows
+    from source_rows
+    where
+        held_reason is not null
+    {% if var('backfill_start_date', none) -%}
+            and (start_time is null or cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date))
+        {%- endif %}
+    group by held_reason
+),
+
+held_in_quarantine as (
+    select
+        quarantine_reason as held_reason,
+        count(*) as quarantined_rows
+    from {{ ref('stg_system__rows_quarantined') }}
+    where source_table = 'query.history'
+    group by quarantine_reason
+),
+
+held_mismatches as (
+    select
+        'held_rows_differ' as problem,
+        cast(null as string) as workspace_id,
+        cast(null as string) as statement_id,
+        coalesce(held_in_source.held_reason, held_in_quarantine.held_reason)
+        || ': ' || cast(coalesce(held_in_source.source_rows, 0) as string) || ' in the source, '
+        || cast(coalesce(held_in_quarantine.quarantined_rows, 0) as string) || ' quarantined' as detail
+    from held_in_source
+    full outer join held_in_quarantine
+        on held_in_source.held_reason = held_in_quarantine.held_reason
+    where coalesce(held_in_source.source_rows, 0) <> coalesce(held_in_quarantine.quarantined_rows, 0)
+),
+
+final as (
+    select * from missing_statements
+    union all
+    select * from held_mismatches
 )
 
 select * from final
