@@ -23,6 +23,8 @@
 {%- endset -%}
 {%- set from_date = genie_analytics.cost_reread_from_date(
     'window_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream]) %}
+{#- Retention (issue 16): nothing older than the retention start is rebuilt. #}
+{%- set from_date = genie_analytics.retention_floor(from_date) %}
 
 with
 

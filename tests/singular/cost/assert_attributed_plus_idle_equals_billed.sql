@@ -7,7 +7,9 @@
     a visible line of genie_data_quality), attributed from the (query, window) allocation rows, idle from
     the reconciliation mart. Rows returned = days that do not add up.
 #}
-{%- set start = var('backfill_start_date', none) %}
+{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
+    hold no older day (issue 16, macros/governance/retention.sql). -#}
+{%- set start = genie_analytics.retained_from_date() %}
 
 with
 
@@ -22,9 +24,7 @@ billed as (
     where
         is_sql_warehouse_usage
         and not is_held
-    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
-            and window_date >= cast('{{ start }}' as date)
-        {%- endif %}
+        and window_date >= cast('{{ start }}' as date)
     group by workspace_id, warehouse_id, window_date
 ),
 

@@ -7,7 +7,9 @@
       raw DBU - held DBU = reconciliation billed = attributed + idle + unobservable.
     USD: chargeback USD is never null. Rows returned = days that do not add up.
 #}
-{%- set start = var('backfill_start_date', none) %}
+{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
+    hold no older day (issue 16, macros/governance/retention.sql). -#}
+{%- set start = genie_analytics.retained_from_date() %}
 {%- set has_start = start is not none and start | string | trim not in ('', 'none', 'None', 'null') %}
 
 with
@@ -62,9 +64,7 @@ raw_sql_daily as (
     from raw_rows
     where
         is_sql_warehouse_usage
-    {% if has_start -%}
-            and window_date >= cast('{{ start }}' as date)
-        {%- endif %}
+        and window_date >= cast('{{ start }}' as date)
     group by workspace_id, cast(window_date as string)
 ),
 

@@ -3,7 +3,9 @@
     in genie_query_performance, and neither holds a query that is not in query.history (whatever
     its compute, status or cost state). Rows returned = queries missing or extra.
 #}
-{%- set start = var('backfill_start_date', none) %}
+{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
+    hold no older day (issue 16, macros/governance/retention.sql). -#}
+{%- set start = genie_analytics.retained_from_date() %}
 
 with
 
