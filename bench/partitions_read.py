@@ -44,10 +44,12 @@ from pathlib import Path
 
 import duckdb
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 BIN = Path(sys.executable).parent
-START = date(2026, 10, 1)
+START = DEFAULT_START_DATE  # the sandbox's fixed calendar starts here
 PROJECT_SCHEMA = "genie_analytics"
 
 # The large relations of issue 13 -> how their days are counted (partition column, or None for
@@ -419,7 +421,7 @@ def run(args) -> dict:
     parquet = work / "parquet"
     system_db = work / "system_tables.duckdb"
     started = time.monotonic()
-    cmd = [str(BIN / "genie-ingest"), "sandbox", "generate", "--db", str(system_db)]
+    cmd = [str(BIN / "genie-sandbox"), "generate", "--db", str(system_db)]
     cmd += ["--seed", str(args.seed), "--days", str(args.days), "--start-date", START.isoformat()]
     cmd += ["--workspaces", str(args.workspaces), "--queries-per-day", str(args.queries_per_day)]
     subprocess.run([*cmd, "--quiet"], check=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 HARNESS = REPO_ROOT / "bench" / "partitions_read.py"
 LOOKBACK_DAYS = 3  # the project's default query_history_lookback_days and cost_lookback_days
 
