@@ -109,8 +109,10 @@ databricks-check: install  ## The Databricks path offline: real dbt-databricks (
 sandbox: install  ## Only generate the demo sandbox
 	$(SANDBOX) generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
 
+# e.g. make bench BENCH_ARGS="--only scale --last-day-queries 2000000" (bench/run.py --help)
+BENCH_ARGS ?=
 bench: install  ## Benchmarks: print ratios measured in one run (writes bench/results.md)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # --- HTTP API (app/genie_analytics_api; README "HTTP API and alerts") -------------------------
 # A random local signing key is made once (git-ignored); GENIE_API_JWT_SECRET overrides it.

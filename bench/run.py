@@ -1,7 +1,14 @@
 """`make bench`: the project's speed goals, measured in one run on this machine.
 
-1. Scale build (issue 3): a sandbox of 7 days x 1M queries plus one day of 10M. A full build of the
-   cost marts over the first 7 days, then the incremental build that adds the 10M-query day.
+0. Partitions read (issue 13): bench/partitions_read.py's table of the days of each large relation
+   every dbt node reads in an incremental run on local Spark, next to the table measured before
+   (bench/NOTES.md).
+1. Scale build (issues 3 and 13): a sandbox of 7 days x --queries-per-day (1M) plus one day of
+   --last-day-queries (10M). A full build of the cost marts over the first 7 days and of the rest
+   of the project; then the incremental build adding the new day (cost marts, then every other
+   model), the data tests, each timed as a ratio to BARE_SQL (the core work as one hand-written
+   statement, timed before and after them), with the peak RSS of each dbt process and the slowest
+   nodes of dbt's run_results (the per-model profile).
 2. Dashboard latency (issue 3): the seed's dashboard-metrics query (workspace + date range +
    optional user -> totals and daily trends), 20 runs each, on the marts versus the same answer
    computed at query time from the raw system tables the way the seeds' views do it.
@@ -189,11 +196,108 @@ def first_days_copy(full: Path, out: Path, cutoff: date) -> None:
     con.close()
 
 
-def scale_build(args, lines: list[str]) -> Path:
+# The core work as one bare hand-written statement (issue 13's yardstick): allocate the new day's
+# queries to their billing windows and sum per query, straight from the system tables. Queries
+# that started up to cost_max_query_days (2) before the day and ran into it are included, as the
+# models do; the result is written to a table, as a model's is.
+BARE_SQL = """
+create or replace table bare_allocation as
+with q as (
+    select workspace_id, statement_id, compute.warehouse_id as warehouse_id, start_time,
+        end_time, total_task_duration_ms
+    from system_tables.query.history
+    where start_time >= $day::timestamp - interval 2 day
+        and start_time < $day::timestamp + interval 1 day
+        and end_time > $day::timestamp
+    qualify row_number() over (
+        partition by workspace_id, statement_id order by update_time desc) = 1
+),
+w as (
+    select workspace_id, usage_metadata.warehouse_id as warehouse_id, usage_start_time,
+        usage_end_time, sum(usage_quantity) as billed_dbu
+    from system_tables.billing.usage
+    where usage_date = $day and usage_metadata.warehouse_id is not null
+    group by all
+),
+o as (
+    select q.workspace_id, q.statement_id, w.warehouse_id, w.usage_start_time, w.billed_dbu,
+        q.total_task_duration_ms * greatest(0, epoch_ms(least(q.end_time, w.usage_end_time))
+            - epoch_ms(greatest(q.start_time, w.usage_start_time)))
+            / greatest(1, epoch_ms(q.end_time) - epoch_ms(q.start_time)) as weight
+    from q join w
+        on q.workspace_id = w.workspace_id and q.warehouse_id = w.warehouse_id
+        and q.start_time < w.usage_end_time and q.end_time > w.usage_start_time
+),
+shares as (
+    select workspace_id, statement_id, billed_dbu * weight / nullif(sum(weight) over (
+        partition by workspace_id, warehouse_id, usage_start_time), 0) as dbu
+    from o
+)
+select workspace_id, statement_id, sum(dbu) as dbu from shares group by all
+"""
+
+
+def bare_sql_seconds(full_db: Path, day: date) -> tuple[float, int]:
+    """Seconds of BARE_SQL for ``day`` in a scratch DuckDB file; rows it wrote."""
+    scratch = WORK / "bare.duckdb"
+    scratch.unlink(missing_ok=True)
+    con = duckdb.connect(str(scratch))
+    con.execute(f"attach '{full_db}' as system_tables (read_only)")
+    started = time.perf_counter()
+    con.execute(BARE_SQL, {"day": day})
+    seconds = time.perf_counter() - started
+    rows = con.execute("select count(*) from bare_allocation").fetchone()[0]
+    con.close()
+    scratch.unlink(missing_ok=True)
+    return seconds, rows
+
+
+def dbt_measured(dbt_args: list[str], env: dict[str, str]) -> tuple[float, int, list]:
+    """Run dbt; wall seconds, peak RSS in bytes (os.wait4: the dbt process and the children it
+    waited for; dbt-duckdb runs in one process) and its run_results timings (node, seconds)."""
+    log = WORK / "dbt_stdout.log"
+    started = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "dbt"), *dbt_args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stderr.write(log.read_text()[-6000:])
+        raise SystemExit(f"bench: dbt failed: {' '.join(dbt_args)}")
+    run_results = json.loads((WORK / "target" / "run_results.json").read_text())
+    timings = sorted(
+        ((r["unique_id"], float(r["execution_time"])) for r in run_results["results"]),
+        key=lambda t: -t[1],
+    )
+    # Wall time outside dbt's node loop: start-up, parsing, the adapter's connection.
+    timings.insert(0, ("(dbt start-up and parsing)", seconds - run_results["elapsed_time"]))
+    return seconds, usage.ru_maxrss * 1024, timings
+
+
+NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+# Everything but the cost marts and their upstream (which COST_BUILD builds first). One thread:
+# with two, DuckDB 2.0 failed genie_query_workloads / genie_data_quality in 2 of 2 runs with
+# "Catalog Error: Table with name genie_api_query_lookup__dbt_backup does not exist!" while the
+# other thread swapped genie_api_query_lookup (which carries an index, its post_hook) in.
+REST_BUILD = ["build", "--exclude", "+path:models/marts/cost", "--threads", "1", *NO_TESTS]
+DATA_TESTS = ["test", "--exclude-resource-type", "unit_test"]
+
+
+def sizes(args) -> tuple[int, int, int]:
+    """(days incl. the new one, queries a day before it, queries of the new day)."""
+    if args.small:
+        return 8, 20_000, 200_000
+    return 8, args.queries_per_day, args.last_day_queries
+
+
+def scale_build(args, lines: list[str], profile: list[str] | None = None) -> tuple[Path, Path]:
     full_db = WORK / "scale_system_tables.duckdb"
     early_db = WORK / "scale_first_days.duckdb"
     target_db = WORK / "scale_warehouse.duckdb"
-    days, per_day, last_day = (8, 1_000_000, 10_000_000) if not args.small else (3, 20_000, 200_000)
+    days, per_day, last_day = sizes(args)
     if args.reuse_sandbox and full_db.exists():
         gen_s = None
     else:
@@ -225,19 +329,65 @@ def scale_build(args, lines: list[str]) -> Path:
     cutoff = START + timedelta(days=days - 1)
     first_days_copy(full_db, early_db, cutoff)
     target_db.unlink(missing_ok=True)
-    dbt = str(BIN / "dbt")
-    full_s = sh([dbt, *COST_BUILD], env=dbt_env(early_db, target_db))
-    lines.append(f"- full build of the cost marts over the first {days - 1} days: {full_s:.0f} s")
-    incr_s = sh([dbt, *COST_BUILD], env=dbt_env(full_db, target_db))
-    verdict = "meets" if incr_s < 180 else "MISSES"
+    early, full = dbt_env(early_db, target_db), dbt_env(full_db, target_db)
+    full_s, full_rss, _ = dbt_measured(COST_BUILD, early)
+    rest_full_s, _, _ = dbt_measured(REST_BUILD, early)
+    bare = [bare_sql_seconds(full_db, cutoff)]
+    incr_s, incr_rss, incr_prof = dbt_measured(COST_BUILD, full)
+    rest_s, rest_rss, rest_prof = dbt_measured(REST_BUILD, full)
+    tests_s, tests_rss, tests_prof = dbt_measured(DATA_TESTS, full)
+    bare.append(bare_sql_seconds(full_db, cutoff))
+    bare_s = statistics.mean(b[0] for b in bare)
+    whole_s = incr_s + rest_s
+    peak = max(incr_rss, rest_rss, tests_rss, full_rss)
+
+    def ratio(name: str, seconds: float, goal: float | None, note: str = "") -> None:
+        r = seconds / bare_s
+        verdict = "" if goal is None else f" ({'meets' if r <= goal else 'MISSES'} <= {goal:g}x)"
+        lines.append(f"- {name}: {seconds:.0f} s = {r:.1f}x the bare SQL{verdict}{note}")
+
     lines.append(
-        f"- incremental build adding the {last_day:,}-query day: {incr_s:.0f} s "
-        f"({verdict} the < 180 s goal)"
+        f"- bare hand-written SQL of the core work (the new day's {bare[0][1]:,} queries "
+        f"allocated to their billing windows and summed per query, from the system tables): "
+        f"{bare_s:.1f} s (mean of {', '.join(f'{b[0]:.1f}' for b in bare)} s, before and after "
+        f"the dbt runs)"
     )
+    ratio(
+        f"full build of the cost marts over the first {days - 1} days",
+        full_s,
+        None,
+        "; not slower than before: see bench/NOTES.md",
+    )
+    lines.append(f"- full build of the rest of the project over those days: {rest_full_s:.0f} s")
+    ratio(f"incremental build of the cost marts adding the {last_day:,}-query day", incr_s, 10)
+    ratio(
+        "incremental build of the whole project (the cost marts, then every other model: "
+        f"{rest_s:.0f} s)",
+        whole_s,
+        15,
+    )
+    ratio("data tests of the whole project after it", tests_s, 5)
+    lines.append(
+        f"- peak memory (RSS of one dbt process): {peak / 2**30:.2f} GiB "
+        f"({'meets' if peak < 8 * 2**30 else 'MISSES'} the < 8 GiB goal); incremental cost "
+        f"marts {incr_rss / 2**30:.2f}, rest {rest_rss / 2**30:.2f}, tests "
+        f"{tests_rss / 2**30:.2f} GiB"
+    )
+    if profile is not None:
+        for label, prof in (
+            ("incremental cost marts", incr_prof),
+            ("incremental rest of the project", rest_prof),
+            ("data tests", tests_prof),
+        ):
+            profile.append(f"- {label}, slowest nodes (dbt run_results execution_time):")
+            profile.extend(f"  - {node}: {s:.1f} s" for node, s in prof[:9])
+    args.bare_seconds = bare_s
     return full_db, target_db
 
 
-def dashboard_latency(full_db: Path, target_db: Path, lines: list[str], runs: int = 20) -> None:
+def dashboard_latency(
+    full_db: Path, target_db: Path, lines: list[str], runs: int = 20, bare_s: float | None = None
+) -> None:
     con = duckdb.connect(str(target_db), read_only=True)
     con.execute(f"attach '{full_db}' as system_tables (read_only)")
     rel = f'"{target_db.stem}".genie_analytics.genie_daily_performance'
@@ -271,9 +421,10 @@ def dashboard_latency(full_db: Path, target_db: Path, lines: list[str], runs: in
     m_med, m_p95 = statistics.median(marts_ms), p95(marts_ms)
     r_med, r_p95 = statistics.median(raw_ms), p95(raw_ms)
     same_counts = all(m[0][0][0] == r[0][0][0] for m, r in zip(marts_ans, raw_ans, strict=True))
+    relative = f"; p95 = {m_p95 / (bare_s * 1000):.5f}x the bare SQL" if bare_s else ""
     lines.append(
         f"- dashboard query on the marts: median {m_med:.1f} ms, p95 {m_p95:.1f} ms "
-        f"({'meets' if m_p95 < 100 else 'MISSES'} the < 100 ms p95 goal)"
+        f"({'meets' if m_p95 < 100 else 'MISSES'} the < 100 ms p95 goal){relative}"
     )
     lines.append(
         f"- same answer from the raw system tables: median {r_med:.0f} ms, p95 {r_p95:.0f} ms; "
@@ -674,6 +825,33 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
     report("GET /api/v1/dashboard/metrics", results["metrics"], statistics.median(raw_m))
 
 
+def partitions_read(args, lines: list[str]) -> None:
+    """Issue 13: days of each large relation every dbt node read in an incremental Spark run
+    (bench/partitions_read.py), printed next to the table measured before (bench/NOTES.md)."""
+    out = WORK / "partitions_read.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "partitions_read.py"), "run", "--json", str(out)]
+    sh(cmd)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from partitions_read import format_table, offenders
+
+    result = json.loads(out.read_text())
+    bad = offenders(result["summary"], result["max_days"])
+    lines.append(
+        f"- days read per dbt node in an incremental Spark run ({result['days']}-day sandbox, "
+        f"{result['queries_per_day']} queries a day, lookback {result['lookback_days']} days): "
+        f"{len(bad)} node x relation read more than {result['max_days']} days "
+        f"({'meets' if not bad else 'MISSES'} the goal); build ok: "
+        f"{result['incremental_build_ok']}"
+    )
+    lines += ["", "```", format_table(result["summary"], result["max_days"]), "```", ""]
+    notes = (ROOT / "bench" / "NOTES.md").read_text()
+    before = re.search(
+        r"<!-- partitions-before -->\n(.*?)\n<!-- /partitions-before -->", notes, re.S
+    )
+    if before:
+        lines += ["Before (bench/NOTES.md):", "", before.group(1), ""]
+
+
 def p95_of(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
@@ -681,7 +859,18 @@ def p95_of(xs: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
-    parser.add_argument("--only", choices=["scale", "dashboard", "genie", "api"], default=None)
+    parser.add_argument(
+        "--only", choices=["scale", "partitions", "dashboard", "genie", "api"], default=None
+    )
+    parser.add_argument(
+        "--queries-per-day", type=int, default=1_000_000, help="scale: queries a day, 7 days"
+    )
+    parser.add_argument(
+        "--last-day-queries",
+        type=int,
+        default=10_000_000,
+        help="scale: queries of the new day the incremental build adds (issue 13: 10M)",
+    )
     parser.add_argument(
         "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"
     )
@@ -690,9 +879,13 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"# make bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", ""]
     lines.append(f"Machine: {os.cpu_count()} cores. Sizes: {'small' if args.small else 'full'}.")
     lines.append("")
+    profile: list[str] = []
+    if args.only in (None, "partitions"):
+        partitions_read(args, lines)
+        print("\n".join(lines), flush=True)
     if args.only in (None, "scale"):
-        full_db, target_db = scale_build(args, lines)
-        dashboard_latency(full_db, target_db, lines)
+        full_db, target_db = scale_build(args, lines, profile)
+        dashboard_latency(full_db, target_db, lines, bare_s=args.bare_seconds)
         print("\n".join(lines), flush=True)
     if args.only in (None, "dashboard"):
         full_db = WORK / "scale_system_tables.duckdb"
@@ -707,6 +900,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only == "api":
             full_db, target_db = scale_build(args, lines)
         api_latency(args, lines, full_db, target_db)
+    if profile:
+        lines += ["", "## Per-model profile of the scale run", "", *profile]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.small:

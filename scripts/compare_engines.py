@@ -40,14 +40,20 @@ REL_TOL = 1e-6
 MAX_SUM_COLUMNS = 6
 
 
-def spark_session(work_dir: Path):
-    """A local Spark session with its own warehouse dir and Derby metastore, UTC, no UI."""
+def spark_session(work_dir: Path, extra_conf: dict[str, str] | None = None):
+    """A local Spark session with its own warehouse dir and Derby metastore, UTC, no UI.
+
+    ``extra_conf``: more settings, applied before the session starts (static ones included).
+    """
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     metastore = work_dir / "metastore_db"
+    builder = SparkSession.builder
+    for key, value in (extra_conf or {}).items():
+        builder = builder.config(key, value)
     return (
-        SparkSession.builder.master("local[2]")
+        builder.master("local[2]")
         .appName("genie_analytics-compare")
         .config("spark.sql.warehouse.dir", str(work_dir / "warehouse"))
         .config(
