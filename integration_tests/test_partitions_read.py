@@ -82,6 +82,7 @@ def _harness(tmp_path: Path, *args: str) -> dict:
 
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.partitions
 def test_counter_counts_every_day_an_unbounded_query_reads(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     summary = _harness(tmp_path, "selftest")["summary"]
@@ -98,6 +99,7 @@ def test_counter_counts_every_day_an_unbounded_query_reads(tmp_path: Path) -> No
 
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.partitions
 def test_incremental_run_reads_at_most_lookback_plus_one_days(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     result = _harness(tmp_path, "run", "--lookback-days", str(LOOKBACK_DAYS))
