@@ -79,7 +79,11 @@ violations as (
         null as original_value,
         null as outside_value,
         'no e-mail address in the data: the check proved nothing' as problem
-    from (select count(*) as n from masked_emails where original_value like '%@%') as counted
+    from (
+        select count(*) as n
+        from masked_emails
+        where original_value like '%@%'
+    ) as counted
     where n = 0
 )
 
