@@ -156,33 +156,57 @@
     incremental_predicates for reread_days_strategy(): one predicate TEMPLATE,
     `<date_column> >= <first re-read date>`, where `from_date_call` is the Jinja expression
     (a macro call, as text) that returns the first re-read date ('YYYY-MM-DD', or none for
-    "everything") at run time. None on Spark, whose insert_overwrite takes no predicate.
+    "everything") at run time. `or_before_call`, when given, is another such call whose date
+    also replaces (deletes) every day BEFORE it: `(<date_column> >= <from> or <date_column> <
+    <before>)`, for a model that keeps only its last N days (genie_hourly_trends). None on
+    Spark, whose insert_overwrite takes no predicate.
 #}
-{% macro reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(adapter.dispatch('reread_days_predicates', 'genie_analytics')(date_column, from_date_call)) }}
+{% macro reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(adapter.dispatch('reread_days_predicates', 'genie_analytics')(date_column, from_date_call, or_before_call)) }}
 {%- endmacro %}
 
-{% macro default__reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{% macro default__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call
+        ~ ((", or_before=" ~ or_before_call) if or_before_call else "") ~ ") }}"]) }}
 {%- endmacro %}
 
-{% macro spark__reread_days_predicates(date_column, from_date_call) -%}
+{% macro spark__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
     {{ return(none) }}
 {%- endmacro %}
 
-{% macro databricks__reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{% macro databricks__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(genie_analytics.default__reread_days_predicates(date_column, from_date_call, or_before_call)) }}
 {%- endmacro %}
 
 
-{# `date_column >= date 'from_date'`, or `1 = 1` (replace everything) when from_date is none. #}
-{% macro reread_days_predicate(date_column, from_date) -%}
-    {%- if from_date is none or (from_date | string | trim) in ('', 'none', 'None', 'null') -%}
-        1 = 1
+{# `date_column >= date 'from_date'` (or before `or_before`), or `1 = 1` (replace everything) when from_date is none. #}
+{% macro reread_days_predicate(date_column, from_date, or_before=none) -%}
+    {%- set before = genie_analytics.as_date(or_before) -%}
+    {%- if genie_analytics.as_date(from_date) is none or before is none -%}
+        {{ genie_analytics.window_predicate(date_column, from_date) }}
     {%- else -%}
-        {%- set day = modules.datetime.date.fromisoformat((from_date | string | trim)[:10]) -%}
-        {{ date_column }} >= cast('{{ day.isoformat() }}' as date)
+        ({{ genie_analytics.window_predicate(date_column, from_date) }} or {{ date_column }} < cast('{{ before.isoformat() }}' as date))
     {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The config() of an incremental model that re-reads whole days of `date_column` from
+    `window_call` (the Jinja text of the incremental_window_start(...) call the body also
+    uses) and replaces them (reread_days_strategy: REPLACE WHERE on Databricks, delete +
+    insert on DuckDB, partition overwrite on Spark). One line in the model instead of eight.
+    `clustered_by` are the liquid clustering keys after the date (Databricks).
+#}
+{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id']) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(date_column, window_call),
+        partition_by=genie_analytics.partition_by_date(date_column),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
+        on_schema_change='append_new_columns',
+        meta={'reread_date_column': date_column},
+    ) }}
 {%- endmacro %}
 
 

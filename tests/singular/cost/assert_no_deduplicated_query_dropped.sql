@@ -3,7 +3,11 @@
     in genie_query_performance, and neither holds a query that is not in query.history (whatever
     its compute, status or cost state). Rows returned = queries missing or extra.
 #}
-{%- set start = var('backfill_start_date', none) %}
+{#- Days checked: from var('backfill_start_date'), and on incremental runs only the data tests'
+    window (data_tests_window_start: everything on --full-refresh or with
+    var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
+{%- set start = genie_analytics.later_date(var('backfill_start_date', none),
+    genie_analytics.data_tests_window_start(ref('genie_cost_attribution'), 'cost_date')) %}
 
 with
 
@@ -12,9 +16,7 @@ queries as (
         workspace_id,
         statement_id
     from {{ ref('stg_system__query_history') }}
-    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
-        where query_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 costs as (
@@ -22,6 +24,7 @@ costs as (
         workspace_id,
         query_id as statement_id
     from {{ ref('genie_cost_attribution') }}
+    where {{ genie_analytics.window_predicate('cost_date', start) }}
 ),
 
 performance as (
@@ -29,6 +32,7 @@ performance as (
         workspace_id,
         query_id as statement_id
     from {{ ref('genie_query_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 missing_in_costs as (

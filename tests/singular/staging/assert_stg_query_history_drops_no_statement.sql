@@ -4,7 +4,13 @@
     lookback must never lose a statement. Returns the missing keys (pass = no rows).
     Statements started after the last build cannot be in staging yet, so the comparison stops
     at the staged max(query_date).
+
+    Bounded by date (issue 13): from var('backfill_start_date'), and on incremental runs only the
+    data tests' window (data_tests_window_start; everything on --full-refresh or with var
+    data_tests_lookback_days null), compared as a literal so system.query.history is pruned.
 #}
+{%- set start = genie_analytics.later_date(var('backfill_start_date', none),
+    genie_analytics.data_tests_window_start(ref('stg_system__query_history'), 'query_date')) %}
 with
 
 source_statements as (
@@ -19,9 +25,7 @@ source_statements as (
         workspace_id is not null
         and statement_id is not null
         and start_time is not null
-    {% if var('backfill_start_date', none) -%}
-            and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
-        {%- endif %}
+        and {{ genie_analytics.window_predicate('start_time', start, data_type='timestamp') }}
 ),
 
 staged_statements as (
@@ -30,6 +34,7 @@ staged_statements as (
         statement_id,
         query_date
     from {{ ref('stg_system__query_history') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 staged_until as (
