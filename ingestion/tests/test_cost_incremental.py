@@ -35,7 +35,8 @@ DAYS = 4
 # Corrections land 2-4 days after the usage (generator and injected rows), some of them later
 # than cost_lookback_days: those windows are re-read because their billing changed (issue 13),
 # not because the lookback covers them.
-DBT_VARS = "{cost_lookback_days: 2, query_history_lookback_days: 5}"
+# hourly_trends_days 2 < DAYS: genie_hourly_trends must drop the days that leave its window.
+DBT_VARS = "{cost_lookback_days: 2, query_history_lookback_days: 5, hourly_trends_days: 2}"
 # Models and the discount seed, no tests (they run once at the end).
 BUILD = [
     "build",
@@ -72,6 +73,9 @@ COMPARED = {
     # carries the query fingerprints (int_query_fingerprints is a view of it)
     "stg_system__query_history": ["workspace_id", "statement_id"],
     "genie_daily_performance": ["workspace_id", "user_id", "query_date"],
+    # incremental by day since issue 13 (hourly trends also drops days older than its window)
+    "genie_daily_query_latency": ["workspace_scope", "query_date"],
+    "genie_hourly_trends": ["workspace_id", "query_date", "query_hour"],
 }
 IGNORED_COLUMNS = {"_refreshed_at"}
 

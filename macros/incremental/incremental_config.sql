@@ -206,7 +206,55 @@
         liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
         on_schema_change='append_new_columns',
         meta={'reread_date_column': date_column},
+        pre_hook=genie_analytics.clear_reread_days_hooks(date_column, window_call),
     ) }}
+{%- endmacro %}
+
+
+{#
+    Spark's insert_overwrite replaces only the date partitions the new rows hold: a re-read day
+    whose rows ALL vanished (every statement of a day re-dated, a warehouse-day that no longer
+    exists, a day that left genie_hourly_trends' window) would keep its old rows, which REPLACE
+    WHERE (Databricks) and delete + insert (DuckDB) remove. On Spark a pre-hook therefore drops
+    every partition of the target from the window start on (and before `or_before_call`'s date,
+    when given) before the insert: the same rows as the other engines. Not atomic: a failed
+    insert leaves those days empty, and the next run re-reads them (its watermark is lower).
+    No hook on the other engines.
+#}
+{% macro clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(adapter.dispatch('clear_reread_days_hooks', 'genie_analytics')(date_column, from_date_call, or_before_call)) }}
+{%- endmacro %}
+
+{% macro default__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro spark__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(["{{ genie_analytics.spark_drop_reread_partitions('" ~ date_column ~ "', " ~ from_date_call
+        ~ ((", or_before=" ~ or_before_call) if or_before_call else "") ~ ") }}"]) }}
+{%- endmacro %}
+
+{% macro databricks__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+
+{#- Drops (run_query, one statement each) the target's partitions on or after from_date and
+    before or_before, listed with SHOW PARTITIONS (metadata, no data read); the hook itself
+    then runs `select 1`. Only on incremental runs of an existing table. -#}
+{% macro spark_drop_reread_partitions(date_column, from_date, or_before=none) -%}
+    {%- set start = genie_analytics.as_date(from_date) -%}
+    {%- set before = genie_analytics.as_date(or_before) -%}
+    {%- if execute and is_incremental() and start is not none -%}
+        {%- for row in run_query('show partitions ' ~ this) -%}
+            {%- set spec = row[0] | string -%}
+            {%- set day = genie_analytics.as_date(spec.split('=')[-1]) if spec.startswith(date_column ~ '=') else none -%}
+            {%- if day is not none and (day >= start or (before is not none and day < before)) -%}
+                {%- do run_query('alter table ' ~ this ~ ' drop if exists partition (' ~ date_column ~ " = '" ~ day.isoformat() ~ "')") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 
