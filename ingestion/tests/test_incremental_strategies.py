@@ -51,6 +51,7 @@ REPLACED_BY_DAY = {
     "genie_hourly_trends": ("query_date", "genie_analytics.incremental_window_start("),
 }
 
+
 def _parse(tmp_path: Path, target: str) -> dict:
     env = {
         **os.environ,
