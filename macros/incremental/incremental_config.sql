@@ -198,6 +198,7 @@
     `clustered_by` are the liquid clustering keys after the date (Databricks).
 #}
 {% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id']) -%}
+    {%- set window_call = window_call | trim -%}
     {{ config(
         materialized='incremental',
         incremental_strategy=genie_analytics.reread_days_strategy(),

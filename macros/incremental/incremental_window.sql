@@ -161,7 +161,7 @@
     {%- if not execute -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set value = render('{{ ' ~ window_call ~ ' }}') | trim -%}
+    {%- set value = render('{{ ' ~ (window_call | trim) ~ ' }}') | trim -%}
     {{- return(none if genie_analytics.is_unset(value) else value) -}}
 {%- endmacro %}
 

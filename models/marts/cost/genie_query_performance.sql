@@ -7,7 +7,7 @@
     earliest query genie_cost_attribution rewrote since this model's last refresh.
 #}
 {%- set window_call -%}
-genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}])
+    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}])
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

@@ -11,7 +11,10 @@
 {%- set start_date_literal = 'null' if start_date is none else "'" ~ start_date.isoformat() ~ "'" -%}
 {#- The loaded scope as literals (compile-time query of bronze / rejected), so the audit log is
     pruned on event_date instead of read whole through a cross join (issue 13). -#}
-{%- set loaded = genie_analytics.genie_loaded_scope() %}
+{%- set loaded = genie_analytics.genie_loaded_scope() -%}
+{%- set in_scope_predicate = '1 = 0' if loaded['first_date'] is none else
+    genie_analytics.window_predicate('event_date', loaded['first_date'])
+    ~ " and event_time <= cast('" ~ loaded['max_event_at'] ~ "' as timestamp)" %}
 
 with
 
@@ -64,13 +67,7 @@ scope as (
 in_scope as (
     select count(distinct event_key) as audit_rows_in_scope
     from validated
-    {% if loaded['first_date'] is none -%}
-    where 1 = 0
-    {%- else -%}
-    where
-        {{ genie_analytics.window_predicate('event_date', loaded['first_date']) }}
-        and event_time <= cast('{{ loaded["max_event_at"] }}' as timestamp)
-    {%- endif %}
+    where {{ in_scope_predicate }}
 ),
 
 bronze_counts as (

@@ -10,7 +10,7 @@
     until its STOPPED event arrives) is removed rather than kept by a MERGE.
 #}
 {%- set window_call -%}
-genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_reconciliation'), 'date_column': 'window_date'}, {'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
+    genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_reconciliation'), 'date_column': 'window_date'}, {'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('usage_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

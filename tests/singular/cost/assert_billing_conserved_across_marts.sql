@@ -12,7 +12,6 @@
     var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
 {%- set start = genie_analytics.later_date(var('backfill_start_date', none),
     genie_analytics.data_tests_window_start(ref('genie_cost_reconciliation'), 'window_date')) %}
-{%- set has_start = start is not none %}
 
 with
 
@@ -27,9 +26,7 @@ raw_daily as (
         sum(usage_dbu) as raw_dbu,
         sum(case when is_held then usage_dbu else 0.0 end) as held_dbu
     from raw_rows
-    {% if has_start -%}
-        where usage_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('usage_date', start) }}
     group by workspace_id, cast(usage_date as string)
 ),
 
@@ -42,9 +39,7 @@ chargeback_groups as (
         max(total_dbu) as total_dbu,
         sum(case when amount_usd is null or total_usd is null then 1 else 0 end) as null_usd_rows
     from {{ ref('genie_workspace_daily_costs') }}
-    {% if has_start -%}
-        where usage_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('usage_date', start) }}
     group by workspace_id, usage_date, billing_origin_product, sku_name
 ),
 
@@ -66,9 +61,7 @@ raw_sql_daily as (
     from raw_rows
     where
         is_sql_warehouse_usage
-    {% if has_start -%}
-            and window_date >= cast('{{ start }}' as date)
-        {%- endif %}
+        and {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, cast(window_date as string)
 ),
 
@@ -79,9 +72,7 @@ reconciliation_daily as (
         sum(billed_dbu) as billed_dbu,
         sum(attributed_dbu + idle_dbu + unobservable_dbu) as lines_dbu
     from {{ ref('genie_cost_reconciliation') }}
-    {% if has_start -%}
-        where window_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, cast(window_date as string)
 ),
 

@@ -11,7 +11,10 @@
 #}
 {%- set loaded = genie_analytics.genie_loaded_scope() -%}
 {%- set window_from = genie_analytics.later_date(loaded['first_date'],
-    genie_analytics.data_tests_window_start(ref('genie_audit_message_events'), 'event_date')) %}
+    genie_analytics.data_tests_window_start(ref('genie_audit_message_events'), 'event_date')) -%}
+{%- set in_scope_predicate = '1 = 0' if loaded['first_date'] is none else
+    genie_analytics.window_predicate('event_date', window_from)
+    ~ " and event_time <= cast('" ~ loaded['max_event_at'] ~ "' as timestamp)" %}
 
 with
 
@@ -40,13 +43,7 @@ rejected as (
 read_keys as (
     select distinct event_key
     from validated
-    {% if loaded['first_date'] is none -%}
-    where 1 = 0
-    {%- else -%}
-    where
-        {{ genie_analytics.window_predicate('event_date', window_from) }}
-        and event_time <= cast('{{ loaded["max_event_at"] }}' as timestamp)
-    {%- endif %}
+    where {{ in_scope_predicate }}
 ),
 
 placement as (
