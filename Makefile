@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 DBT    := $(BIN)/dbt
 INGEST := $(BIN)/genie-ingest
+SANDBOX := $(BIN)/genie-sandbox
 
 # dbt phones home for usage stats and version checks; nothing here may wait on the internet.
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -22,6 +23,8 @@ SANDBOX_PARQUET ?= $(CURDIR)/data/sandbox/parquet
 # The sandbox's calendar is fixed (it starts 2026-10-01) so a seed fully determines the data; the
 # Genie models' first-build window starts here instead of "today - genie_days_lookback".
 export GENIE_START_DATE ?= 2026-10-01
+# Retention counts back from this day, not today, so the fixed sandbox calendar never ages out.
+export GENIE_RETENTION_AS_OF_DATE ?= 2026-10-31
 
 # Sandbox sizes: the demo shows a few weeks of a realistic account; tests use a smaller one.
 DEMO_SANDBOX_ARGS ?= --seed 42 --days 21 --workspaces 3 --queries-per-day 20000
@@ -33,10 +36,10 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # --- environment -----------------------------------------------------------------------------
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml sandbox/pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api,dashboard]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dbt,spark,dev,api,dashboard]" -e ./sandbox
 	@touch $@
 
 profiles.yml: profiles.yml.example
@@ -47,7 +50,7 @@ install: $(VENV)/.installed profiles.yml  ## Create .venv/ and install the pinne
 # --- the two commands --------------------------------------------------------------------------
 demo: install  ## Generate the sandbox, build every model, run the Genie ingestion, print a summary
 	@echo "== 1/5 sandbox: simulated system tables ($(DEMO_SANDBOX_ARGS))"
-	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
+	$(SANDBOX) generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
 	@echo "== 2/5 dbt build: staging, cost and optimiser marts, Genie bronze/silver"
 	rm -f $(GENIE_ANALYTICS_DUCKDB)
 	$(DBT) build --exclude "source:genie_api+" --quiet
@@ -56,13 +59,13 @@ demo: install  ## Generate the sandbox, build every model, run the Genie ingesti
 	@echo "== 4/5 dbt build: Genie marts over the landed tables + space snapshot"
 	$(DBT) build --select "source:genie_api+" --quiet
 	@echo "== 5/5 summary"
-	$(INGEST) report --db $(GENIE_ANALYTICS_DUCKDB) --system-tables $(SYSTEM_TABLES_DUCKDB)
+	$(SANDBOX) report --db $(GENIE_ANALYTICS_DUCKDB) --system-tables $(SYSTEM_TABLES_DUCKDB)
 	@echo "== dashboard: dashboards/genie_analytics.lvdash.json + the HTML report"
 	$(MAKE) --no-print-directory dashboard
 	@echo "open data/report/index.html in a browser (no server needed)"
 
 test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark
-	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
+	$(SANDBOX) generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory dbt-build
@@ -73,8 +76,8 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 	@# analysis failures, the INSERT ... REPLACE WHERE statements local Spark cannot plan (issue 9).
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
-	$(BIN)/ruff check ingestion scripts bench app
-	$(BIN)/ruff format --check ingestion scripts bench app
+	$(BIN)/ruff check ingestion integration_tests sandbox scripts bench app
+	$(BIN)/ruff format --check ingestion integration_tests sandbox scripts bench app
 	$(BIN)/sqlfluff lint models tests/singular snapshots analyses --processes 2
 
 pytest: install  ## Python tests (exit code 5, "no tests collected", is a failure here)
@@ -105,7 +108,7 @@ databricks-check: install  ## The Databricks path offline: real dbt-databricks (
 	$(PY) scripts/databricks_check/run.py
 
 sandbox: install  ## Only generate the demo sandbox
-	$(INGEST) sandbox generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
+	$(SANDBOX) generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(DEMO_SANDBOX_ARGS)
 
 bench: install  ## Benchmarks: print ratios measured in one run (writes bench/results.md)
 	$(PY) bench/run.py

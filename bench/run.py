@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / "data" / "bench"
@@ -51,7 +53,7 @@ COST_BUILD = [
     "--exclude-resource-type",
     "unit_test",
 ]
-START = date(2026, 10, 1)
+START = DEFAULT_START_DATE  # the sandbox's fixed calendar starts here
 
 # The dashboard query on the marts: genie_daily_performance is pre-aggregated per workspace, user
 # and day, so totals are weighted re-aggregations of it.
@@ -197,8 +199,7 @@ def scale_build(args, lines: list[str]) -> Path:
     else:
         gen_s = sh(
             [
-                str(BIN / "genie-ingest"),
-                "sandbox",
+                str(BIN / "genie-sandbox"),
                 "generate",
                 "--db",
                 str(full_db),
@@ -287,8 +288,7 @@ def genie_fetch(args, lines: list[str]) -> None:
     sys_db = WORK / "genie_system_tables.duckdb"
     sh(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(sys_db),
@@ -348,8 +348,7 @@ def genie_fetch(args, lines: list[str]) -> None:
         urls = Path(tempfile.mkdtemp()) / "urls.json"
         server = subprocess.Popen(
             [
-                str(BIN / "genie-ingest"),
-                "sandbox",
+                str(BIN / "genie-sandbox"),
                 "serve",
                 "--db",
                 str(sys_db),

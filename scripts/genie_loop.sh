@@ -12,7 +12,7 @@ urls="$(mktemp -d)/urls.json"
 export DATABRICKS_SP_CLIENT_ID="${DATABRICKS_SP_CLIENT_ID:-sandbox-sp}"
 export DATABRICKS_SP_CLIENT_SECRET="${DATABRICKS_SP_CLIENT_SECRET:-sandbox-secret}"
 
-"$bin/genie-ingest" sandbox serve --db "$db" --urls-file "$urls" >/dev/null 2>&1 &
+"$bin/genie-sandbox" serve --db "$db" --urls-file "$urls" >/dev/null 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 

@@ -1,39 +1,40 @@
-"""Genie REST calls with one databricks-sdk ``WorkspaceClient`` per workspace and our own retries.
+"""The Genie client: REST calls with one databricks-sdk ``WorkspaceClient`` per workspace.
 
 Retry decision (deliberate): the SDK retries 429/503 and network errors by itself, but only
 against a wall-clock budget (``retry_timeout_seconds``, 5 minutes by default) with no cap on
 attempts, no retry of plain 500s, and no way to say "this message already used its budget". We
-want conventions §13: bounded attempts, exponential backoff with jitter, ``Retry-After``
-honoured, a per-request deadline, no retry on 403/404, one token refresh on 401, and a clock that
-tests inject so they never sleep. So the SDK is given a :class:`_HandBackClock`: the moment the
+want bounded attempts, exponential backoff with jitter, ``Retry-After`` honoured, a per-request
+deadline, no retry on 403/404, one token refresh on 401, and a clock that tests inject so they
+never sleep (genie_ingest.retry). So the SDK is given a :class:`_HandBackClock`: the moment the
 SDK would sleep before its own retry, the clock raises :class:`_SdkRetryHandBack` (carrying the
-original error as ``__context__``) and our :class:`RetryPolicy` decides. Every SDK call is
-therefore exactly one HTTP attempt, and all waiting happens in one place.
+original error as ``__context__``) and our :class:`~genie_ingest.retry.RetryPolicy` decides.
+Every SDK call is therefore exactly one HTTP attempt, and all waiting happens in one place.
 
 Responses are read as raw JSON through ``w.api_client.do`` (the same authenticated, pooled
-client ``w.genie.get_message`` / ``get_space`` use) and parsed with the SDK dataclasses: the
-pinned SDK (0.117) has no ``create_time``/``update_time`` on ``GenieSpace`` and ``as_dict``
-drops fields it does not know, while the raw body keeps ``attachments_json`` lossless.
+client ``w.genie.get_message`` / ``get_space`` use), never through the SDK dataclasses: the
+pinned SDK (0.117) turns enum values it does not know into None and drops unknown keys
+(genie_ingest.records reads every value from the body). Every error text is scrubbed of the
+credentials (genie_ingest.redaction) before it is returned.
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import quote, quote_plus
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
 
 import requests
-from databricks.sdk import WorkspaceClient
+from databricks.sdk import WorkspaceClient, oauth
 from databricks.sdk.clock import Clock as SdkClock
 from databricks.sdk.core import Config
+from databricks.sdk.credentials_provider import OAuthCredentialsProvider, oauth_credentials_strategy
 from databricks.sdk.errors import (
     DatabricksError,
     NotFound,
@@ -43,9 +44,11 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.errors.platform import STATUS_CODE_MAPPING
 
+from genie_ingest.redaction import scrub, scrub_raw
+from genie_ingest.retry import Clock, RealClock, RetryPolicy, TokenBucket
 from genie_ingest.settings import Secret
 
-# error_type values of message_fetch_errors (contract C)
+# error_type values of message_fetch_errors
 NOT_FOUND = "NOT_FOUND"
 AUTH_ERROR = "AUTH_ERROR"
 RATE_LIMITED = "RATE_LIMITED"
@@ -56,26 +59,6 @@ FAILED = "FAILED"
 MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 # Not a message's fault: the workspace is skipped for the rest of the run (never landed as a row).
 WORKSPACE_UNAVAILABLE = "WORKSPACE_UNAVAILABLE"
-ERROR_TYPES = (NOT_FOUND, AUTH_ERROR, RATE_LIMITED, TIMEOUT, NO_TOKEN, FAILED, MALFORMED_RESPONSE)
-
-MAX_ERROR_MESSAGE_CHARS = 2000
-
-
-class Clock(Protocol):
-    """Time source for retries and rate limits; tests pass a fake that never really sleeps."""
-
-    def time(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class RealClock:
-    def time(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds)
 
 
 class _SdkRetryHandBack(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -88,56 +71,6 @@ class _HandBackClock(SdkClock):
 
     def sleep(self, seconds: float) -> None:
         raise _SdkRetryHandBack(seconds)
-
-
-# --- scrubbing ---------------------------------------------------------------------------------
-
-_TOKEN_PATTERNS = (
-    # Any Authorization value, whatever its scheme (Basic base64(id:secret), Bearer, ...), in a
-    # header dump, a dict repr or JSON.
-    re.compile(r"""(?i)(authorization['"]?\s*[:=]\s*['"]?)(?:[a-z-]+\s+)?[^'",\s}]+"""),
-    re.compile(r"(?i)\b((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(
-        r"""(?i)(['"]?(?:access_token|refresh_token|id_token|client_secret)['"]?\s*[:=]\s*['"]?)"""
-        r"""[^'",\s}&]+"""
-    ),
-    re.compile(r"\bdose[A-Za-z0-9]{8,}\b"),
-)
-
-
-def secret_forms(secrets: Iterable[Secret | str | None]) -> list[str]:
-    """Every form in which a secret may come back in an error text: raw, URL-encoded (form
-    bodies, query strings), and ``base64(id:secret)`` of each pair (HTTP Basic, RFC 6749 §2.3.1,
-    with and without form-encoding of the parts first), padded and unpadded. Longest first."""
-    values = [s.reveal() if isinstance(s, Secret) else s for s in secrets]
-    values = [v for v in values if v]
-    forms: set[str] = set()
-    for value in values:
-        forms.update({value, quote(value, safe=""), quote_plus(value)})
-    for user, password in itertools.permutations(values, 2):
-        for u, p in ((user, password), (quote_plus(user), quote_plus(password))):
-            encoded = base64.b64encode(f"{u}:{p}".encode()).decode()
-            forms.update({encoded, encoded.rstrip("="), quote(encoded, safe="")})
-            forms.add(base64.urlsafe_b64encode(f"{u}:{p}".encode()).decode().rstrip("="))
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
-
-
-def scrub(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
-    """Remove secret values (in every form of :func:`secret_forms`), Authorization values,
-    bearer tokens and OAuth fields from a message, and cap its length.
-
-    Error text comes from servers and exceptions we do not control (a token endpoint may echo
-    the request headers); it is written to tables and logs, so it passes through here first.
-    """
-    return _remove_secrets(text, secrets)[:MAX_ERROR_MESSAGE_CHARS]
-
-
-def _remove_secrets(text: str, secrets: Iterable[Secret | str | None]) -> str:
-    for form in secret_forms(secrets):
-        text = text.replace(form, "***")
-    for pattern in _TOKEN_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.re.groups else "") + "***", text)
-    return text
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -157,11 +90,16 @@ class FetchError:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made."""
+    """Either ``body`` (the parsed JSON answer) or ``error``; ``attempts`` HTTP calls were made.
+
+    ``server_time`` is the answer's HTTP ``Date`` header (naive UTC; None when absent or
+    unreadable): the time at the workspace that holds the message, which a message's age is
+    measured against."""
 
     body: Any
     error: FetchError | None
     attempts: int
+    server_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +134,9 @@ def _classify(exc: BaseException) -> _Failure:
     # The SDK appends its config dump to 401/403 messages; the first sentence is the error.
     text = f"{type(exc).__name__}: {str(exc).split(' Config: ')[0]}"
     retry_after = getattr(exc, "retry_after_secs", None)
+    if isinstance(exc, TokenEndpointUnavailable):
+        # The token endpoint, not the message: the workspace is skipped for the run.
+        return _Failure(NO_TOKEN, None, False, None, False, text, "always")
     if isinstance(exc, NotFound):
         return _Failure(NOT_FOUND, status or 404, False, None, False, text)
     if isinstance(exc, Unauthenticated):
@@ -232,52 +173,6 @@ def _classify(exc: BaseException) -> _Failure:
     return _Failure(FAILED, None, False, None, False, text)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded, jittered exponential backoff with Retry-After and a per-request deadline."""
-
-    max_attempts: int = 5
-    base_delay_seconds: float = 0.5
-    max_delay_seconds: float = 30.0
-    deadline_seconds: float = 120.0
-
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        if retry_after is not None:
-            # The server said when; add up to 10% so a storm's clients do not return in lockstep.
-            return float(retry_after) * (1.0 + 0.1 * rng.random())
-        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * rng.random())
-
-
-class TokenBucket:
-    """Thread-safe token bucket: at most ``rate`` requests per second, bursts up to ``capacity``."""
-
-    def __init__(self, rate: float, clock: Clock, capacity: float | None = None) -> None:
-        self._rate = rate
-        self._capacity = capacity if capacity is not None else max(1.0, rate)
-        self._tokens = self._capacity
-        self._clock = clock
-        self._updated = clock.time()
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        while True:
-            with self._lock:
-                now = self._clock.time()
-                self._tokens = min(
-                    self._capacity, self._tokens + (now - self._updated) * self._rate
-                )
-                self._updated = now
-                # Tolerance: float rounding of (now - updated) * rate can leave 0.9999999999 after
-                # exactly the right wait, and a wait below the clock's resolution never ends.
-                if self._tokens >= 1.0 - 1e-9:
-                    self._tokens = max(self._tokens - 1.0, 0.0)
-                    return
-                wait = max((1.0 - self._tokens) / self._rate, 1e-6)
-            self._clock.sleep(wait)
-
-
 # --- clients -----------------------------------------------------------------------------------
 
 ClientFactory = Callable[[str], WorkspaceClient]
@@ -304,6 +199,7 @@ def sdk_client_factory(
             max_connection_pools=size,
             max_connections_per_pool=size,
             clock=_HandBackClock(),
+            credentials_strategy=bounded_oauth_m2m(request_timeout_seconds),
             product="genie-ingest",
             product_version="0.1.0",
         )
@@ -312,6 +208,95 @@ def sdk_client_factory(
         return client
 
     return build
+
+
+class TokenEndpointUnavailable(OSError):
+    """The workspace's OAuth token endpoint did not answer (timeout, refused, reset)."""
+
+
+class BoundedClientCredentials(oauth.ClientCredentials):
+    """The SDK's OAuth M2M client-credentials token source with a bounded token POST.
+
+    Why hand-written (databricks-sdk 0.117 source): ``oauth.retrieve_token`` calls
+    ``requests.post(token_url, ...)`` with no ``timeout``, and neither ``Config`` nor
+    ``ClientCredentials`` lets a caller set one, so a token endpoint that accepts the connection
+    and never answers held the fetch threads for as long as it hung (issue 10). This POST is the
+    same request (form body, HTTP Basic ``client_id:client_secret``, RFC 6749 §4.4) with
+    ``(connect, read)`` timeouts; its answer is read as the SDK reads it (a refused grant is a
+    ``ValueError``, as in the SDK, so it stays a NO_TOKEN failure). A timeout or a connection
+    error raises :class:`TokenEndpointUnavailable`, which the SDK does not retry.
+    """
+
+    def __init__(self, *args: Any, timeout_seconds: float = 30.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_seconds = timeout_seconds
+
+    def refresh(self) -> oauth.Token:
+        params = {"grant_type": "client_credentials"}
+        if self.scopes:
+            params["scope"] = self.scopes
+        if self.authorization_details:
+            params["authorization_details"] = self.authorization_details
+        params.update(self.endpoint_params or {})
+        timeout = (min(PROBE_CONNECT_TIMEOUT_SECONDS, self.timeout_seconds), self.timeout_seconds)
+        try:
+            resp = requests.post(
+                self.token_url,
+                params,
+                auth=requests.auth.HTTPBasicAuth(self.client_id, self.client_secret),
+                timeout=timeout,
+            )
+        except requests.RequestException as exc:
+            raise TokenEndpointUnavailable(
+                f"the OAuth token endpoint {self.token_url} did not answer within "
+                f"{timeout[0]:g}s/{timeout[1]:g}s: {type(exc).__name__}"
+            ) from None
+        if not resp.ok:
+            if resp.headers.get("Content-Type", "").startswith("application/json"):
+                err = resp.json()
+                code = err.get("errorCode", err.get("error", "unknown"))
+                summary = str(err.get("errorSummary", err.get("error_description", "unknown")))
+                raise ValueError(f"{code}: {summary.replace(chr(13) + chr(10), ' ')}")
+            raise ValueError(resp.content)
+        try:
+            body = resp.json()
+            return oauth.Token(
+                access_token=body["access_token"],
+                token_type=body["token_type"],
+                refresh_token=body.get("refresh_token"),
+                expiry=datetime.now() + timedelta(seconds=int(body["expires_in"])),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"the token endpoint's answer is not a token: {exc}") from None
+
+
+def bounded_oauth_m2m(timeout_seconds: float):
+    """An ``oauth-m2m`` credentials strategy (the SDK's ``oauth_service_principal``, same OIDC
+    discovery and headers) whose token POST is bounded by ``timeout_seconds``."""
+
+    @oauth_credentials_strategy("oauth-m2m", ["host", "client_id", "client_secret"])
+    def strategy(cfg: Config) -> OAuthCredentialsProvider | None:
+        oidc = cfg.databricks_oidc_endpoints
+        if oidc is None:
+            return None
+        source = BoundedClientCredentials(
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+            token_url=oidc.token_endpoint,
+            scopes=cfg.get_scopes_as_string(),
+            use_header=True,
+            disable_async=cfg.disable_async_token_refresh,
+            authorization_details=cfg.authorization_details,
+            timeout_seconds=timeout_seconds,
+        )
+
+        def headers() -> dict[str, str]:
+            token = source.token()
+            return {"Authorization": f"{token.token_type} {token.access_token}"}
+
+        return OAuthCredentialsProvider(headers, source.token)
+
+    return strategy
 
 
 class WorkspaceUnreachable(OSError):
@@ -512,9 +497,17 @@ class GenieFetcher:
                 reason = self._workspace_outcome(url, failure) or text
                 return self._error(kind, None, reason, attempts, run_wide=True)
             try:
-                body = client.api_client.do(
-                    "GET", path, query=query, headers={"Accept": "application/json"}
+                # raw: the SDK hands back the body unparsed with the Date header beside it
+                # (parsed, a JSON object's keys would be merged with the headers asked for).
+                answer = client.api_client.do(
+                    "GET",
+                    path,
+                    query=query,
+                    headers={"Accept": "application/json"},
+                    raw=True,
+                    response_headers=["Date"],
                 )
+                body = _json_body(answer["contents"].read())
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
                 last_exc: BaseException = exc
                 failure = _classify(exc)
@@ -522,7 +515,12 @@ class GenieFetcher:
                 self._workspace_outcome(url, None)
                 # Any JSON value is handed on: a body that cannot become a row is the
                 # caller's MALFORMED_RESPONSE, with the body kept.
-                return FetchResult(body=body, error=None, attempts=attempts)
+                return FetchResult(
+                    body=body,
+                    error=None,
+                    attempts=attempts,
+                    server_time=http_date(answer.get("Date")),
+                )
             if failure.refresh_token and not refreshed:
                 # A 401 usually means our cached token expired early: mint a new one, once.
                 refreshed = True
@@ -572,6 +570,30 @@ class GenieFetcher:
         )
 
 
+def _json_body(content: bytes) -> Any:
+    """The JSON value of a 200 answer, as the SDK reads one: an empty body or ``null`` is an
+    empty object. Invalid JSON raises ``json.JSONDecodeError`` (a MALFORMED_RESPONSE, text kept).
+    """
+    if not content:
+        return {}
+    body = json.loads(content.decode("utf-8", errors="replace"))
+    return {} if body is None else body
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP ``Date`` header (RFC 9110 §5.6.7, e.g. ``Mon, 30 Nov 2026 06:00:00 GMT``) as
+    naive UTC, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
 def _raw_text(exc: BaseException) -> str | None:
     """The text a JSON decoder refused (``JSONDecodeError.doc``), if it kept it."""
     while exc is not None:
@@ -580,11 +602,3 @@ def _raw_text(exc: BaseException) -> str | None:
             return doc
         exc = exc.__context__ or exc.__cause__  # type: ignore[assignment]
     return None
-
-
-MAX_RAW_RESPONSE_CHARS = 16_000
-
-
-def scrub_raw(text: str, secrets: Iterable[Secret | str | None] = ()) -> str:
-    """A response body kept aside: secrets removed like :func:`scrub`, cut at 16,000 chars."""
-    return _remove_secrets(text, secrets)[:MAX_RAW_RESPONSE_CHARS]

@@ -8,12 +8,7 @@ current status and fetched again by later runs until it is terminal, or STALE on
 ``stale_after_hours``. A body that cannot become a row is a MALFORMED_RESPONSE error row (the body
 kept aside); the rest of its batch lands.
 
-Exit codes (raised as ``SystemExit`` by :func:`main` itself, so a Databricks
-``python_wheel_task``, which calls the entry point and ignores its return value, fails too):
-0 done (individual messages may have failed: rows in message_fetch_errors); 1 landing failed;
-2 configuration error; 3 a run-wide failure (no token, a workspace unreachable or in a 5xx
-storm): those messages are not counted against, the workspace is named, and the next run
-fetches them.
+The command line (arguments, settings, exit codes) is genie_ingest.cli; this module only runs.
 
 spaces: distinct (workspace_id, space_id) of genie_messages_to_fetch -> GET space with
 serialized_space -> merge into genie_space_details.
@@ -21,10 +16,7 @@ serialized_space -> merge into genie_space_details.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,17 +30,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from genie_ingest.client import (
     FAILED,
     MALFORMED_RESPONSE,
-    Clock,
     FetchError,
     FetchResult,
     GenieFetcher,
-    RealClock,
-    RetryPolicy,
     WorkspaceClients,
     WorkspaceUnreachable,
     probe_host,
-    scrub,
-    scrub_raw,
     sdk_client_factory,
 )
 from genie_ingest.records import (
@@ -63,7 +50,9 @@ from genie_ingest.records import (
     space_row,
     utcnow,
 )
-from genie_ingest.settings import ConfigError, Settings, load_settings
+from genie_ingest.redaction import scrub, scrub_raw
+from genie_ingest.retry import Clock, RealClock, RetryPolicy
+from genie_ingest.settings import ConfigError, Settings
 from genie_ingest.sinks import DatabricksSink, DuckDBSink, Filters, Sink, SinkError
 
 log = logging.getLogger("genie_ingest")
@@ -173,19 +162,6 @@ def _fetch_one(fetcher: GenieFetcher, key: MessageKey) -> FetchResult:
     return fetcher.get_message(key.workspace_url, key.space_id, key.conversation_id, key.message_id)
 
 
-def fetch_messages(
-    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
-) -> list[tuple[MessageKey, FetchResult]]:
-    """Fetch ``keys`` with at most ``concurrency`` requests in flight; results in input order.
-
-    Public so the benchmark can time concurrency C against one-at-a-time on the same keys.
-    """
-    if concurrency <= 1:
-        return [(k, _fetch_one(fetcher, k)) for k in keys]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="genie-fetch") as pool:
-        return list(zip(keys, pool.map(lambda k: _fetch_one(fetcher, k), keys), strict=True))
-
-
 def stream_messages(
     fetcher: GenieFetcher,
     keys: Sequence[MessageKey],
@@ -236,15 +212,6 @@ def interleave_workspaces(keys: Sequence[MessageKey]) -> list[MessageKey]:
     return [key for round_ in rounds for key in round_ if key is not None]
 
 
-def time_fetch(
-    fetcher: GenieFetcher, keys: Sequence[MessageKey], concurrency: int
-) -> tuple[float, list[tuple[MessageKey, FetchResult]]]:
-    """Wall-clock seconds to fetch ``keys`` at ``concurrency`` (the benchmark's measurement)."""
-    start = time.perf_counter()
-    results = fetch_messages(fetcher, keys, concurrency)
-    return time.perf_counter() - start, results
-
-
 def _chunks(items: Sequence, size: int):
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -272,17 +239,20 @@ def run_messages(
     *,
     dry_run: bool = False,
     show_progress: bool = False,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock | None = None,
 ) -> RunSummary:
-    """One `messages` run: fetch in a sliding window, land each ``batch_size`` results at once."""
-    started = clock()
+    """One `messages` run: fetch in a sliding window, land each ``batch_size`` results at once.
+
+    ``clock`` times the run deadline and the summary (the real monotonic clock by default)."""
+    now_s = (clock or RealClock()).time
+    started = now_s()
     summary = RunSummary("messages")
     keys = sink.messages_to_fetch(filters, settings.max_retry_count)
     summary.selected = len(keys)
     if dry_run:
         for workspace_id, n in sorted(Counter(k.workspace_id for k in keys).items()):
             print(f"would fetch {n} messages from workspace {workspace_id}")
-        summary.seconds = clock() - started
+        summary.seconds = now_s() - started
         return summary
     assert fetcher is not None, "a real run needs a fetcher"
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
@@ -295,7 +265,7 @@ def run_messages(
     todo = interleave_workspaces(todo)
 
     def past_deadline() -> bool:
-        return clock() - started > settings.run_deadline_seconds
+        return now_s() - started > settings.run_deadline_seconds
 
     rows: list = []
     errors: list = []
@@ -332,7 +302,9 @@ def run_messages(
                 continue
             if error is None:
                 try:
-                    parsed = parse_message(key, result.body, now, batch_id, stale_after)
+                    parsed = parse_message(
+                        key, result.body, now, batch_id, stale_after, result.server_time
+                    )
                 except MalformedResponse as exc:
                     error = FetchError(
                         MALFORMED_RESPONSE,
@@ -365,7 +337,7 @@ def run_messages(
     if done < len(todo):
         summary.deferred += len(todo) - done
         log.warning("run deadline reached; %d messages left for next run", summary.deferred)
-    summary.seconds = clock() - started
+    summary.seconds = now_s() - started
     return summary
 
 
@@ -377,16 +349,17 @@ def run_spaces(
     *,
     dry_run: bool = False,
     show_progress: bool = False,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock | None = None,
 ) -> RunSummary:
     """One `spaces` run: every space is re-fetched (configs change) and merged on its key."""
-    started = clock()
+    now_s = (clock or RealClock()).time
+    started = now_s()
     summary = RunSummary("spaces")
     keys = sink.spaces_to_fetch(filters)
     summary.selected = len(keys)
     if dry_run:
         print(f"would fetch {len(keys)} spaces")
-        summary.seconds = clock() - started
+        summary.seconds = now_s() - started
         return summary
     assert fetcher is not None, "a real run needs a fetcher"
 
@@ -426,105 +399,5 @@ def run_spaces(
             summary.landed += len(rows)
             summary.batches += 1
             progress.advance(task, len(batch))
-    summary.seconds = clock() - started
+    summary.seconds = now_s() - started
     return summary
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="genie-ingest",
-        description="Fetch the Genie messages or spaces of genie_messages_to_fetch; land them.",
-    )
-    parser.add_argument("command", choices=["messages", "spaces"])
-    parser.add_argument("--workspace-id", action="append", default=[], help="repeatable")
-    parser.add_argument("--space-id", action="append", default=[], help="repeatable")
-    parser.add_argument("--limit", type=int, help="fetch at most N (oldest first)")
-    parser.add_argument("--dry-run", action="store_true", help="only say what would be fetched")
-    parser.add_argument("--config", help="TOML settings file (also env GENIE_INGEST_CONFIG)")
-    parser.add_argument("--db", help="DuckDB file (default env GENIE_ANALYTICS_DUCKDB)")
-    parser.add_argument("--concurrency", type=int)
-    parser.add_argument("--batch-size", type=int)
-    # Where to land, from the Databricks bundle's variables (each overrides env and --config).
-    parser.add_argument("--sink", choices=["duckdb", "databricks"])
-    parser.add_argument("--analytics-schema", help="catalog.schema of genie_messages_to_fetch")
-    parser.add_argument("--landing-schema", help="catalog.schema of the landed tables")
-    parser.add_argument("--warehouse-id", help="SQL warehouse of the databricks sink")
-    parser.add_argument("--host", help="workspace URL of the databricks sink")
-    parser.add_argument("--secret-scope", help="secret scope with sp_client_id/sp_client_secret")
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar (default: when stderr is a terminal)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true")
-    return parser
-
-
-def settings_from_args(args: argparse.Namespace, **kwargs: object) -> Settings:
-    """The settings a command line asks for: its flags override env, ``--config`` and defaults.
-
-    ``kwargs`` go to :func:`load_settings` (tests pass ``env`` and ``secret_reader``)."""
-    return load_settings(
-        config_file=args.config,
-        duckdb_path=args.db,
-        concurrency=args.concurrency,
-        batch_size=args.batch_size,
-        sink=args.sink,
-        analytics_schema=args.analytics_schema,
-        landing_schema=args.landing_schema,
-        warehouse_id=args.warehouse_id,
-        sink_host=args.host,
-        secret_scope=args.secret_scope,
-        **kwargs,
-    )
-
-
-EXIT_LANDING_FAILED = 1
-EXIT_CONFIG = 2
-EXIT_RUN_WIDE_FAILURE = 3
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`genie-ingest messages|spaces`. Returns 0 on success; every failure raises
-    ``SystemExit`` with a non-zero code (see the module docstring), never a return value."""
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    sink: Sink | None = None
-    try:
-        settings = settings_from_args(args)
-        if args.limit is not None and args.limit < 0:
-            raise ConfigError("--limit must be >= 0")
-        filters = Filters(tuple(args.workspace_id), tuple(args.space_id), args.limit)
-        sink = make_sink(settings)
-        sink.ensure_tables()
-        # A dry run only reads the to-fetch list: it must work before credentials are set up.
-        fetcher = None if args.dry_run else build_fetcher(settings, RealClock())
-        show = sys.stderr.isatty() if args.progress is None else args.progress
-        run = run_messages if args.command == "messages" else run_spaces
-        summary = run(settings, sink, fetcher, filters, dry_run=args.dry_run, show_progress=show)
-    except ConfigError as exc:
-        print(f"genie-ingest {args.command}: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_CONFIG) from None
-    except SinkError as exc:
-        print(f"genie-ingest {args.command}: landing failed: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_LANDING_FAILED) from None
-    finally:
-        if sink is not None:
-            sink.close()
-    print(summary.line())
-    if summary.unavailable:
-        for workspace_id, reason in sorted(summary.unavailable.items()):
-            print(
-                f"genie-ingest {args.command}: workspace {workspace_id} skipped for this run "
-                f"({reason}); its messages are left for the next run",
-                file=sys.stderr,
-            )
-        raise SystemExit(EXIT_RUN_WIDE_FAILURE)
-    return 0

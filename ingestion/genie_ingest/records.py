@@ -1,7 +1,11 @@
-"""Rows of the landed tables (contract C): column lists and API-answer -> row functions.
+"""Rows of the landed tables: column lists and API-answer -> row functions.
 
-Both sinks create their tables from the column lists here, so the DuckDB and the Databricks
-tables cannot drift apart, and the pipeline builds rows without knowing where they go.
+Both sinks create and migrate their tables from the column lists here, so the DuckDB and the
+Databricks tables cannot drift apart, and the pipeline builds rows without knowing where they go.
+dbt declares the same tables as sources (models/staging/genie_api/_genie_api__sources.yml, turned
+into DDL by the macro create_genie_landing_tables); the wheel cannot read the dbt project, so
+both lists exist, and ingestion/tests/test_landing_shape.py makes them agree column by column
+(name, order, type, key).
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from genie_ingest.client import MAX_RAW_RESPONSE_CHARS, FetchError
+from genie_ingest.client import NOT_FOUND, FetchError
+from genie_ingest.redaction import MAX_RAW_RESPONSE_CHARS
 
-# Genie's MessageStatus values after which a message never changes again (reference §3.2,
-# SDK 0.117 ``MessageStatus``). Any other status, including one this code does not know or one
-# sent in another case, is landed as PENDING and fetched again until it is terminal or stale.
+# Genie's MessageStatus values after which a message never changes again (the Genie API's
+# documented MessageStatus; SDK 0.117 ``MessageStatus``). Any other status, including one this
+# code does not know or one sent in another case, is landed as PENDING and fetched again until
+# it is terminal or stale.
 TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "QUERY_RESULT_EXPIRED"})
 
 # message_details.fetch_state: TERMINAL (final), PENDING (fetched again by later runs), STALE
@@ -23,6 +29,11 @@ TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "QUERY_RESULT
 TERMINAL = "TERMINAL"
 PENDING = "PENDING"
 STALE = "STALE"
+
+# Fetch errors after which no run fetches the message again (a 404 never heals). A message
+# landed PENDING that later fails with one of these is final: its details row becomes TERMINAL
+# with the error in api_fetch_status / api_fetch_error, instead of staying PENDING for ever.
+FINAL_ERROR_TYPES = (NOT_FOUND,)
 
 # Epoch milliseconds a DATE can hold on every engine: 0001-01-01 .. 9999-12-31 (UTC).
 _MIN_EPOCH_MS = -62_135_596_800_000
@@ -245,7 +256,7 @@ def _attachments(body: dict[str, Any]) -> list[dict[str, Any]]:
     return value
 
 
-# Attachment kinds of GenieAttachment (reference §3.2); an attachment with none of them is
+# Attachment kinds of the Genie API's GenieAttachment; an attachment with none of them is
 # landed with the first key it has, so a kind added by a newer API is still visible.
 ATTACHMENT_KINDS = ("query", "text", "suggested_questions", "viz")
 
@@ -267,10 +278,6 @@ def is_terminal_status(status: str | None) -> bool:
     return status is not None and status.strip().upper() in TERMINAL_STATUSES
 
 
-def is_terminal(body: dict[str, Any]) -> bool:
-    return is_terminal_status(message_status(body))
-
-
 @dataclass(frozen=True)
 class ParsedMessage:
     """A message_details row and its message_attachments rows (one per attachment)."""
@@ -289,6 +296,7 @@ def parse_message(
     fetched_at: datetime,
     batch_id: str,
     stale_after: timedelta = timedelta(hours=24),
+    source_time: datetime | None = None,
 ) -> ParsedMessage:
     """Rows from a GET message answer, read from the raw JSON (absent fields are normal).
 
@@ -297,7 +305,9 @@ def parse_message(
     object, an int64 that is not an integer or out of range (``user_id``, timestamps), a
     timestamp outside year 1..9999. ``fetch_state`` is TERMINAL for a terminal status, else
     PENDING, or STALE once the message (its ``created_timestamp``, else its first audit event)
-    is older than ``stale_after``.
+    is older than ``stale_after``. The age is counted at ``source_time`` (the answer's HTTP
+    ``Date``: the clock of the workspace that holds the message, so neither our clock's skew nor
+    a simulated workspace's fixed calendar makes a message stale), else at ``fetched_at``.
     """
     if not isinstance(body, dict):
         raise MalformedResponse(f"the answer is a {type(body).__name__}, expected an object")
@@ -352,7 +362,8 @@ def parse_message(
             if created is not None
             else key.first_event_at
         )
-        fetch_state = STALE if born is not None and fetched_at - born >= stale_after else PENDING
+        now = source_time or fetched_at
+        fetch_state = STALE if born is not None and now - born >= stale_after else PENDING
 
     row = {
         "workspace_id": key.workspace_id,
@@ -384,13 +395,6 @@ def parse_message(
         "message_json": json.dumps(body, sort_keys=True),
     }
     return ParsedMessage(row, attachment_rows)
-
-
-def message_row(
-    key: MessageKey, body: dict[str, Any], fetched_at: datetime, batch_id: str
-) -> dict[str, Any]:
-    """The message_details row of :func:`parse_message` (kept for callers that need only it)."""
-    return parse_message(key, body, fetched_at, batch_id).row
 
 
 def raw_response_excerpt(body: Any) -> str:

@@ -66,54 +66,142 @@ class Settings:
     """Everything the ingestion needs. Field metadata ``env`` names the environment variable."""
 
     duckdb_path: Path = field(
-        default=Path("data/warehouse.duckdb"), metadata={"env": "GENIE_ANALYTICS_DUCKDB"}
+        default=Path("data/warehouse.duckdb"),
+        metadata={
+            "env": "GENIE_ANALYTICS_DUCKDB",
+            "help": "DuckDB sink: the file dbt builds into (holds genie_messages_to_fetch)",
+        },
     )
     analytics_schema: str = field(
-        default="genie_analytics", metadata={"env": "GENIE_ANALYTICS_SCHEMA"}
+        default="genie_analytics",
+        metadata={
+            "env": "GENIE_ANALYTICS_SCHEMA",
+            "help": "schema (or catalog.schema) of genie_messages_to_fetch",
+        },
     )
-    landing_schema: str = field(default="genie_landing", metadata={"env": "GENIE_LANDING_SCHEMA"})
-    sink: str = field(default="duckdb", metadata={"env": "GENIE_INGEST_SINK"})
+    landing_schema: str = field(
+        default="genie_landing",
+        metadata={
+            "env": "GENIE_LANDING_SCHEMA",
+            "help": "schema (or catalog.schema) of the landed tables",
+        },
+    )
+    sink: str = field(
+        default="duckdb",
+        metadata={"env": "GENIE_INGEST_SINK", "help": "where to land: duckdb or databricks"},
+    )
     # Databricks sink only: the SQL warehouse that runs the MERGE statements, and the host of the
     # workspace that owns the landed tables (the SP's credentials are reused for it).
-    warehouse_id: str | None = field(default=None, metadata={"env": "GENIE_INGEST_WAREHOUSE_ID"})
-    sink_host: str | None = field(default=None, metadata={"env": "DATABRICKS_HOST"})
-    concurrency: int = field(default=8, metadata={"env": "GENIE_INGEST_CONCURRENCY"})
-    # Requests per second per workspace (token bucket). GET traffic is not bound by Genie's
-    # 5 questions/minute POST limit, but one job should not hammer one workspace.
-    rate_limit_per_second: float = field(default=20.0, metadata={"env": "GENIE_INGEST_RATE_LIMIT"})
-    batch_size: int = field(default=100, metadata={"env": "GENIE_INGEST_BATCH_SIZE"})
-    # How many later runs may retry a message whose fetch failed (retry_count < this).
-    max_retry_count: int = field(default=5, metadata={"env": "GENIE_INGEST_MAX_RETRY_COUNT"})
-    # In-run attempts per request (first try included) before the error is recorded.
-    max_attempts: int = field(default=5, metadata={"env": "GENIE_INGEST_MAX_ATTEMPTS"})
+    warehouse_id: str | None = field(
+        default=None,
+        metadata={
+            "env": "GENIE_INGEST_WAREHOUSE_ID",
+            "help": "databricks sink: SQL warehouse that runs the landing statements",
+        },
+    )
+    sink_host: str | None = field(
+        default=None,
+        metadata={
+            "env": "DATABRICKS_HOST",
+            "help": "databricks sink: workspace URL owning the landed tables "
+            "(unset on Databricks: the job's own identity)",
+        },
+    )
+    concurrency: int = field(
+        default=8,
+        metadata={"env": "GENIE_INGEST_CONCURRENCY", "help": "fetch threads (requests in flight)"},
+    )
+    # GET traffic is not bound by Genie's 5 questions/minute POST limit, but one job should not
+    # hammer one workspace.
+    rate_limit_per_second: float = field(
+        default=20.0,
+        metadata={
+            "env": "GENIE_INGEST_RATE_LIMIT",
+            "help": "requests per second per workspace (token bucket)",
+        },
+    )
+    batch_size: int = field(
+        default=100,
+        metadata={
+            "env": "GENIE_INGEST_BATCH_SIZE",
+            "help": "messages landed per atomic sink call",
+        },
+    )
+    max_retry_count: int = field(
+        default=5,
+        metadata={
+            "env": "GENIE_INGEST_MAX_RETRY_COUNT",
+            "help": "later runs that may retry a message whose fetch failed (never a 404)",
+        },
+    )
+    max_attempts: int = field(
+        default=5,
+        metadata={
+            "env": "GENIE_INGEST_MAX_ATTEMPTS",
+            "help": "HTTP attempts per request in one run, the first included",
+        },
+    )
     request_timeout_seconds: float = field(
-        default=30.0, metadata={"env": "GENIE_INGEST_REQUEST_TIMEOUT"}
+        default=30.0,
+        metadata={
+            "env": "GENIE_INGEST_REQUEST_TIMEOUT",
+            "help": "seconds one HTTP request (OAuth token included) may take",
+        },
     )
-    # Wall-clock budget for one message (all attempts and waits included).
     request_deadline_seconds: float = field(
-        default=120.0, metadata={"env": "GENIE_INGEST_REQUEST_DEADLINE"}
+        default=120.0,
+        metadata={
+            "env": "GENIE_INGEST_REQUEST_DEADLINE",
+            "help": "seconds for one message, all attempts and backoff waits included",
+        },
     )
-    # Wall-clock budget for the whole run; messages not started by then are left for next run.
     run_deadline_seconds: float = field(
-        default=3600.0, metadata={"env": "GENIE_INGEST_RUN_DEADLINE"}
+        default=3600.0,
+        metadata={
+            "env": "GENIE_INGEST_RUN_DEADLINE",
+            "help": "seconds for the whole run; messages not started by then wait for the next",
+        },
     )
-    # A message still not in a terminal status this long after it was created is landed as
-    # STALE and no longer fetched (issue 10 item 3).
     stale_after_hours: float = field(
-        default=24.0, metadata={"env": "GENIE_INGEST_STALE_AFTER_HOURS"}
+        default=24.0,
+        metadata={
+            "env": "GENIE_INGEST_STALE_AFTER_HOURS",
+            "help": "age (at the workspace's clock) after which a message still not terminal "
+            "lands as STALE and is no longer fetched",
+        },
     )
-    # Consecutive 5xx/timeout answers after which a workspace is skipped for the rest of the run
-    # (no token and refused connections skip it at once); its messages are left for next run.
     workspace_failure_threshold: int = field(
-        default=5, metadata={"env": "GENIE_INGEST_WORKSPACE_FAILURE_THRESHOLD"}
+        default=5,
+        metadata={
+            "env": "GENIE_INGEST_WORKSPACE_FAILURE_THRESHOLD",
+            "help": "5xx/timeout answers in a row after which a workspace is skipped for the "
+            "run (no token or no connection: at once); its messages wait for the next run",
+        },
     )
-    # Databricks secret scope holding sp_client_id / sp_client_secret (bundle var secret_scope).
-    secret_scope: str = field(default=SECRET_SCOPE, metadata={"env": "GENIE_INGEST_SECRET_SCOPE"})
+    secret_scope: str = field(
+        default=SECRET_SCOPE,
+        metadata={
+            "env": "GENIE_INGEST_SECRET_SCOPE",
+            "help": "on Databricks: secret scope holding sp_client_id / sp_client_secret",
+        },
+    )
     client_id: Secret | None = field(
-        default=None, repr=False, metadata={"env": "DATABRICKS_SP_CLIENT_ID", "secret": True}
+        default=None,
+        repr=False,
+        metadata={
+            "env": "DATABRICKS_SP_CLIENT_ID",
+            "secret": True,
+            "help": "the service principal's OAuth client id (else the secret scope)",
+        },
     )
     client_secret: Secret | None = field(
-        default=None, repr=False, metadata={"env": "DATABRICKS_SP_CLIENT_SECRET", "secret": True}
+        default=None,
+        repr=False,
+        metadata={
+            "env": "DATABRICKS_SP_CLIENT_SECRET",
+            "secret": True,
+            "help": "the service principal's OAuth secret (else the secret scope; never a file)",
+        },
     )
 
     def __post_init__(self) -> None:
@@ -162,6 +250,20 @@ class Settings:
             )
         assert self.client_id is not None and self.client_secret is not None
         return self.client_id, self.client_secret
+
+
+def settings_help() -> str:
+    """Every setting, rendered from the one :class:`Settings` declaration: its environment
+    variable, TOML key, default and meaning (the ``--help`` epilog of each command)."""
+    lines = [
+        "settings (flag > environment > --config TOML file > default; secrets never from the file):"
+    ]
+    for f in fields(Settings):
+        default = "-" if f.default is None else str(f.default)
+        key = "secret, env only" if f.metadata.get("secret") else f"toml key {f.name}"
+        lines.append(f"  {f.metadata['env']} ({key}; default {default})")
+        lines.append(f"      {f.metadata['help']}")
+    return "\n".join(lines)
 
 
 def _convert(raw: Any, annotation: str, name: str) -> Any:

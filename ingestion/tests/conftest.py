@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from genie_ingest.sandbox.schema import create_all_sql
-from genie_ingest.sandbox.server import SandboxApi
+from genie_sandbox.schema import create_all_sql
+from genie_sandbox.server import SandboxApi
 
 CLIENT_ID = "test-sp"
 CLIENT_SECRET = "test-secret"  # noqa: S105 - test-only credential

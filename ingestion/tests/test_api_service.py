@@ -27,6 +27,7 @@ from genie_analytics_api.auth import issue_token
 from genie_analytics_api.main import create_app
 from genie_analytics_api.settings import Settings
 from genie_analytics_api.warehouse import DuckDbWarehouse
+from genie_sandbox.gen_common import DEFAULT_START_DATE
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +58,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "GENIE_ANALYTICS_DUCKDB": str(target_db),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
-        "GENIE_START_DATE": "2026-10-01",
+        "GENIE_START_DATE": DEFAULT_START_DATE.isoformat(),
     }
     if not (REPO_ROOT / "profiles.yml").exists():
         (work / "profiles").mkdir()
@@ -67,8 +68,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict:
         env["DBT_PROFILES_DIR"] = str(work / "profiles")
     run(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(system_db),

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "scripts" / "databricks_check"))
 
 import bundle_check  # noqa: E402
 
-from genie_ingest import pipeline  # noqa: E402
+from genie_ingest import cli  # noqa: E402
 from genie_ingest.settings import load_settings  # noqa: E402
 
 
@@ -97,7 +97,7 @@ def test_item10_build_output_is_ignored_and_not_synced(bundle) -> None:
 def test_cli_flags_override_file_and_env_and_choose_the_secret_scope(tmp_path) -> None:
     config = tmp_path / "ingest.toml"
     config.write_text('landing_schema = "main.genie_landing"\nconcurrency = 3\n')
-    args = pipeline._parser().parse_args(
+    args = cli.build_parser().parse_args(
         [
             "messages",
             f"--config={config}",
@@ -110,7 +110,7 @@ def test_cli_flags_override_file_and_env_and_choose_the_secret_scope(tmp_path) -
         ]
     )
     read: list[str] = []
-    settings = pipeline.settings_from_args(
+    settings = cli.settings_from_args(
         args, env={"GENIE_LANDING_SCHEMA": "env_land"}, secret_reader=read.append
     )
     assert (settings.landing_schema, settings.analytics_schema) == ("cat.land", "cat.models")

@@ -307,3 +307,30 @@ def test_a_single_inline_result_above_the_limit_fails(sink_and_engine):
         DatabricksSink(engine, "wh", "genie_analytics", "genie_landing")._execute(
             "select * from genie_analytics.genie_messages_to_fetch"
         )
+
+
+def test_pending_message_that_answers_not_found_becomes_terminal(spark, sink_and_engine):
+    """Issue 10: a PENDING row whose next fetch answers 404 leaves PENDING: one MERGE sets it
+    TERMINAL with the 404 kept. Local Spark has no Delta, so the MERGE is analysed, not run."""
+    sink, engine = sink_and_engine
+    key = _key(77)
+    gone = {
+        "workspace_id": key.workspace_id,
+        "message_id": key.message_id,
+        "space_id": key.space_id,
+        "conversation_id": key.conversation_id,
+        "error_type": "NOT_FOUND",
+        "http_status": 404,
+        "error_message": "Message does not exist.",
+        "error_timestamp": FETCHED,
+        "retry_count": 0,
+        "resolved": False,
+        "resolved_at": None,
+        "ingestion_batch_id": "batch-n",
+        "_loaded_at": None,
+        "raw_response": None,
+    }
+    before = len(engine.analysed)
+    sink.land_batch([], [gone])  # a statement that fails analysis raises SinkError
+    terminal = [s for s in engine.analysed[before:] if "fetch_state = 'TERMINAL'" in s]
+    assert len(terminal) == 1 and "merge into genie_landing.message_details" in terminal[0]

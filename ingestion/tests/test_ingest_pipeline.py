@@ -18,7 +18,7 @@ import pytest
 from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
-from genie_ingest import pipeline, sinks
+from genie_ingest import cli, pipeline
 from genie_ingest.records import MessageKey
 from genie_ingest.sinks import DuckDBSink, Filters
 
@@ -32,9 +32,15 @@ def analytics_db(tmp_path: Path, tiny_truth, sandbox_api) -> Path:
     return write_to_fetch(tmp_path / "warehouse.duckdb", tiny_truth, sandbox_api.urls)
 
 
-def _run(db: Path, clock: FakeClock | None = None, command: str = "messages", **overrides: Any):
+def _run(
+    db: Path,
+    clock: FakeClock | None = None,
+    command: str = "messages",
+    before_commit: Any = None,
+    **overrides: Any,
+):
     settings = test_settings(db, CLIENT_ID, CLIENT_SECRET, **overrides)
-    sink = DuckDBSink(db, settings.analytics_schema, settings.landing_schema)
+    sink = DuckDBSink(db, settings.analytics_schema, settings.landing_schema, before_commit)
     sink.ensure_tables()
     try:
         fetcher = pipeline.build_fetcher(settings, clock or FakeClock())
@@ -248,25 +254,21 @@ def test_spaces_merge_with_serialized_space(analytics_db, tiny_truth, sandbox_ap
     )
 
 
-def test_crash_inside_a_batch_loses_and_duplicates_nothing(
-    analytics_db, tiny_truth, sandbox_api, monkeypatch
-):
+def test_crash_inside_a_batch_loses_and_duplicates_nothing(analytics_db, tiny_truth, sandbox_api):
     calls = {"n": 0}
 
-    def crash_on_second_batch(point: str) -> None:
+    def crash_on_second_batch() -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("injected crash inside land_batch")
 
-    monkeypatch.setattr(sinks, "FAULT_HOOK", crash_on_second_batch)
     with pytest.raises(RuntimeError, match="injected"):
-        _run(analytics_db, batch_size=4)
+        _run(analytics_db, batch_size=4, before_commit=crash_on_second_batch)
     # Batch 1 (the first 4 completed fetches) committed, batch 2 rolled back whole: what is
     # there is at most those 4 results, messages and error rows, none of batch 2.
     before_landed = set(_landed(analytics_db))
     before_errors = _errors(analytics_db)
     assert 1 <= len(before_landed) + len(before_errors) <= 4
-    monkeypatch.setattr(sinks, "FAULT_HOOK", None)
     summary = _run(analytics_db, batch_size=4)
     landed = _landed(analytics_db)
     assert sorted(landed) == sorted(set(landed)) and set(landed) == _ids(tiny_truth, LANDABLE)
@@ -281,7 +283,7 @@ def test_sigkill_after_first_batch_then_restart(analytics_db, tiny_truth, sandbo
     script = textwrap.dedent(
         f"""
         import os, signal
-        from genie_ingest import pipeline, sinks
+        from genie_ingest import cli, sinks
         commits = {{"n": 0}}
         real_land = sinks.DuckDBSink.land_batch
         def land_then_die(self, messages, errors, attachments=()):
@@ -290,8 +292,8 @@ def test_sigkill_after_first_batch_then_restart(analytics_db, tiny_truth, sandbo
             if commits["n"] == 1:
                 os.kill(os.getpid(), signal.SIGKILL)
         sinks.DuckDBSink.land_batch = land_then_die
-        raise SystemExit(pipeline.main(["messages", "--db", {str(analytics_db)!r},
-                                        "--batch-size", "3", "--no-progress"]))
+        raise SystemExit(cli.main(["messages", "--db", {str(analytics_db)!r},
+                                   "--batch-size", "3", "--no-progress"]))
         """
     )
     env = {
@@ -329,19 +331,19 @@ def test_cli_exit_codes_and_summary(analytics_db, sandbox_api, monkeypatch, caps
     monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("GENIE_ANALYTICS_DUCKDB", str(analytics_db))
     with pytest.raises(SystemExit) as exited:  # no credentials
-        pipeline.main(["messages", "--no-progress"])
+        cli.main(["messages", "--no-progress"])
     assert exited.value.code == 2
     assert "DATABRICKS_SP_CLIENT_ID" in capsys.readouterr().err
-    assert pipeline.main(["messages", "--dry-run", "--workspace-id", WS_A]) == 0
+    assert cli.main(["messages", "--dry-run", "--workspace-id", WS_A]) == 0
     assert "would fetch 9 messages from workspace" in capsys.readouterr().out
     monkeypatch.setenv("DATABRICKS_SP_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("DATABRICKS_SP_CLIENT_SECRET", CLIENT_SECRET)
-    assert pipeline.main(["messages", "--no-progress", "--limit", "3"]) == 0
+    assert cli.main(["messages", "--no-progress", "--limit", "3"]) == 0
     out = capsys.readouterr().out
     assert "genie-ingest messages: selected=3 landed=3" in out and CLIENT_SECRET not in out
     monkeypatch.setenv("GENIE_ANALYTICS_DUCKDB", str(tmp_path / "missing.duckdb"))
     with pytest.raises(SystemExit) as exited:
-        pipeline.main(["spaces", "--no-progress"])
+        cli.main(["spaces", "--no-progress"])
     assert exited.value.code == 2
 
 
@@ -359,6 +361,6 @@ def test_more_fetch_threads_than_the_default_pool_reuse_their_connections(
         for m in tiny_truth["messages"]
         if m["workspace_id"] == WS_A
     ] * 8
-    results = pipeline.fetch_messages(fetcher, keys, concurrency=16)
+    results = list(pipeline.stream_messages(fetcher, keys, concurrency=16))
     assert len(results) == len(keys)
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]

@@ -25,7 +25,6 @@ from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import pipeline
-from genie_ingest.client import scrub
 from genie_ingest.records import (
     PENDING,
     STALE,
@@ -34,6 +33,7 @@ from genie_ingest.records import (
     MessageKey,
     parse_message,
 )
+from genie_ingest.redaction import scrub
 from genie_ingest.settings import ConfigError, Secret, Settings
 from genie_ingest.sinks import DuckDBSink, Filters, SinkError
 
@@ -510,7 +510,7 @@ def test_second_run_on_a_held_duckdb_file_says_so(analytics_db, capsys):
 
 def _report(db: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "genie_ingest.report", "--db", str(db), "--system-tables", "none"],
+        [sys.executable, "-m", "genie_sandbox.report", "--db", str(db), "--system-tables", "none"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -623,3 +623,94 @@ def test_databricks_sink_host_unreachable_fails_fast(clean_databricks_env):
     with pytest.raises(SinkError, match="unreachable"):
         pipeline.make_sink(settings)
     assert time.monotonic() - started < 30
+
+
+# --- issue 10 leftovers ------------------------------------------------------------------------
+
+
+def test_token_endpoint_that_never_answers_is_bounded_and_exits_non_zero(
+    tmp_path, tiny_truth, sandbox_api
+):
+    """The SDK 0.117 posts to the token endpoint with no timeout (oauth.retrieve_token): a token
+    endpoint that accepts the connection and never answers held the run for as long as it hung.
+    Now the POST is bounded by the request timeout, the workspace is skipped, the exit code is 3.
+    """
+    # Only the token route hangs (60 s, far above the 2 s timeout); discovery answers normally.
+    sandbox_api.set_faults(path_prefix="/oidc/v1/token", rate_slow=1.0, slow_ms=60_000)
+    db = write_to_fetch(tmp_path / "w.duckdb", tiny_truth, sandbox_api.urls)
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "genie_ingest.cli", "messages", "--no-progress"],
+        env=_cli_env(db, GENIE_INGEST_REQUEST_TIMEOUT="2"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 30, proc.stderr
+    assert proc.returncode == 3, proc.stderr
+    assert f"workspace {WS_A} skipped" in proc.stderr and "token" in proc.stderr.lower()
+    assert "Traceback" not in proc.stderr
+    assert rows(db, "select count(*) from genie_landing.message_fetch_errors") == [(0,)]
+
+
+def test_pending_message_that_later_answers_not_found_leaves_pending(
+    analytics_db, tiny_truth, sandbox_api
+):
+    """A message landed PENDING whose next fetch answers 404 is final: its details row must not
+    stay PENDING for ever (it is never fetched again); it becomes TERMINAL with the 404 kept."""
+    deleted = tiny_truth["by_name"]["deleted"]["message_id"]
+    sandbox_api.set_faults(
+        message_bodies={deleted: {"message_id": deleted, "status": "EXECUTING_QUERY"}}
+    )
+    _run(analytics_db)
+    state = (
+        "select fetch_state, api_fetch_status from genie_landing.message_details "
+        "where message_id = ?"
+    )
+    assert rows(analytics_db, state, [deleted]) == [(PENDING, "SUCCESS")]
+    sandbox_api.set_faults(message_bodies={})  # the sandbox truth: deleted, 404
+    summary = _run(analytics_db)
+    assert summary.failed["NOT_FOUND"] == 1
+    assert rows(analytics_db, state, [deleted]) == [(TERMINAL, "NOT_FOUND")]
+    sandbox_api.reset_stats()
+    _run(analytics_db)
+    assert not [p for p in sandbox_api.stats()["by_path"] if p.endswith(deleted)]
+
+
+def test_demo_in_flight_messages_are_pending_not_stale(tmp_path):
+    """The demo's first run landed the generator's in-flight messages (created in the last
+    minutes of its fixed calendar, weeks before the wall clock) as STALE. A message's age is now
+    counted at the answer's HTTP Date, and `sandbox serve` answers at the end of its calendar."""
+    from genie_sandbox import generate as gen
+    from genie_sandbox import server
+    from genie_sandbox.api_data import load_sandbox, newest_event
+    from genie_sandbox.gen_common import GenConfig
+
+    path = tmp_path / "sandbox.duckdb"
+    gen.generate(GenConfig(seed=5, days=2, workspaces=1, users=10, queries_per_day=300), path)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        in_flight = con.execute(
+            "select workspace_id, message_id, space_id, conversation_id "
+            "from sandbox_truth.genie_messages "
+            "where status not in ('COMPLETED', 'FAILED', 'CANCELLED', 'QUERY_RESULT_EXPIRED')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert in_flight, "the generator always leaves the last minutes' messages in flight"
+    assert server.build_parser().parse_args(["--db", str(path)]).clock == "data"
+    truth = {
+        "workspaces": [{"workspace_id": in_flight[0][0], "workspace_name": "ws"}],
+        "messages": [
+            dict(zip(("workspace_id", "message_id", "space_id", "conversation_id"), r, strict=True))
+            for r in in_flight
+        ],
+    }
+    world = newest_event(load_sandbox(path))
+    with server.SandboxApi(
+        path, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, world_start=world
+    ) as api:
+        db = write_to_fetch(tmp_path / "w.duckdb", truth, api.urls)
+        summary = _run(db, stale_after_hours=24.0)  # the real rule, unchanged
+    assert summary.landed == len(in_flight)
+    assert (summary.pending, summary.stale) == (len(in_flight), 0)

@@ -11,8 +11,9 @@ import pytest
 from databricks.sdk.service.sql import StatementState
 from ingest_helpers import FakeClock
 
-from genie_ingest.client import RetryPolicy, TokenBucket, scrub
-from genie_ingest.records import MessageKey, message_row, space_row
+from genie_ingest.records import MessageKey, parse_message, space_row
+from genie_ingest.redaction import scrub
+from genie_ingest.retry import RetryPolicy, TokenBucket
 from genie_ingest.settings import ConfigError, Secret, Settings, load_settings
 from genie_ingest.sinks import DatabricksSink, Filters, SinkError
 
@@ -134,9 +135,9 @@ def test_message_row_reads_the_query_attachment_and_tolerates_missing_fields() -
         ],
         "feedback": {"rating": "POSITIVE"},
     }
-    fetched = message_row(
+    fetched = parse_message(
         KEY, body, fetched_at=__import__("datetime").datetime(2026, 10, 2), batch_id="b"
-    )
+    ).row
     assert fetched["statement_id"] == "st1"
     assert fetched["query_sql"] == "select 1"
     assert fetched["query_description"] is None
@@ -178,12 +179,12 @@ class FakeStatementExecution:
 
 
 def _message(message_id: str) -> dict:
-    row = message_row(
+    row = parse_message(
         MessageKey("ws1", message_id, EVIL, EVIL, EVIL, None),
         {"message_id": message_id, "space_id": EVIL, "conversation_id": EVIL, "content": EVIL},
         fetched_at=__import__("datetime").datetime(2026, 10, 2),
         batch_id=EVIL,
-    )
+    ).row
     return row
 
 

@@ -10,9 +10,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from genie_ingest.sandbox import generate as gen
-from genie_ingest.sandbox.gen_common import GenConfig
-from genie_ingest.sandbox.schema import SYSTEM_TABLES, create_table_sql
+from genie_sandbox import generate as gen
+from genie_sandbox.gen_common import GenConfig
+from genie_sandbox.schema import SYSTEM_TABLES, create_table_sql
 
 SMALL = GenConfig(seed=11, days=4, workspaces=2, users=30, queries_per_day=1500)
 
@@ -476,3 +476,16 @@ def test_repeated_uncached_and_pruning_margins(sandbox):
             where problem = 'IDLE_WAREHOUSE')""",
     )
     assert others <= 15
+
+
+def test_the_sandbox_start_date_has_one_definition() -> None:
+    """The Makefile hands the sandbox's first day to dbt (GENIE_START_DATE); it must be the
+    generator's DEFAULT_START_DATE, the one definition the benchmark and the tests import."""
+    import re
+    from pathlib import Path
+
+    from genie_sandbox.gen_common import DEFAULT_START_DATE
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    (value,) = re.findall(r"^export GENIE_START_DATE \?= (\S+)$", makefile, flags=re.M)
+    assert value == DEFAULT_START_DATE.isoformat()

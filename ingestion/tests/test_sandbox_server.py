@@ -31,10 +31,10 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.service.dashboards import GenieFeedbackRating, MessageErrorType, MessageStatus
 
-from genie_ingest.sandbox.api_auth import TokenStore
-from genie_ingest.sandbox.api_data import message_json
-from genie_ingest.sandbox.api_faults import FaultConfig, FaultInjector
-from genie_ingest.sandbox.server import SandboxApi
+from genie_sandbox.api_auth import TokenStore
+from genie_sandbox.api_data import message_json
+from genie_sandbox.api_faults import FaultConfig, FaultInjector
+from genie_sandbox.server import SandboxApi
 
 
 def _get_message(w, row):
@@ -491,8 +491,7 @@ def test_cli_serves_until_terminated(tmp_path):
         [
             sys.executable,
             "-m",
-            "genie_ingest.cli",
-            "sandbox",
+            "genie_sandbox",
             "serve",
             "--db",
             str(db),

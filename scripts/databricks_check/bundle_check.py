@@ -287,13 +287,13 @@ def _wheel_settings(
     root: Path, key: str, wt: dict[str, Any], variables: dict[str, str]
 ) -> list[str]:
     """Read the task's parameters with genie-ingest's own parser and settings loader."""
-    from genie_ingest import pipeline
+    from genie_ingest import cli
 
     context = {**WORKSPACE, "workspace.file_path": str(root)}
     params = [substitute(str(p), variables, context) for p in wt.get("parameters") or []]
     try:
-        args = pipeline._parser().parse_args(params)
-        settings = pipeline.settings_from_args(args, env={}, secret_reader=lambda _key: None)
+        args = cli.build_parser().parse_args(params)
+        settings = cli.settings_from_args(args, env={}, secret_reader=lambda _key: None)
     except (SystemExit, Exception) as exc:  # noqa: BLE001 - any refusal is the finding
         return [f"bundle: task {key}: genie-ingest refuses its parameters {params}: {exc!r}"]
     expected = {

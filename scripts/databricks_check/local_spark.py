@@ -1,7 +1,7 @@
 """Local Spark as the analyser of Databricks SQL: empty tables with the production shapes.
 
 One SparkSession holds EMPTY tables with the shapes the SQL reads: the system tables (from
-``genie_ingest.sandbox.schema``, the documented shape), the Genie landing tables (created by the
+``genie_sandbox.schema``, the documented shape), the Genie landing tables (created by the
 statements dbt and the sink issue themselves) and every model (created, as the recorded run goes,
 with the schema Spark derives from the model's own SQL). Every query is *analysed* (names,
 columns, types, functions resolved: what Databricks does before running anything), which is what
@@ -88,13 +88,13 @@ class LocalSpark:
     def create_system_tables(self) -> int:
         """Empty tables with the documented shape of every system table the project reads.
 
-        DuckDB creates each from ``genie_ingest.sandbox.schema``; its Arrow schema becomes the
+        DuckDB creates each from ``genie_sandbox.schema``; its Arrow schema becomes the
         Spark schema (TIMESTAMP stays TIMESTAMP, as in Databricks' system tables), so there is
         no second, hand-written type mapping. Only the metastore is written: no data, no job."""
         import duckdb
         from pyspark.sql.pandas.types import from_arrow_schema
 
-        from genie_ingest.sandbox.schema import SCHEMAS, SYSTEM_TABLES, create_table_sql
+        from genie_sandbox.schema import SCHEMAS, SYSTEM_TABLES, create_table_sql
 
         con = duckdb.connect()
         try:

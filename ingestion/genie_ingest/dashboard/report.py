@@ -79,13 +79,6 @@ def run_dataset(
     return [{c: _jsonable(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
 
 
-def _encoding(spec: str, aggregate: bool = False, **kw):
-    col, letter = split_field(spec)
-    if aggregate:
-        return f"sum({col}):{letter}"
-    return alt.X(f"{col}:{letter}", **kw) if kw else f"{col}:{letter}"
-
-
 def chart_spec(widget: dict, rows: list[dict]) -> dict:
     """A Vega-Lite spec (dict) for a counter, bar or line widget over `rows`."""
     kind = widget["type"]

@@ -6,8 +6,9 @@
     Incremental (incremental_window_start), whole query_date days REPLACED from the earliest of: max(query_date) - lookback, and the
     earliest query genie_cost_attribution rewrote since this model's last refresh.
 #}
+{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
-    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}])
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}]))
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

@@ -25,7 +25,7 @@
     {'source': ('query', 'history'), 'keys': ['workspace_id', 'statement_id'], 'required': ['start_time'], 'check_conflicts': false,
      'workspace': 'workspace_id', 'date': 'start_time', 'where': query_history_bound},
     {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date',
-     'where': "service_name = 'aibiGenie'"},
+     'where': "service_name = 'aibiGenie' or (" ~ genie_analytics.audit_table_read_filter() ~ ")"},
     {'source': ('access', 'workspaces_latest'), 'keys': ['workspace_id'], 'workspace': 'workspace_id', 'date': 'create_time'},
     {'source': ('compute', 'warehouses'), 'keys': ['workspace_id', 'warehouse_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
     {'source': ('compute', 'warehouse_events'), 'keys': ['workspace_id', 'warehouse_id', 'event_time', 'event_type'], 'workspace': 'workspace_id', 'date': 'event_time'},

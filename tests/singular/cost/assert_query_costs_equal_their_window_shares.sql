@@ -2,6 +2,7 @@
     A query whose cost is final costs exactly the sum of its window shares (to 1e-9 relative),
     and every allocated query is in genie_cost_attribution: attributed DBUs do not leak between
     the allocation and the per-query mart. Rows returned = queries that differ.
+    Over the retained window only (issue 16): older queries' costs are in the archive.
 #}
 with
 
@@ -11,6 +12,7 @@ shares as (
         statement_id,
         sum(attributed_dbu) as attributed_dbu
     from {{ ref('int_queries_allocated_to_billing_windows') }}
+    where query_date >= cast('{{ genie_analytics.retained_from_date() }}' as date)
     group by workspace_id, statement_id
 ),
 
