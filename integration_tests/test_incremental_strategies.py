@@ -43,12 +43,22 @@ REPLACED_BY_DAY = {
         "genie_analytics.incremental_window_start(",
     ),
     "stg_system__query_history": ("query_date", "genie_analytics.incremental_window_start("),
-    "genie_cost_attribution": ("cost_date", "genie_analytics.incremental_window_start("),
-    "genie_cost_reconciliation": ("window_date", "genie_analytics.incremental_window_start("),
-    "genie_query_performance": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_cost_attribution": (
+        "cost_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
+    "genie_cost_reconciliation": (
+        "window_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
+    "genie_query_performance": (
+        "query_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
     "genie_daily_performance": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_daily_query_latency": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_hourly_trends": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_table_reads": ("event_date", "genie_analytics.incremental_window_start("),
 }
 
 
