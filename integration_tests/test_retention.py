@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
 START = dt.date(2026, 10, 1)
@@ -125,8 +125,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sandbox = work / "sandbox.duckdb"
     result = subprocess.run(
         [
-            str(BIN / "genie-ingest"),
-            "sandbox",
+            str(BIN / "genie-sandbox"),
             "generate",
             "--db",
             str(sandbox),
