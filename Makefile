@@ -84,9 +84,9 @@ pytest: install  ## Python tests (exit code 5, "no tests collected", is a failur
 
 dbt-build: install  ## dbt build + all tests on DuckDB, the Genie ingestion, then the Genie marts again
 	rm -f $(GENIE_ANALYTICS_DUCKDB)
-	$(DBT) build --fail-fast
+	$(DBT) build --fail-fast --vars "{data_tests_lookback_days: null}"
 	scripts/genie_loop.sh $(SYSTEM_TABLES_DUCKDB)
-	$(DBT) build --fail-fast --select "source:genie_api+"
+	$(DBT) build --fail-fast --select "source:genie_api+" --vars "{data_tests_lookback_days: null}"
 
 dashboard: install  ## Write dashboards/genie_analytics.lvdash.json and the HTML report (data/report/)
 	$(INGEST) dashboard --db $(GENIE_ANALYTICS_DUCKDB) --report-dir data/report

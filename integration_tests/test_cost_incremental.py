@@ -32,8 +32,11 @@ PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
 START = dt.datetime(2026, 10, 1)
 DAYS = 4
-# Corrections land 2-4 days after the usage (generator and injected rows): the lookback covers it.
-DBT_VARS = "{cost_lookback_days: 5, query_history_lookback_days: 5}"
+# Corrections land 2-4 days after the usage (generator and injected rows), some of them later
+# than cost_lookback_days: those windows are re-read because their billing changed (issue 13),
+# not because the lookback covers them.
+# hourly_trends_days 2 < DAYS: genie_hourly_trends must drop the days that leave its window.
+DBT_VARS = "{cost_lookback_days: 2, query_history_lookback_days: 5, hourly_trends_days: 2}"
 # Models and the discount seed, no tests (they run once at the end).
 BUILD = [
     "build",
@@ -70,6 +73,9 @@ COMPARED = {
     # carries the query fingerprints (int_query_fingerprints is a view of it)
     "stg_system__query_history": ["workspace_id", "statement_id"],
     "genie_daily_performance": ["workspace_id", "user_id", "query_date"],
+    # incremental by day since issue 13 (hourly trends also drops days older than its window)
+    "genie_daily_query_latency": ["workspace_scope", "query_date"],
+    "genie_hourly_trends": ["workspace_id", "query_date", "query_hour"],
 }
 IGNORED_COLUMNS = {"_refreshed_at"}
 
@@ -154,7 +160,14 @@ def inject_hard_cases(path: Path) -> dict[str, int]:
               and hash(record_id) % 7 = 0
             """
         ).fetchone()[0]
-        for suffix, record_type, factor in (("-r", "RETRACTION", -1), ("-s", "RESTATEMENT", 0.8)):
+        # Later than the lookback (cost_lookback_days 2): every 11th is corrected 3 days later.
+        corrections = (
+            ("-r", "RETRACTION", -1, 7, 0, 2),
+            ("-s", "RESTATEMENT", 0.8, 7, 0, 2),
+            ("-lr", "RETRACTION", -1, 11, 5, 3),
+            ("-ls", "RESTATEMENT", 0.5, 11, 5, 3),
+        )
+        for suffix, record_type, factor, modulus, remainder, delay_days in corrections:
             con.execute(
                 f"""
                 insert into billing.usage
@@ -162,11 +175,11 @@ def inject_hard_cases(path: Path) -> dict[str, int]:
                     record_id || '{suffix}' as record_id,
                     '{record_type}' as record_type,
                     cast(usage_quantity * {factor} as decimal(38, 18)) as usage_quantity,
-                    cast(usage_date + 2 as date) as ingestion_date
+                    cast(usage_date + {delay_days} as date) as ingestion_date
                 )
                 from billing.usage
                 where usage_metadata.warehouse_id is not null and record_type = 'ORIGINAL'
-                  and hash(record_id) % 7 = 0
+                  and hash(record_id) % {modulus} = {remainder}
                 """
             )
         # Price change at noon of day 2 for every SKU with a current price: +10 %.

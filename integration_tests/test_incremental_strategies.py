@@ -28,21 +28,37 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
 
-# model -> (date column, the run-time call returning the first re-read date)
+# model -> (date column, the run-time call returning the first re-read date). Every incremental
+# model re-reads whole days and replaces them (issue 13: no MERGE scans its whole target; the
+# REPLACE WHERE predicate prunes it to the re-read days).
 REPLACED_BY_DAY = {
     "genie_audit_message_events": ("event_date", "genie_analytics.genie_audit_window_start()"),
     "genie_audit_rejected_events": (
         "event_date",
         "genie_analytics.genie_audit_window_start(for_rejected=true)",
     ),
-    "genie_warehouse_utilization": (
-        "usage_date",
-        "genie_analytics.cost_reread_from_date('usage_date', var('cost_lookback_days', 3))",
-    ),
+    "genie_warehouse_utilization": ("usage_date", "genie_analytics.incremental_window_start("),
     "int_queries_allocated_to_billing_windows": (
         "window_date",
-        "genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3))",
+        "genie_analytics.incremental_window_start(",
     ),
+    "stg_system__query_history": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_cost_attribution": (
+        "cost_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
+    "genie_cost_reconciliation": (
+        "window_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
+    "genie_query_performance": (
+        "query_date",
+        "genie_analytics.retention_floor(genie_analytics.incremental_window_start(",
+    ),
+    "genie_daily_performance": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_daily_query_latency": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_hourly_trends": ("query_date", "genie_analytics.incremental_window_start("),
+    "genie_table_reads": ("event_date", "genie_analytics.incremental_window_start("),
 }
 
 
@@ -82,11 +98,15 @@ def test_models_with_moving_rows_use_replace_where_on_databricks(tmp_path: Path)
         assert config["materialized"] == "incremental", name
         assert config["incremental_strategy"] == "replace_where", name
         assert config["file_format"] == "delta", name  # replace_where needs Delta
-        assert config["incremental_predicates"] == [
-            "{{ genie_analytics.reread_days_predicate('" + date_column + "', " + from_call + ") }}"
-        ], name
-    # No model is on replace_where without a predicate (that would append).
+        (predicate,) = config["incremental_predicates"]
+        assert predicate.startswith(
+            "{{ genie_analytics.reread_days_predicate('" + date_column + "', " + from_call
+        ), (name, predicate)
+    # No model is on replace_where without a predicate (that would append), and no incremental
+    # model MERGEs (a MERGE without a date term in ON scans the whole target).
     for name, config in models.items():
+        if config.get("materialized") == "incremental":
+            assert config.get("incremental_strategy") == "replace_where", name
         if config.get("incremental_strategy") == "replace_where":
             assert config.get("incremental_predicates"), name
 

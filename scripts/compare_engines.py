@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         "--exclude",
         "resource_type:snapshot+",
         "--fail-fast",
+        # every data test over the whole tables (macros/incremental/data_tests_window.sql)
+        "--vars",
+        "{data_tests_lookback_days: null}",
     ]
     if args.select:
         dbt_args += ["--select", args.select]

@@ -33,7 +33,8 @@
     window start bronze recorded (see genie_bronze_recorded_window_start) so both always see the
     same audit rows.
 
-    All inputs are resolved in Jinja and inlined as a literal, so Spark's insert_overwrite never
+    The mode picks the arguments of incremental_window_start (the one window rule, macros/
+    incremental/incremental_window.sql). All inputs are resolved in Jinja and inlined as a literal, so Spark's insert_overwrite never
     reads the table it overwrites, and the unit tests can pin the watermark by overriding
     `genie_audit_watermark`.
 #}
@@ -46,47 +47,29 @@
             "var genie_load_mode is '" ~ mode ~ "'; expected one of " ~ (modes | join(', '))
         ) -%}
     {%- endif -%}
-    {%- set dt = modules.datetime -%}
-    {#- The run's start (UTC), not the clock: the macro is evaluated twice per model (body and
-        replace_where predicate), and a run straddling midnight must get the same day both times. -#}
-    {%- set now = run_started_at if run_started_at.tzinfo is none
-        else run_started_at.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
-    {%- set start_date_var = var('genie_start_date', none) -%}
-    {%- set has_start_date = start_date_var is not none and (start_date_var | string | trim) not in ('', 'none', 'None', 'null') -%}
-    {%- if has_start_date -%}
-        {%- set floor_date = dt.date.fromisoformat((start_date_var | string | trim)[:10]) -%}
-        {%- set initial_date = floor_date -%}
-    {%- else -%}
-        {%- set floor_date = none -%}
-        {%- set initial_date = now.date() - dt.timedelta(days=var('genie_days_lookback', 30) | int) -%}
-    {%- endif -%}
-
-    {%- if not is_incremental() or mode == 'days_lookback' -%}
-        {%- set start_date = initial_date -%}
+    {%- set now = genie_analytics.run_started_at_utc() -%}
+    {#- First build (and days_lookback): genie_start_date, else today - genie_days_lookback. -#}
+    {%- set first_start = genie_analytics.as_date(var('genie_start_date', none))
+        or (now.date() - modules.datetime.timedelta(days=var('genie_days_lookback', 30) | int)) -%}
+    {%- if mode == 'days_lookback' or not is_incremental() -%}
+        {%- set start = genie_analytics.incremental_window_start(floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- elif for_rejected -%}
-        {%- set recorded = genie_bronze_recorded_window_start() -%}
-        {%- set start_date = initial_date if recorded is none else dt.date.fromisoformat(recorded) -%}
+        {#- The window bronze recorded, read as a watermark with no lookback. -#}
+        {%- set start = genie_analytics.incremental_window_start(
+            watermark=genie_bronze_recorded_window_start(), lookback_days=0,
+            floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- elif mode == 'lookback_minutes' -%}
-        {%- set start_date = (now - dt.timedelta(minutes=var('genie_lookback_minutes', 30) | int)).date() -%}
+        {%- set start = genie_analytics.incremental_window_start(
+            watermark=now.strftime('%Y-%m-%d %H:%M:%S'), lookback_minutes=var('genie_lookback_minutes', 30),
+            floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- else -%}
         {%- set mark = genie_audit_watermark() -%}
-        {%- if mark is none or (mark | string | trim) in ('', 'None', 'none', 'null') -%}
-            {%- set start_date = initial_date -%}
-        {%- else -%}
-            {%- set mark_text = (mark | string | trim)[:19] | replace('T', ' ') -%}
-            {%- set mark_at = dt.datetime.strptime(mark_text, '%Y-%m-%d %H:%M:%S') -%}
-            {%- set start_date = (mark_at - dt.timedelta(minutes=var('genie_watermark_lookback_minutes', 60) | int)).date() -%}
-            {%- set unloaded_from = genie_audit_unloaded_from() -%}
-            {%- set unloaded_text = (unloaded_from | string | trim)[:10] if unloaded_from is not none else '' -%}
-            {%- if unloaded_text not in ('', 'None', 'none', 'null') and dt.date.fromisoformat(unloaded_text) < start_date -%}
-                {%- set start_date = dt.date.fromisoformat(unloaded_text) -%}
-            {%- endif -%}
-        {%- endif -%}
+        {%- set start = genie_analytics.incremental_window_start(
+            watermark=mark, lookback_minutes=var('genie_watermark_lookback_minutes', 60),
+            also_from=([] if genie_analytics.is_unset(mark) else [genie_audit_unloaded_from()]),
+            floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- endif -%}
-    {%- if floor_date is not none and start_date < floor_date -%}
-        {%- set start_date = floor_date -%}
-    {%- endif -%}
-    {{- return(start_date.isoformat()) -}}
+    {{- return(start) -}}
 {%- endmacro %}
 
 
@@ -173,4 +156,37 @@
     {%- endset -%}
     {%- set value = run_query(query).columns[0].values()[0] -%}
     {{- return(none if value is none else (value | string)[:10]) -}}
+{%- endmacro %}
+
+
+{#
+    What bronze + rejected have loaded so far, as literals for pruning (issue 13): a dict with
+    first_date ('YYYY-MM-DD', the earliest window start they recorded) and max_event_at
+    ('YYYY-MM-DD HH:MM:SS.ffffff', the latest event they hold), both none when nothing is loaded
+    or before execution. Read with run_query from the two (small) Genie tables, so
+    genie_pipeline_validation and the accounted-for test compare system.access.audit's
+    event_date with a constant instead of a cross join with a subquery (which prunes nothing).
+#}
+{% macro genie_loaded_scope() -%}
+    {%- set empty = {'first_date': none, 'max_event_at': none} -%}
+    {%- if not execute -%}
+        {{- return(empty) -}}
+    {%- endif -%}
+    {%- set bronze = ref('genie_audit_message_events') -%}
+    {%- set rejected = ref('genie_audit_rejected_events') -%}
+    {%- set query -%}
+        select
+            cast(min(_window_start_at) as date) as first_date,
+            max(event_time) as max_event_at
+        from (
+            select _window_start_at, event_time from {{ bronze }}
+            union all
+            select _window_start_at, event_time from {{ rejected }}
+        ) as loaded
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- if genie_analytics.is_unset(row[0]) -%}
+        {{- return(empty) -}}
+    {%- endif -%}
+    {{- return({'first_date': (row[0] | string)[:10], 'max_event_at': (row[1] | string)[:26]}) -}}
 {%- endmacro %}

@@ -156,33 +156,106 @@
     incremental_predicates for reread_days_strategy(): one predicate TEMPLATE,
     `<date_column> >= <first re-read date>`, where `from_date_call` is the Jinja expression
     (a macro call, as text) that returns the first re-read date ('YYYY-MM-DD', or none for
-    "everything") at run time. None on Spark, whose insert_overwrite takes no predicate.
+    "everything") at run time. `or_before_call`, when given, is another such call whose date
+    also replaces (deletes) every day BEFORE it: `(<date_column> >= <from> or <date_column> <
+    <before>)`, for a model that keeps only its last N days (genie_hourly_trends). None on
+    Spark, whose insert_overwrite takes no predicate.
 #}
-{% macro reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(adapter.dispatch('reread_days_predicates', 'genie_analytics')(date_column, from_date_call)) }}
+{% macro reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(adapter.dispatch('reread_days_predicates', 'genie_analytics')(date_column, from_date_call, or_before_call)) }}
 {%- endmacro %}
 
-{% macro default__reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{% macro default__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call
+        ~ ((", or_before=" ~ or_before_call) if or_before_call else "") ~ ") }}"]) }}
 {%- endmacro %}
 
-{% macro spark__reread_days_predicates(date_column, from_date_call) -%}
+{% macro spark__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
     {{ return(none) }}
 {%- endmacro %}
 
-{% macro databricks__reread_days_predicates(date_column, from_date_call) -%}
-    {{ return(["{{ genie_analytics.reread_days_predicate('" ~ date_column ~ "', " ~ from_date_call ~ ") }}"]) }}
+{% macro databricks__reread_days_predicates(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(genie_analytics.default__reread_days_predicates(date_column, from_date_call, or_before_call)) }}
 {%- endmacro %}
 
 
-{# `date_column >= date 'from_date'`, or `1 = 1` (replace everything) when from_date is none. #}
-{% macro reread_days_predicate(date_column, from_date) -%}
-    {%- if from_date is none or (from_date | string | trim) in ('', 'none', 'None', 'null') -%}
-        1 = 1
+{# `date_column >= date 'from_date'` (or before `or_before`), or `1 = 1` (replace everything) when from_date is none. #}
+{% macro reread_days_predicate(date_column, from_date, or_before=none) -%}
+    {%- set before = genie_analytics.as_date(or_before) -%}
+    {%- if genie_analytics.as_date(from_date) is none or before is none -%}
+        {{ genie_analytics.window_predicate(date_column, from_date) }}
     {%- else -%}
-        {%- set day = modules.datetime.date.fromisoformat((from_date | string | trim)[:10]) -%}
-        {{ date_column }} >= cast('{{ day.isoformat() }}' as date)
+        ({{ genie_analytics.window_predicate(date_column, from_date) }} or {{ date_column }} < cast('{{ before.isoformat() }}' as date))
     {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The config() of an incremental model that re-reads whole days of `date_column` from
+    `window_call` (the Jinja text of the incremental_window_start(...) call the body also
+    uses) and replaces them (reread_days_strategy: REPLACE WHERE on Databricks, delete +
+    insert on DuckDB, partition overwrite on Spark). One line in the model instead of eight.
+    `clustered_by` are the liquid clustering keys after the date (Databricks).
+#}
+{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id']) -%}
+    {%- set window_call = window_call | trim -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=genie_analytics.reread_days_strategy(),
+        incremental_predicates=genie_analytics.reread_days_predicates(date_column, window_call),
+        partition_by=genie_analytics.partition_by_date(date_column),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
+        on_schema_change='append_new_columns',
+        meta={'reread_date_column': date_column},
+        pre_hook=genie_analytics.clear_reread_days_hooks(date_column, window_call),
+    ) }}
+{%- endmacro %}
+
+
+{#
+    Spark's insert_overwrite replaces only the date partitions the new rows hold: a re-read day
+    whose rows ALL vanished (every statement of a day re-dated, a warehouse-day that no longer
+    exists, a day that left genie_hourly_trends' window) would keep its old rows, which REPLACE
+    WHERE (Databricks) and delete + insert (DuckDB) remove. On Spark a pre-hook therefore drops
+    every partition of the target from the window start on (and before `or_before_call`'s date,
+    when given) before the insert: the same rows as the other engines. Not atomic: a failed
+    insert leaves those days empty, and the next run re-reads them (its watermark is lower).
+    No hook on the other engines.
+#}
+{% macro clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(adapter.dispatch('clear_reread_days_hooks', 'genie_analytics')(date_column, from_date_call, or_before_call)) }}
+{%- endmacro %}
+
+{% macro default__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro spark__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return(["{{ genie_analytics.spark_drop_reread_partitions('" ~ date_column ~ "', " ~ from_date_call
+        ~ ((", or_before=" ~ or_before_call) if or_before_call else "") ~ ") }}"]) }}
+{%- endmacro %}
+
+{% macro databricks__clear_reread_days_hooks(date_column, from_date_call, or_before_call=none) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+
+{#- Drops (run_query, one statement each) the target's partitions on or after from_date and
+    before or_before, listed with SHOW PARTITIONS (metadata, no data read); the hook itself
+    then runs `select 1`. Only on incremental runs of an existing table. -#}
+{% macro spark_drop_reread_partitions(date_column, from_date, or_before=none) -%}
+    {%- set start = genie_analytics.as_date(from_date) -%}
+    {%- set before = genie_analytics.as_date(or_before) -%}
+    {%- if execute and is_incremental() and start is not none -%}
+        {%- for row in run_query('show partitions ' ~ this) -%}
+            {%- set spec = row[0] | string -%}
+            {%- set day = genie_analytics.as_date(spec.split('=')[-1]) if spec.startswith(date_column ~ '=') else none -%}
+            {%- if day is not none and (day >= start or (before is not none and day < before)) -%}
+                {%- do run_query('alter table ' ~ this ~ ' drop if exists partition (' ~ date_column ~ " = '" ~ day.isoformat() ~ "')") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 

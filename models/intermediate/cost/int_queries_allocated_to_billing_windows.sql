@@ -3,7 +3,11 @@
     of a SQL warehouse x every netted billing window of the same workspace and warehouse it
     overlaps, with its share of the window's DBUs and USD. Method in the model docs.
 
-    Incremental: re-computes whole window_date days from max(window_date) - var('cost_lookback_days').
+    Incremental: re-computes whole window_date days from the earlier of max(window_date) -
+    var('cost_lookback_days') and the first window_date whose billing changed since the last
+    run (a RETRACTION/RESTATEMENT ingested later than the lookback: int_billing_windows_netted
+    rows with last_ingestion_date >= this model's max(last_ingestion_date); the same rule as
+    genie_cost_reconciliation, so the two agree).
     A window's shares depend on every query overlapping it, including queries that started the
     day(s) before, so the queries read are those still running at the start of the first
     re-computed day (ended_at >= from_date), not those that started on it; for pruning, only
@@ -11,19 +15,11 @@
     statement timeout is 2 days). Those days are REPLACED, not merged (reread_days_strategy):
     a (query, window) pair that no longer exists after a billing restatement is removed.
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.reread_days_strategy(),
-        incremental_predicates=genie_analytics.reread_days_predicates(
-            'window_date', "genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3))"),
-        partition_by=genie_analytics.partition_by_date('window_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
-
-{%- set from_date = genie_analytics.cost_reread_from_date('window_date', var('cost_lookback_days', 3)) -%}
+{%- set window_call -%}
+    genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}])
+{%- endset -%}
+{{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) -%}
 {#- A full build has no lower bound: a floor date keeps the predicates (and the SQL's shape) the same. -#}
 {%- set queries_from = from_date if from_date is not none else '1900-01-01' -%}
 {%- set weight_column = var('cost_attribution_weight', 'total_task_duration_ms') -%}
@@ -39,7 +35,7 @@ billing_windows as (
     select * from {{ ref('int_billing_windows_netted') }}
     where
         reconciliation_line = 'warehouse_window'
-        and {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+        and {{ genie_analytics.window_predicate('window_date', from_date) }}
 ),
 
 queries as (
@@ -48,8 +44,8 @@ queries as (
         warehouse_id is not null
         {# Still running (no end yet): its task time is unknown, it is allocated once it ends. #}
         and ended_at is not null
-        and ended_at >= cast('{{ queries_from }}' as timestamp)
-        and query_date >= {{ genie_analytics.date_add_days("cast('" ~ queries_from ~ "' as date)", -1 * var('cost_max_query_days', 2)) }}
+        and {{ genie_analytics.window_predicate('ended_at', queries_from, data_type='timestamp') }}
+        and {{ genie_analytics.window_predicate('query_date', queries_from, offset_days=-1 * var('cost_max_query_days', 2)) }}
 ),
 
 query_spans as (
@@ -112,6 +108,7 @@ overlapping as (
         window_hours.billed_dbu,
         window_hours.billed_usd,
         window_hours.list_price_usd,
+        window_hours.last_ingestion_date,
         {{ genie_analytics.epoch_microseconds('query_hours.ended_at') }}
         - {{ genie_analytics.epoch_microseconds('query_hours.started_at') }} as query_duration_us,
         {{ genie_analytics.epoch_microseconds(
@@ -178,6 +175,7 @@ final as (
         billed_dbu,
         billed_usd,
         list_price_usd,
+        last_ingestion_date,
         case when window_weight_ms > 0 then weight_ms / window_weight_ms else 0.0 end as window_share,
         case
             when window_weight_ms > 0 then cast(billed_dbu as double) * weight_ms / window_weight_ms

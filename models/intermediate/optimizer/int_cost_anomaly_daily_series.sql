@@ -5,6 +5,10 @@
 #}
 {{ config(materialized='table') }}
 
+{#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
+    the date partitions prune; the as_of CTE keeps it as a column. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') %}
+
 with
 
 queries as (
@@ -21,9 +25,9 @@ windowed as (
     from queries
     cross join as_of
     where
-        queries.query_date <= as_of.as_of_date
+        queries.query_date <= {{ as_of_sql }}
         and queries.query_date > {{ genie_analytics.date_add_days(
-            'as_of.as_of_date',
+            as_of_sql,
             - (var('optimizer_lookback_days', 30) | int) - (var('optimizer_anomaly_baseline_days', 28) | int)
         ) }}
 ),

@@ -13,6 +13,10 @@
 #}
 {{ config(materialized='table') }}
 
+{#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
+    the date partitions prune; the as_of CTE keeps it as a column. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('int_cost_anomaly_daily_series'), 'usage_date') %}
+
 with
 
 series as (
@@ -27,7 +31,7 @@ evaluated as (
     select series.*
     from series
     cross join as_of
-    where series.usage_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_lookback_days', 30)) }}
+    where series.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) }}
 ),
 
 baseline as (

@@ -10,6 +10,11 @@
 #}
 {{ config(materialized='table') }}
 
+{#- The window's bounds: the as-of date is a literal computed at compile time
+    (optimizer_as_of_date), so both sides prune their date partitions. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') -%}
+{%- set window_bounds = 'queries.query_date <= ' ~ as_of_sql ~ ' and queries.query_date > '
+    ~ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) -%}
 {%- set query_rules = [
     'SELECT_STAR', 'ORDER_BY_NO_LIMIT', 'LONG_RUNNING', 'HIGH_COST', 'SPILL', 'POOR_PRUNING',
     'QUEUEING', 'COLD_START', 'REPEATED_UNCACHED', 'FAILED_BURN', 'SMALL_FILES',
@@ -23,6 +28,7 @@ queries as (
 
 fingerprints as (
     select * from {{ ref('int_query_fingerprints') }}
+    where {{ window_bounds | replace('queries.', '') }}
 ),
 
 rules as (
@@ -50,9 +56,10 @@ windowed as (
         on
             queries.workspace_id = fingerprints.workspace_id
             and queries.query_id = fingerprints.statement_id
-    where
-        queries.query_date <= as_of.as_of_date
-        and queries.query_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_lookback_days', 30)) }}
+            {#- The same day on both sides (statement_id is unique; query_date is the date
+                both tables are laid out by), so the fingerprints' days prune too (issue 13). #}
+            and queries.query_date = fingerprints.query_date
+    where {{ window_bounds }}
 ),
 
 uncached_repeats as (

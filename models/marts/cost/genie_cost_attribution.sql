@@ -4,43 +4,27 @@
     a query that ended after the last billing window its warehouse has so far gets no cost yet
     (cost_status awaiting_billing, is_cost_final false) and is re-computed by the next runs.
 
-    Incremental, whole cost_date days from the earliest of: max(cost_date) - lookback; the
+    Incremental (incremental_window_start), whole cost_date days REPLACED from the earliest of: max(cost_date) - lookback; the
     earliest query the allocation model rewrote since this model's last refresh; the earliest
     query whose cost is not final yet.
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'query_id'], 'cost_date'),
-        partition_by=genie_analytics.partition_by_date('cost_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['cost_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
-
-{%- set rewritten_upstream -%}
-    select min(query_date) from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{%- set window_call -%}
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], also_from=['select min(cost_date) from ' ~ this ~ ' where not is_cost_final']))
 {%- endset -%}
-{%- set not_final -%}
-    select min(cost_date) from {{ this }} where not is_cost_final
-{%- endset -%}
-{%- set from_date = genie_analytics.cost_reread_from_date(
-    'cost_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream, not_final]) %}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt. #}
-{%- set from_date = genie_analytics.retention_floor(from_date) %}
+{{ genie_analytics.incremental_by_day_config('cost_date', window_call) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with
 
 queries as (
     select * from {{ ref('stg_system__query_history') }}
-    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+    where {{ genie_analytics.window_predicate('query_date', from_date) }}
 ),
 
 allocations as (
     select * from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+    where {{ genie_analytics.window_predicate('query_date', from_date) }}
 ),
 
 billing_windows as (

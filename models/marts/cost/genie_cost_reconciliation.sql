@@ -3,39 +3,29 @@
     attributed, and what stayed idle; billed = attributed + idle (step 6, tested per warehouse
     and day by tests/singular/cost/assert_attributed_plus_idle_equals_billed.sql).
 
-    Incremental, whole window_date days from the earliest of: max(window_date) - lookback, and
-    the earliest window the allocation model rewrote since this model's last refresh.
+    Incremental (incremental_window_start), whole window_date days REPLACED from the earliest
+    of: max(window_date) - var('cost_lookback_days'); the earliest window the allocation model
+    rewrote since this model's last refresh; the earliest window whose billing changed since
+    (a late RETRACTION/RESTATEMENT: int_billing_windows_netted.last_ingestion_date >= this
+    model's max(last_ingestion_date), the same rule as the allocation, so both agree).
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'warehouse_id', 'sku_name', 'window_start_at', 'window_end_at'], 'window_date'),
-        partition_by=genie_analytics.partition_by_date('window_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['window_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
-
-{%- set rewritten_upstream -%}
-    select min(window_date) from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{%- set window_call -%}
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'window_date'}, {'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}]))
 {%- endset -%}
-{%- set from_date = genie_analytics.cost_reread_from_date(
-    'window_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream]) %}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt. #}
-{%- set from_date = genie_analytics.retention_floor(from_date) %}
+{{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with
 
 billing_windows as (
     select * from {{ ref('int_billing_windows_netted') }}
-    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+    where {{ genie_analytics.window_predicate('window_date', from_date) }}
 ),
 
 allocations as (
     select * from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+    where {{ genie_analytics.window_predicate('window_date', from_date) }}
 ),
 
 window_allocations as (
@@ -107,6 +97,7 @@ final as (
         is_idle,
         record_count,
         correction_record_count,
+        last_ingestion_date,
         {{ genie_analytics.cost_refreshed_at() }} as _refreshed_at
     from joined
 )

@@ -3,39 +3,26 @@
     the real system-table columns, what an optimiser needs (phases, spill, pruning, cache,
     source, fingerprint) and the query's cost from genie_cost_attribution.
 
-    Incremental, whole query_date days from the earliest of: max(query_date) - lookback, and the
+    Incremental (incremental_window_start), whole query_date days REPLACED from the earliest of: max(query_date) - lookback, and the
     earliest query genie_cost_attribution rewrote since this model's last refresh.
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'query_id'], 'query_date'),
-        partition_by=genie_analytics.partition_by_date('query_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
-
-{%- set rewritten_upstream -%}
-    select min(cost_date) from {{ ref('genie_cost_attribution') }}
-    where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{%- set window_call -%}
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}]))
 {%- endset -%}
-{%- set from_date = genie_analytics.cost_reread_from_date(
-    'query_date', var('cost_lookback_days', 3), also_from=[rewritten_upstream]) %}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt. #}
-{%- set from_date = genie_analytics.retention_floor(from_date) %}
+{{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with
 
 queries as (
     select * from {{ ref('stg_system__query_history') }}
-    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+    where {{ genie_analytics.window_predicate('query_date', from_date) }}
 ),
 
 costs as (
     select * from {{ ref('genie_cost_attribution') }}
-    where {{ genie_analytics.cost_date_predicate('cost_date', from_date) }}
+    where {{ genie_analytics.window_predicate('cost_date', from_date) }}
 ),
 
 sourced as (

@@ -9,19 +9,10 @@
 {#- Whole days from the window start are REPLACED, not merged, so an event that moved between
     bronze and rejected, or vanished, leaves its old table (issue 9, defect 9;
     macros/incremental/incremental_config.sql). #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.reread_days_strategy(),
-        incremental_predicates=genie_analytics.reread_days_predicates(
-            'event_date', "genie_analytics.genie_audit_window_start()"),
-        partition_by=genie_analytics.partition_by_date('event_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
+{%- set window_call = "genie_analytics.genie_audit_window_start()" -%}
+{{ genie_analytics.incremental_by_day_config('event_date', window_call) }}
 
-{%- set window_start = genie_analytics.genie_audit_window_start() %}
+{%- set window_start = genie_analytics.render_window_start(window_call) %}
 
 with
 

@@ -7,21 +7,12 @@
 {#- Whole days from the window start are REPLACED, not merged, so an event that moved between
     bronze and rejected, or vanished, leaves its old table (issue 9, defect 9;
     macros/incremental/incremental_config.sql). #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.reread_days_strategy(),
-        incremental_predicates=genie_analytics.reread_days_predicates(
-            'event_date', "genie_analytics.genie_audit_window_start(for_rejected=true)"),
-        partition_by=genie_analytics.partition_by_date('event_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
+{%- set window_call = "genie_analytics.genie_audit_window_start(for_rejected=true)" -%}
+{{ genie_analytics.incremental_by_day_config('event_date', window_call) }}
 
 -- depends_on: {{ ref('genie_audit_message_events') }}
 {#- (the window start is read from bronze at run time, so dbt must build bronze first) #}
-{%- set window_start = genie_analytics.genie_audit_window_start(for_rejected=true) %}
+{%- set window_start = genie_analytics.render_window_start(window_call) %}
 
 with
 

@@ -7,12 +7,14 @@
     rejected up to the latest event they hold (rows that arrive later are the next run's).
 #}
 
-{%- set start_date_var = var('genie_start_date', none) -%}
-{%- if start_date_var is none or (start_date_var | string | trim) in ('', 'none', 'None', 'null') -%}
-    {%- set start_date_literal = 'null' -%}
-{%- else -%}
-    {%- set start_date_literal = "'" ~ (start_date_var | string | trim) ~ "'" -%}
-{%- endif %}
+{%- set start_date = genie_analytics.as_date(var('genie_start_date', none)) -%}
+{%- set start_date_literal = 'null' if start_date is none else "'" ~ start_date.isoformat() ~ "'" -%}
+{#- The loaded scope as literals (compile-time query of bronze / rejected), so the audit log is
+    pruned on event_date instead of read whole through a cross join (issue 13). -#}
+{%- set loaded = genie_analytics.genie_loaded_scope() -%}
+{%- set in_scope_predicate = '1 = 0' if loaded['first_date'] is none else
+    genie_analytics.window_predicate('event_date', loaded['first_date'])
+    ~ " and event_time <= cast('" ~ loaded['max_event_at'] ~ "' as timestamp)" %}
 
 with
 
@@ -63,12 +65,9 @@ scope as (
 ),
 
 in_scope as (
-    select count(distinct validated.event_key) as audit_rows_in_scope
+    select count(distinct event_key) as audit_rows_in_scope
     from validated
-    cross join scope
-    where
-        validated.event_date >= scope.initial_start_date
-        and validated.event_time <= scope.max_event_at
+    where {{ in_scope_predicate }}
 ),
 
 bronze_counts as (

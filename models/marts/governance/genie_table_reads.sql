@@ -5,19 +5,12 @@
     schema.table), per day, workspace, principal, table and action.
 
     Incremental: whole event_date days re-read from max(event_date) - query_history_lookback_days
-    (the audit log is large; late audit rows inside the lookback are picked up), replaced per
-    engine like the other incremental marts (macros/incremental/incremental_config.sql).
+    (the audit log is large; late audit rows inside the lookback are picked up), replaced whole
+    (incremental_by_day_config: REPLACE WHERE / delete + insert / partition overwrite).
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(
-            ['event_date', 'workspace_id', 'user_email', 'table_full_name', 'action_name'], 'event_date'),
-        partition_by=genie_analytics.partition_by_date('event_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['event_date', 'workspace_id']),
-    )
-}}
+{%- set window_call = "genie_analytics.incremental_window_start('event_date', lookback_days=var('query_history_lookback_days', 3))" -%}
+{{ genie_analytics.incremental_by_day_config('event_date', window_call) }}
+{%- set window_start = genie_analytics.render_window_start(window_call) %}
 {%- set project_tables = genie_analytics.project_table_names() %}
 {%- set quoted_tables = [] %}
 {%- for name in project_tables %}{% do quoted_tables.append("'" ~ name ~ "'") %}{% endfor %}
@@ -27,8 +20,7 @@ with
 reads as (
     select * from {{ ref('stg_system__audit_table_reads') }}
     where
-        {{ genie_analytics.incremental_lookback_filter(
-            'event_date', 'event_date', var('query_history_lookback_days', 3), var('backfill_start_date', none)) }}
+        {{ genie_analytics.window_predicate('event_date', window_start) }}
         and concat(table_schema, '.', table_name) in ({{ quoted_tables | join(', ') if quoted_tables else "''" }})
 ),
 

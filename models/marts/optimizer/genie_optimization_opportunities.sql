@@ -8,6 +8,10 @@
     (vars optimizer_priority_*_usd), not the rule. A finding is OPEN while it recurred within the
     last optimizer_resolved_after_days days of the window, RESOLVED otherwise.
 #}
+{#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
+    the date partitions prune; the as_of CTE keeps it as a column. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') %}
+
 with
 
 findings as (
@@ -79,8 +83,8 @@ warehouse_window as (
     from utilization
     cross join as_of
     where
-        utilization.usage_date <= as_of.as_of_date
-        and utilization.usage_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_lookback_days', 30)) }}
+        utilization.usage_date <= {{ as_of_sql }}
+        and utilization.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) }}
 ),
 
 warehouse_opportunities as (
@@ -178,7 +182,7 @@ final as (
         case
             when
                 cast(all_opportunities.last_seen_at as date)
-                > {{ genie_analytics.date_add_days('as_of.as_of_date', - var('optimizer_resolved_after_days', 7)) }}
+                > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_resolved_after_days', 7)) }}
                 then 'OPEN'
             else 'RESOLVED'
         end as status,

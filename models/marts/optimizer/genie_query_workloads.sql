@@ -7,6 +7,10 @@
 #}
 {%- set period_days = var('optimizer_workload_period_days', 7) | int %}
 
+{#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
+    the date partitions prune; the as_of CTE keeps it as a column. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') %}
+
 with
 
 queries as (
@@ -21,15 +25,15 @@ periods as (
     select
         queries.*,
         coalesce(queries.query_source_id, queries.dbt_model_name, '') as workload_source_id,
-        queries.query_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - period_days) }} as is_current_period,
+        queries.query_date > {{ genie_analytics.date_add_days(as_of_sql, - period_days) }} as is_current_period,
         coalesce(queries.estimated_cost_usd, 0.0) as cost_usd,
         coalesce(queries.compute_cost_dbu, 0.0) as cost_dbu,
         as_of.as_of_date
     from queries
     cross join as_of
     where
-        queries.query_date <= as_of.as_of_date
-        and queries.query_date > {{ genie_analytics.date_add_days('as_of.as_of_date', - 2 * period_days) }}
+        queries.query_date <= {{ as_of_sql }}
+        and queries.query_date > {{ genie_analytics.date_add_days(as_of_sql, - 2 * period_days) }}
         and queries.query_fingerprint is not null
 ),
 

@@ -9,37 +9,31 @@
     warehouse-day that no longer exists (an open warehouse's on-time up to the data horizon,
     until its STOPPED event arrives) is removed rather than kept by a MERGE.
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.reread_days_strategy(),
-        incremental_predicates=genie_analytics.reread_days_predicates(
-            'usage_date', "genie_analytics.cost_reread_from_date('usage_date', var('cost_lookback_days', 3))"),
-        partition_by=genie_analytics.partition_by_date('usage_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['usage_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
-
-{%- set from_date = genie_analytics.cost_reread_from_date('usage_date', var('cost_lookback_days', 3)) %}
+{%- set window_call -%}
+    genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_reconciliation'), 'date_column': 'window_date'}, {'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
+{%- endset -%}
+{{ genie_analytics.incremental_by_day_config('usage_date', window_call) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with
 
 on_intervals as (
     select * from {{ ref('int_warehouse_on_intervals') }}
-    where {{ genie_analytics.cost_date_predicate('usage_date', from_date) }}
-),
-
-busy_intervals as (
-    select * from {{ ref('int_warehouse_busy_intervals') }}
-    where {{ genie_analytics.cost_date_predicate('usage_date', from_date) }}
+    where {{ genie_analytics.window_predicate('usage_date', from_date) }}
 ),
 
 queries as (
     select * from {{ ref('genie_query_performance') }}
     where
         warehouse_id is not null
-        and {{ genie_analytics.cost_date_predicate('end_time', from_date) }}
+        and {{ genie_analytics.window_predicate('end_time', from_date, data_type='timestamp') }}
+        {#- For pruning on the date column: no statement runs longer than cost_max_query_days. #}
+        and {{ genie_analytics.window_predicate('query_date', from_date, offset_days=-1 * var('cost_max_query_days', 2)) }}
+),
+
+busy_intervals as (
+    {#- int_warehouse_busy_intervals' SQL over this window's queries only (macro). -#}
+    {{ genie_analytics.warehouse_busy_intervals('queries', from_date) }}
 ),
 
 reconciliation as (
@@ -49,7 +43,7 @@ reconciliation as (
     select * from {{ ref('genie_cost_reconciliation') }}
     where
         reconciliation_line = 'warehouse_window'
-        and {{ genie_analytics.cost_date_predicate('window_date', from_date) }}
+        and {{ genie_analytics.window_predicate('window_date', from_date) }}
 ),
 
 warehouses as (
@@ -89,7 +83,7 @@ query_daily as (
         sum(coalesce(waiting_for_compute_duration_ms, 0)) as waiting_for_compute_ms,
         sum(case when coalesce(waiting_at_capacity_duration_ms, 0) > 0 then 1 else 0 end) as queued_query_count
     from queries
-    where {{ genie_analytics.cost_date_predicate('query_date', from_date) }}
+    where {{ genie_analytics.window_predicate('query_date', from_date) }}
     group by workspace_id, warehouse_id, query_date
 ),
 

@@ -1,9 +1,10 @@
 {#
     Documented exception to "staging is a view": at ~10M statements a day a view that
     window-deduplicates all history is too slow, so this model is incremental. Each run
-    re-reads whole days from max(query_date) - var('query_history_lookback_days') and
-    deduplicates them; merge (DuckDB, Databricks) or partition overwrite (Spark) of those whole
-    days gives the same rows. var('backfill_start_date') bounds the first / full build.
+    re-reads whole days from max(query_date) - var('query_history_lookback_days')
+    (incremental_window_start) and deduplicates them; those days are replaced whole
+    (reread_days_strategy: REPLACE WHERE on Databricks, so the target is pruned to the window,
+    no MERGE over the whole table). var('backfill_start_date') bounds the first / full build.
 
     The query fingerprint (normalised text and its md5, macro normalize_query_text) is computed
     here, where the text is first read, rather than in a model of its own: a per-row function of
@@ -11,16 +12,9 @@
     re-read statement once more (47 s of a 172 s incremental build; bench/NOTES.md).
     int_query_fingerprints is the view the optimiser reads it through.
 #}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=genie_analytics.incremental_strategy(),
-        unique_key=genie_analytics.incremental_unique_key(['workspace_id', 'statement_id'], 'query_date'),
-        partition_by=genie_analytics.partition_by_date('query_date'),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
-        on_schema_change='append_new_columns',
-    )
-}}
+{%- set window_call = "genie_analytics.incremental_window_start('query_date', lookback_days=var('query_history_lookback_days', 3))" -%}
+{{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
+{%- set window_start = genie_analytics.render_window_start(window_call) %}
 
 {# sqlfluff reads struct field access (e.g. compute.warehouse_id) as a table-qualified column, so RF03 (consistent qualification) cannot hold here. #}
 -- noqa: disable=RF03
@@ -29,12 +23,7 @@ with
 source as (
     select * from {{ source('query', 'history') }}
     where
-        {{ genie_analytics.incremental_lookback_filter(
-            source_column='start_time',
-            target_date_column='query_date',
-            lookback_days=var('query_history_lookback_days', 3),
-            start_date=var('backfill_start_date', none),
-        ) }}
+        {{ genie_analytics.window_predicate('start_time', window_start, data_type='timestamp') }}
 ),
 
 classified as (

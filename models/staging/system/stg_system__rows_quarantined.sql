@@ -11,13 +11,19 @@
     identical. query.history is read with check_conflicts=false (null keys only), so this view
     does not deduplicate 10M statements a day.
 #}
+{#- query.history is read from var('backfill_start_date') on (as stg_system__query_history is;
+    a row without start_time is kept whatever its date): a literal bound the engine prunes on
+    (issue 13). Without the var the view reads all of query.history, as before. -#}
+{%- set backfill_start = genie_analytics.as_date(var('backfill_start_date', none)) -%}
+{%- set query_history_bound = none if backfill_start is none else
+    '(' ~ genie_analytics.window_predicate('start_time', backfill_start.isoformat(), data_type='timestamp') ~ ' or start_time is null)' -%}
 {%- set tables = [
     {'source': ('billing', 'usage'), 'keys': ['record_id'], 'required': ['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'],
      'extra': genie_analytics.billing_quarantine_reasons(), 'ignore': ['ingestion_date'], 'workspace': 'workspace_id', 'date': 'usage_date', 'dbu': 'usage_quantity'},
     {'source': ('billing', 'list_prices'), 'keys': ['account_id', 'sku_name', 'cloud', 'usage_unit', 'currency_code', 'price_start_time'],
      'workspace': none, 'date': 'price_start_time'},
     {'source': ('query', 'history'), 'keys': ['workspace_id', 'statement_id'], 'required': ['start_time'], 'check_conflicts': false,
-     'workspace': 'workspace_id', 'date': 'start_time'},
+     'workspace': 'workspace_id', 'date': 'start_time', 'where': query_history_bound},
     {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date',
      'where': "service_name = 'aibiGenie' or (" ~ genie_analytics.audit_table_read_filter() ~ ")"},
     {'source': ('access', 'workspaces_latest'), 'keys': ['workspace_id'], 'workspace': 'workspace_id', 'date': 'create_time'},

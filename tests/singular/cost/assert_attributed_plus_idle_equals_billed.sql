@@ -7,9 +7,13 @@
     a visible line of genie_data_quality), attributed from the (query, window) allocation rows, idle from
     the reconciliation mart. Rows returned = days that do not add up.
 #}
-{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
-    hold no older day (issue 16, macros/governance/retention.sql). -#}
-{%- set start = genie_analytics.retained_from_date() %}
+{#- Days checked: the retained window (backfill_start_date or the retention start, the later:
+    the cost marts hold no older day, issue 16, macros/governance/retention.sql), and on
+    incremental runs only the data tests'
+    window (data_tests_window_start: everything on --full-refresh or with
+    var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
+{%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
+    genie_analytics.data_tests_window_start(ref('genie_cost_reconciliation'), 'window_date')) %}
 
 with
 
@@ -24,7 +28,7 @@ billed as (
     where
         is_sql_warehouse_usage
         and not is_held
-        and window_date >= cast('{{ start }}' as date)
+        and {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, warehouse_id, window_date
 ),
 
@@ -35,6 +39,7 @@ billed_usd as (
         window_date,
         sum(billed_usd) as billed_usd
     from {{ ref('int_billing_windows_netted') }}
+    where {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, warehouse_id, window_date
 ),
 
@@ -46,6 +51,7 @@ attributed as (
         sum(attributed_dbu) as attributed_dbu,
         sum(attributed_usd) as attributed_usd
     from {{ ref('int_queries_allocated_to_billing_windows') }}
+    where {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, warehouse_id, window_date
 ),
 
@@ -57,6 +63,7 @@ idle as (
         sum(idle_dbu + unobservable_dbu) as idle_dbu,
         sum(idle_usd + unobservable_usd) as idle_usd
     from {{ ref('genie_cost_reconciliation') }}
+    where {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, warehouse_id, window_date
 ),
 

@@ -7,10 +7,13 @@
       raw DBU - held DBU = reconciliation billed = attributed + idle + unobservable.
     USD: chargeback USD is never null. Rows returned = days that do not add up.
 #}
-{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
-    hold no older day (issue 16, macros/governance/retention.sql). -#}
-{%- set start = genie_analytics.retained_from_date() %}
-{%- set has_start = start is not none and start | string | trim not in ('', 'none', 'None', 'null') %}
+{#- Days checked: the retained window (backfill_start_date or the retention start, the later:
+    the cost marts hold no older day, issue 16, macros/governance/retention.sql), and on
+    incremental runs only the data tests'
+    window (data_tests_window_start: everything on --full-refresh or with
+    var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
+{%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
+    genie_analytics.data_tests_window_start(ref('genie_cost_reconciliation'), 'window_date')) %}
 
 with
 
@@ -25,9 +28,7 @@ raw_daily as (
         sum(usage_dbu) as raw_dbu,
         sum(case when is_held then usage_dbu else 0.0 end) as held_dbu
     from raw_rows
-    {% if has_start -%}
-        where usage_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('usage_date', start) }}
     group by workspace_id, cast(usage_date as string)
 ),
 
@@ -40,9 +41,7 @@ chargeback_groups as (
         max(total_dbu) as total_dbu,
         sum(case when amount_usd is null or total_usd is null then 1 else 0 end) as null_usd_rows
     from {{ ref('genie_workspace_daily_costs') }}
-    {% if has_start -%}
-        where usage_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('usage_date', start) }}
     group by workspace_id, usage_date, billing_origin_product, sku_name
 ),
 
@@ -64,7 +63,7 @@ raw_sql_daily as (
     from raw_rows
     where
         is_sql_warehouse_usage
-        and window_date >= cast('{{ start }}' as date)
+        and {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, cast(window_date as string)
 ),
 
@@ -75,9 +74,7 @@ reconciliation_daily as (
         sum(billed_dbu) as billed_dbu,
         sum(attributed_dbu + idle_dbu + unobservable_dbu) as lines_dbu
     from {{ ref('genie_cost_reconciliation') }}
-    {% if has_start -%}
-        where window_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('window_date', start) }}
     group by workspace_id, cast(window_date as string)
 ),
 

@@ -3,9 +3,13 @@
     in genie_query_performance, and neither holds a query that is not in query.history (whatever
     its compute, status or cost state). Rows returned = queries missing or extra.
 #}
-{#- The retained window (backfill_start_date or the retention start, the later): the cost marts
-    hold no older day (issue 16, macros/governance/retention.sql). -#}
-{%- set start = genie_analytics.retained_from_date() %}
+{#- Days checked: the retained window (backfill_start_date or the retention start, the later:
+    the cost marts hold no older day, issue 16, macros/governance/retention.sql), and on
+    incremental runs only the data tests'
+    window (data_tests_window_start: everything on --full-refresh or with
+    var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
+{%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
+    genie_analytics.data_tests_window_start(ref('genie_cost_attribution'), 'cost_date')) %}
 
 with
 
@@ -14,9 +18,7 @@ queries as (
         workspace_id,
         statement_id
     from {{ ref('stg_system__query_history') }}
-    {% if start is not none and start | string | trim not in ('', 'none', 'None', 'null') -%}
-        where query_date >= cast('{{ start }}' as date)
-    {%- endif %}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 costs as (
@@ -24,6 +26,7 @@ costs as (
         workspace_id,
         query_id as statement_id
     from {{ ref('genie_cost_attribution') }}
+    where {{ genie_analytics.window_predicate('cost_date', start) }}
 ),
 
 performance as (
@@ -31,6 +34,7 @@ performance as (
         workspace_id,
         query_id as statement_id
     from {{ ref('genie_query_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 missing_in_costs as (

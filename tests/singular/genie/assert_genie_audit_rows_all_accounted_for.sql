@@ -3,7 +3,18 @@
     message-action audit row (distinct event_key) from the first window start recorded in
     bronze / rejected up to the latest event they hold is in exactly one of
     genie_audit_message_events and genie_audit_rejected_events. Returns the offending rows.
+
+    The scope is compared as literals (genie_loaded_scope, a compile-time query), so the audit
+    log is pruned on event_date; on incremental runs only the days of the data tests' window
+    are checked (data_tests_window_start: --full-refresh or var data_tests_lookback_days null
+    checks everything).
 #}
+{%- set loaded = genie_analytics.genie_loaded_scope() -%}
+{%- set window_from = genie_analytics.later_date(loaded['first_date'],
+    genie_analytics.data_tests_window_start(ref('genie_audit_message_events'), 'event_date')) -%}
+{%- set in_scope_predicate = '1 = 0' if loaded['first_date'] is none else
+    genie_analytics.window_predicate('event_date', window_from)
+    ~ " and event_time <= cast('" ~ loaded['max_event_at'] ~ "' as timestamp)" %}
 
 with
 
@@ -17,6 +28,7 @@ bronze as (
         _window_start_at,
         event_time
     from {{ ref('genie_audit_message_events') }}
+    where {{ genie_analytics.window_predicate('event_date', window_from) }}
 ),
 
 rejected as (
@@ -25,28 +37,13 @@ rejected as (
         _window_start_at,
         event_time
     from {{ ref('genie_audit_rejected_events') }}
-),
-
-loaded as (
-    select * from bronze
-    union all
-    select * from rejected
-),
-
-scope as (
-    select
-        cast(min(_window_start_at) as date) as initial_start_date,
-        max(event_time) as max_event_at
-    from loaded
+    where {{ genie_analytics.window_predicate('event_date', window_from) }}
 ),
 
 read_keys as (
-    select distinct validated.event_key
+    select distinct event_key
     from validated
-    cross join scope
-    where
-        validated.event_date >= scope.initial_start_date
-        and validated.event_time <= scope.max_event_at
+    where {{ in_scope_predicate }}
 ),
 
 placement as (

@@ -10,7 +10,15 @@
         Statements started after the last build cannot be in staging yet, so that comparison
         stops at the staged max(query_date).
     Returns one row per missing statement or per reason whose counts differ (pass = no rows).
+
+    Bounded by date (issue 13): from var('backfill_start_date'), and on incremental runs the
+    staged comparison covers only the data tests' window (data_tests_window_start; everything on
+    --full-refresh or with var data_tests_lookback_days null), compared as a literal so
+    system.query.history is pruned. The held-row counts compare with stg_system__rows_quarantined,
+    which is bounded by var('backfill_start_date') only.
 #}
+{%- set start = genie_analytics.later_date(var('backfill_start_date', none),
+    genie_analytics.data_tests_window_start(ref('stg_system__query_history'), 'query_date')) %}
 with
 
 source_rows as (
@@ -36,9 +44,7 @@ source_statements as (
     from source_rows
     where
         held_reason is null
-    {% if var('backfill_start_date', none) -%}
-            and cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date)
-        {%- endif %}
+        and {{ genie_analytics.window_predicate('start_time', start, data_type='timestamp') }}
 ),
 
 staged_statements as (
@@ -47,6 +53,7 @@ staged_statements as (
         statement_id,
         query_date
     from {{ ref('stg_system__query_history') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
 ),
 
 staged_until as (

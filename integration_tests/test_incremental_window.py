@@ -1,0 +1,203 @@
+"""Every incremental run reads only what changed (issue 13), checked on the SQL dbt runs.
+
+The project is built twice on DuckDB over a small sandbox (a first build, then an incremental
+run), and the SQL the second run executed (dbt's target/run/) is read: each step that issue 13
+found reading whole history must now compare its date column with a LITERAL date (what lets
+Databricks and Spark prune partitions / clustered files), never through a cross join with a
+subquery. The data tests compiled for an incremental run look at the re-read window
+(var data_tests_lookback_days), and at everything with the var null.
+
+The partition counts themselves (Spark's executed plans) are measured by the partition-count
+test and `make bench`; this test pins the SQL shape that makes them small, per model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LITERAL_DATE = r"cast\('\d{4}-\d{2}-\d{2}' as date\)"
+LITERAL_DAY_START = r"cast\('\d{4}-\d{2}-\d{2} 00:00:00' as timestamp\)"
+
+
+def _env(work: Path, system_db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_PROFILES_DIR": str(work),
+        "SYSTEM_TABLES_DUCKDB": str(system_db),
+        "GENIE_ANALYTICS_DUCKDB": str(work / "warehouse.duckdb"),
+        "GENIE_START_DATE": "2026-10-01",
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+
+
+def _dbt(args: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [str(BIN / "dbt"), "--no-use-colors", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    work = tmp_path_factory.mktemp("incremental_window")
+    (work / "profiles.yml").write_text((REPO_ROOT / "profiles.yml.example").read_text())
+    system_db = work / "system_tables.duckdb"
+    generated = subprocess.run(
+        [
+            str(BIN / "genie-sandbox"),
+            "generate",
+            "--db",
+            str(system_db),
+            "--seed",
+            "5",
+            "--days",
+            "6",
+            "--workspaces",
+            "1",
+            "--queries-per-day",
+            "200",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
+    env = _env(work, system_db)
+    _dbt(["seed", "--quiet"], env)
+    _dbt(["run", "--quiet", "--threads", "1"], env)  # first build
+    _dbt(["run", "--quiet", "--threads", "1"], env)  # incremental run: target/run is its SQL
+    # the model bodies the incremental run compiled, and the statements it ran to write them
+    compiled = {
+        path.stem: path.read_text()
+        for path in (work / "target" / "compiled" / "genie_analytics" / "models").rglob("*.sql")
+    }
+    run_sql = {
+        path.stem: path.read_text()
+        for path in (work / "target" / "run" / "genie_analytics" / "models").rglob("*.sql")
+    }
+    return {"work": work, "env": env, "compiled": compiled, "run_sql": run_sql}
+
+
+def _sql(run: dict[str, object], name: str) -> str:
+    compiled = run["compiled"]
+    assert name in compiled, f"{name} did not run"
+    return compiled[name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("model", "predicate"),
+    [
+        ("stg_system__query_history", r"start_time >= " + LITERAL_DAY_START),
+        ("genie_query_performance", r"query_date >= " + LITERAL_DATE),
+        ("genie_cost_attribution", r"query_date >= " + LITERAL_DATE),
+        ("genie_cost_reconciliation", r"window_date >= " + LITERAL_DATE),
+        ("int_queries_allocated_to_billing_windows", r"window_date >= " + LITERAL_DATE),
+        ("genie_daily_performance", r"query_date >= " + LITERAL_DATE),
+        ("genie_daily_query_latency", r"query_date >= " + LITERAL_DATE),
+        ("genie_hourly_trends", r"query_date >= " + LITERAL_DATE),
+        ("genie_warehouse_utilization", r"query_date >= " + LITERAL_DATE),
+        ("genie_audit_message_events", r"event_date >= " + LITERAL_DATE),
+    ],
+)
+def test_incremental_models_read_from_a_literal_day(
+    incremental_run: dict[str, object], model: str, predicate: str
+) -> None:
+    sql = _sql(incremental_run, model)
+    assert re.search(predicate, sql), f"{model}: no literal window bound in\n{sql[:3000]}"
+    # the write replaced whole days from a literal day, never a MERGE scanning the whole target
+    written = incremental_run["run_sql"][model]
+    assert "merge into" not in written.lower(), model
+    assert re.search(r"where \(?\w+ >= " + LITERAL_DATE, written), written[:2000]
+
+
+@pytest.mark.slow
+def test_utilization_computes_busy_intervals_over_its_window_only(
+    incremental_run: dict[str, object],
+) -> None:
+    sql = _sql(incremental_run, "genie_warehouse_utilization")
+    assert "int_warehouse_busy_intervals" not in sql  # the view reads every query ever run
+    assert re.search(r"end_time >= " + LITERAL_DAY_START, sql)
+
+
+@pytest.mark.slow
+def test_rule_findings_join_fingerprints_on_the_day(incremental_run: dict[str, object]) -> None:
+    sql = _sql(incremental_run, "int_query_rule_findings")
+    assert re.search(r"queries\.query_date = fingerprints\.query_date", sql)
+    # the as-of day is a literal on both sides of the join, not a scalar subquery
+    assert re.search(r"where\s+query_date <= " + LITERAL_DATE, sql), sql[:3000]
+    assert "(select max(" not in sql
+
+
+@pytest.mark.slow
+def test_pipeline_validation_bounds_the_audit_log_with_literals(
+    incremental_run: dict[str, object],
+) -> None:
+    sql = _sql(incremental_run, "genie_pipeline_validation")
+    assert re.search(r"event_date >= " + LITERAL_DATE, sql), sql[:3000]
+    assert "validated.event_date >= scope." not in sql
+
+
+@pytest.mark.slow
+def test_data_tests_read_the_window_unless_asked_for_everything(
+    incremental_run: dict[str, object],
+) -> None:
+    work = incremental_run["work"]
+    env = incremental_run["env"]
+    compiled = work / "target" / "compiled" / "genie_analytics"
+
+    def compiled_tests() -> dict[str, str]:
+        return {p.stem: p.read_text() for p in (compiled / "tests").rglob("*.sql")} | {
+            p.stem: p.read_text() for p in (compiled / "models").rglob("*.yml/*.sql")
+        }
+
+    select = [
+        "--select",
+        "stg_system__query_history,test_type:data",
+        "assert_stg_query_history_drops_no_statement",
+        "assert_genie_audit_rows_all_accounted_for",
+        "assert_attributed_plus_idle_equals_billed",
+    ]
+    _dbt(["compile", "--quiet", *select], env)
+    windowed = compiled_tests()
+    generic = [sql for name, sql in windowed.items() if "stg_system__query_history" in name]
+    assert generic, sorted(windowed)
+    for sql in generic:
+        assert re.search(r"where query_date >= " + LITERAL_DATE + r"\) dbt_subquery", sql), sql
+    drops_test = windowed["assert_stg_query_history_drops_no_statement"]
+    assert re.search(r"start_time >= " + LITERAL_DAY_START, drops_test)
+    assert re.search(
+        r"event_date >= " + LITERAL_DATE, windowed["assert_genie_audit_rows_all_accounted_for"]
+    )
+    assert "cross join scope" not in windowed["assert_genie_audit_rows_all_accounted_for"]
+    assert re.search(
+        r"window_date >= " + LITERAL_DATE, windowed["assert_attributed_plus_idle_equals_billed"]
+    )
+
+    _dbt(["compile", "--quiet", *select, "--vars", "{data_tests_lookback_days: null}"], env)
+    everything = compiled_tests()
+    for name, sql in everything.items():
+        if "stg_system__query_history" in name:
+            assert "dbt_subquery" not in sql, name
+    assert not re.search(
+        r"start_time >= " + LITERAL_DAY_START,
+        everything["assert_stg_query_history_drops_no_statement"],
+    )
