@@ -1,5 +1,6 @@
 {#
-    Query text normalised so that runs of the same query shape compare equal, and its md5.
+    Query text normalised so that runs of the same query shape compare equal (its md5,
+    stg_system__query_history.query_fingerprint, groups them).
     Shared by the cost marts and the query optimiser. Null or blank text (workspaces with
     customer-managed keys get an empty statement_text) normalises to null, so it gets no
     fingerprint and no text-based finding (issue 9, defect 8); so does text that normalises to
@@ -96,10 +97,4 @@
             then nullif(trim({{ genie_analytics.regexp_replace_all(without_literals, in_lists, 'in (?)') }}), '')
         else nullif(trim({{ without_literals }}), '')
     end
-{%- endmacro %}
-
-
-{# md5 (32 hex chars) of the normalised text: the key that groups repeated query shapes. #}
-{% macro query_fingerprint(text_expression) -%}
-    md5({{ genie_analytics.normalize_query_text(text_expression) }})
 {%- endmacro %}
