@@ -13,9 +13,8 @@ classified as (
     {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'cluster_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
 ),
 
-deduplicated as (
-    select * from classified
-    where _quarantine_reason is null
+versioned as (
+    {{ genie_analytics.scd2_versions('classified', ['workspace_id', 'cluster_id']) }}
 ),
 
 renamed as (
@@ -46,9 +45,7 @@ renamed as (
 
         -- booleans
         coalesce(enable_elastic_disk, false) as is_elastic_disk_enabled,
-        lead(change_time) over (
-            partition by workspace_id, cluster_id order by change_time
-        ) is null as is_current,
+        next_change_time is null as is_current,
         delete_time is not null as is_deleted,
 
         -- dates
@@ -58,10 +55,8 @@ renamed as (
         create_time as created_at,
         delete_time as deleted_at,
         change_time as valid_from,
-        lead(change_time) over (
-            partition by workspace_id, cluster_id order by change_time
-        ) as valid_to
-    from deduplicated
+        next_change_time as valid_to
+    from versioned
 )
 
 select * from renamed

@@ -17,9 +17,8 @@
         {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'job_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
     ),
 
-    deduplicated as (
-        select * from classified
-        where _quarantine_reason is null
+    versioned as (
+        {{ genie_analytics.scd2_versions('classified', ['workspace_id', 'job_id']) }}
     ),
 
     renamed as (
@@ -46,19 +45,15 @@
 
             -- booleans
             coalesce(paused, false) as is_paused,
-            lead(change_time) over (
-                partition by workspace_id, job_id order by change_time
-            ) is null as is_current,
+            next_change_time is null as is_current,
             delete_time is not null as is_deleted,
 
             -- timestamps
             create_time as created_at,
             delete_time as deleted_at,
             change_time as valid_from,
-            lead(change_time) over (
-                partition by workspace_id, job_id order by change_time
-            ) as valid_to
-        from deduplicated
+            next_change_time as valid_to
+        from versioned
     )
 
     select * from renamed

@@ -15,9 +15,8 @@ classified as (
     {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'warehouse_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
 ),
 
-deduplicated as (
-    select * from classified
-    where _quarantine_reason is null
+versioned as (
+    {{ genie_analytics.scd2_versions('classified', ['workspace_id', 'warehouse_id']) }}
 ),
 
 renamed as (
@@ -40,18 +39,14 @@ renamed as (
         auto_stop_minutes,
 
         -- booleans
-        lead(change_time) over (
-            partition by workspace_id, warehouse_id order by change_time
-        ) is null as is_current,
+        next_change_time is null as is_current,
         delete_time is not null as is_deleted,
 
         -- timestamps
         change_time as valid_from,
-        lead(change_time) over (
-            partition by workspace_id, warehouse_id order by change_time
-        ) as valid_to,
+        next_change_time as valid_to,
         delete_time as deleted_at
-    from deduplicated
+    from versioned
 )
 
 select * from renamed
