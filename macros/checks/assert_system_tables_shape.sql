@@ -25,10 +25,10 @@
     Which sources: those whose source-level meta has `system_table: true`; landed Genie API
     tables are not checked here. Runs only when dbt executes SQL (build / run / test / seed /
     snapshot / retry); parse, compile, docs and ls skip it. Set
-    var('skip_system_tables_shape_check', true) to bypass in an emergency.
+    var('skip_system_tables_shape_check'): true to bypass in an emergency.
 #}
 {% macro assert_system_tables_shape() %}
-    {%- if not execute or var('skip_system_tables_shape_check', false) -%}
+    {%- if not execute or var('skip_system_tables_shape_check') -%}
         {{ return('') }}
     {%- endif -%}
     {%- if flags.WHICH not in ('build', 'run', 'test', 'seed', 'snapshot', 'retry') -%}

@@ -26,7 +26,7 @@
       'exceeds_statement_timeout'  end - start or total_duration_ms longer than the timeout;
       'negative_duration'          the weight column (task time) is negative;
       'weight_exceeds_parallelism_bound'  the weight is more than the wall-clock span (at least
-                                   1 ms) times var('cost_max_task_parallelism', 10000) task
+                                   1 ms) times var('cost_max_task_parallelism') task
                                    slots: task time is summed over parallel tasks, so it can
                                    exceed wall time, but not by more than the slots that ran
                                    them (10000 is above the largest warehouse cluster; our
@@ -47,7 +47,7 @@
             > greatest(
                 cast({{ genie_analytics.epoch_microseconds(ended_at) }} - {{ genie_analytics.epoch_microseconds(started_at) }} as double) / 1000.0,
                 1.0
-            ) * {{ var('cost_max_task_parallelism', 10000) }}
+            ) * {{ var('cost_max_task_parallelism') }}
             then 'weight_exceeds_parallelism_bound'
     end
 {%- endmacro %}

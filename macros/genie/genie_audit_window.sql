@@ -40,7 +40,7 @@
 #}
 
 {% macro genie_audit_window_start(for_rejected=false) -%}
-    {%- set mode = var('genie_load_mode', 'watermark') -%}
+    {%- set mode = var('genie_load_mode') -%}
     {%- set modes = ['watermark', 'lookback_minutes', 'days_lookback'] -%}
     {%- if mode not in modes -%}
         {%- do exceptions.raise_compiler_error(
@@ -49,8 +49,8 @@
     {%- endif -%}
     {%- set now = genie_analytics.run_started_at_utc() -%}
     {#- First build (and days_lookback): genie_start_date, else today - genie_days_lookback. -#}
-    {%- set first_start = genie_analytics.as_date(var('genie_start_date', none))
-        or (now.date() - modules.datetime.timedelta(days=var('genie_days_lookback', 30) | int)) -%}
+    {%- set first_start = genie_analytics.as_date(var('genie_start_date'))
+        or (now.date() - modules.datetime.timedelta(days=var('genie_days_lookback') | int)) -%}
     {%- if mode == 'days_lookback' or not is_incremental() -%}
         {%- set start = genie_analytics.incremental_window_start(floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- elif for_rejected -%}
@@ -60,12 +60,12 @@
             floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- elif mode == 'lookback_minutes' -%}
         {%- set start = genie_analytics.incremental_window_start(
-            watermark=now.strftime('%Y-%m-%d %H:%M:%S'), lookback_minutes=var('genie_lookback_minutes', 30),
+            watermark=now.strftime('%Y-%m-%d %H:%M:%S'), lookback_minutes=var('genie_lookback_minutes'),
             floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- else -%}
         {%- set mark = genie_audit_watermark() -%}
         {%- set start = genie_analytics.incremental_window_start(
-            watermark=mark, lookback_minutes=var('genie_watermark_lookback_minutes', 60),
+            watermark=mark, lookback_minutes=var('genie_watermark_lookback_minutes'),
             also_from=([] if genie_analytics.is_unset(mark) else [genie_audit_unloaded_from()]),
             floor_var='genie_start_date', first_build_start=first_start) -%}
     {%- endif -%}

@@ -32,7 +32,7 @@
 #}
 
 {% macro retention_as_of() -%}
-    {%- set value = var('retention_as_of_date', none) -%}
+    {%- set value = var('retention_as_of_date') -%}
     {%- if value is none or (value | string | trim) in ('', 'none', 'None', 'null') -%}
         {{ return(modules.datetime.datetime.utcnow().date()) }}
     {%- endif -%}
@@ -53,7 +53,7 @@
    cost marts hold, for tests that compare them with their sources over the retained window. #}
 {% macro retained_from_date() -%}
     {%- set start = genie_analytics.retention_start_date() -%}
-    {%- set backfill = var('backfill_start_date', none) -%}
+    {%- set backfill = var('backfill_start_date') -%}
     {%- if backfill is not none and (backfill | string | trim) not in ('', 'none', 'None', 'null') -%}
         {%- set backfill = modules.datetime.date.fromisoformat((backfill | string | trim)[:10]) -%}
         {%- if backfill > start -%}{%- set start = backfill -%}{%- endif -%}

@@ -13,7 +13,7 @@
 #}
 
 {% macro data_tests_window_start(relation, date_column) -%}
-    {%- if not execute or flags.FULL_REFRESH or genie_analytics.is_unset(var('data_tests_lookback_days', none)) -%}
+    {%- if not execute or flags.FULL_REFRESH or genie_analytics.is_unset(var('data_tests_lookback_days')) -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set latest = genie_analytics.as_date(run_query('select max(' ~ date_column ~ ') from ' ~ relation).columns[0].values()[0]) -%}

@@ -75,7 +75,7 @@
 {%- endmacro %}
 
 {% macro default__partition_by_date(column_name) -%}
-    {{ return(column_name if var('use_partitioning', false) else none) }}
+    {{ return(column_name if var('use_partitioning') else none) }}
 {%- endmacro %}
 
 {% macro duckdb__partition_by_date(column_name) -%}
@@ -87,7 +87,7 @@
 {%- endmacro %}
 
 {% macro databricks__partition_by_date(column_name) -%}
-    {{ return(column_name if var('use_partitioning', false) else none) }}
+    {{ return(column_name if var('use_partitioning') else none) }}
 {%- endmacro %}
 
 
@@ -105,7 +105,7 @@
 {%- endmacro %}
 
 {% macro databricks__liquid_clustered_by(column_names) -%}
-    {{ return(none if var('use_partitioning', false) else column_names) }}
+    {{ return(none if var('use_partitioning') else column_names) }}
 {%- endmacro %}
 
 

@@ -178,5 +178,5 @@
     {%- endif -%}
     {%- set query = 'select max(query_date) from ' ~ relation ~ ' where ' ~ genie_analytics.window_predicate('query_date', from_date) -%}
     {%- set latest = genie_analytics.as_date(run_query(query).columns[0].values()[0]) -%}
-    {{- return(none if latest is none else (latest - modules.datetime.timedelta(days=(var('hourly_trends_days', 30) | int) - 1)).isoformat()) -}}
+    {{- return(none if latest is none else (latest - modules.datetime.timedelta(days=(var('hourly_trends_days') | int) - 1)).isoformat()) -}}
 {%- endmacro %}

@@ -7,7 +7,7 @@
     fixture CTE) it stays a scalar subquery.
 #}
 {% macro optimizer_as_of_date(relation, date_column) -%}
-    {%- set as_of = var('optimizer_as_of_date', none) -%}
+    {%- set as_of = var('optimizer_as_of_date') -%}
     {%- if not genie_analytics.is_unset(as_of) -%}
         cast('{{ as_of }}' as date)
     {%- elif execute and not (relation | string).startswith('__dbt__cte__') -%}

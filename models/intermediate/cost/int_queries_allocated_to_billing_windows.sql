@@ -16,13 +16,13 @@
     a (query, window) pair that no longer exists after a billing restatement is removed.
 #}
 {%- set window_call -%}
-    genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}])
+    genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}])
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) -%}
 {#- A full build has no lower bound: a floor date keeps the predicates (and the SQL's shape) the same. -#}
 {%- set queries_from = from_date if from_date is not none else '1900-01-01' -%}
-{%- set weight_column = var('cost_attribution_weight', 'total_task_duration_ms') -%}
+{%- set weight_column = var('cost_attribution_weight') -%}
 {%- if weight_column not in ('total_task_duration_ms', 'execution_duration_ms') -%}
     {{ exceptions.raise_compiler_error("var cost_attribution_weight must be total_task_duration_ms or execution_duration_ms, got " ~ weight_column) }}
 {%- endif %}
@@ -45,7 +45,7 @@ queries as (
         {# Still running (no end yet): its task time is unknown, it is allocated once it ends. #}
         and ended_at is not null
         and {{ genie_analytics.window_predicate('ended_at', queries_from, data_type='timestamp') }}
-        and {{ genie_analytics.window_predicate('query_date', queries_from, offset_days=-1 * var('cost_max_query_days', 2)) }}
+        and {{ genie_analytics.window_predicate('query_date', queries_from, offset_days=-1 * var('cost_max_query_days')) }}
 ),
 
 query_spans as (

@@ -28,7 +28,7 @@ windowed as (
         queries.query_date <= {{ as_of_sql }}
         and queries.query_date > {{ genie_analytics.date_add_days(
             as_of_sql,
-            - (var('optimizer_lookback_days', 30) | int) - (var('optimizer_anomaly_baseline_days', 28) | int)
+            - (var('optimizer_lookback_days') | int) - (var('optimizer_anomaly_baseline_days') | int)
         ) }}
 ),
 

@@ -31,7 +31,7 @@ evaluated as (
     select series.*
     from series
     cross join as_of
-    where series.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) }}
+    where series.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days')) }}
 ),
 
 baseline as (
@@ -54,7 +54,7 @@ baseline as (
             and evaluated.dimension_id = history.dimension_id
             and evaluated.workspace_id = history.workspace_id
             and evaluated.usage_date > history.usage_date
-            and history.usage_date >= {{ genie_analytics.date_add_days('evaluated.usage_date', - var('optimizer_anomaly_baseline_days', 28)) }}
+            and history.usage_date >= {{ genie_analytics.date_add_days('evaluated.usage_date', - var('optimizer_anomaly_baseline_days')) }}
     group by
         evaluated.dimension_type,
         evaluated.dimension_id,

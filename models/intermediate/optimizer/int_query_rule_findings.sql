@@ -14,7 +14,7 @@
     (optimizer_as_of_date), so both sides prune their date partitions. -#}
 {%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') -%}
 {%- set window_bounds = 'queries.query_date <= ' ~ as_of_sql ~ ' and queries.query_date > '
-    ~ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) -%}
+    ~ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days')) -%}
 {%- set query_rules = [
     'SELECT_STAR', 'ORDER_BY_NO_LIMIT', 'LONG_RUNNING', 'HIGH_COST', 'SPILL', 'POOR_PRUNING',
     'QUEUEING', 'COLD_START', 'REPEATED_UNCACHED', 'FAILED_BURN', 'SMALL_FILES',

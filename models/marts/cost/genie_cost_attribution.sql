@@ -10,7 +10,7 @@
 #}
 {#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
-    genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], also_from=['select min(cost_date) from ' ~ this ~ ' where not is_cost_final']))
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], also_from=['select min(cost_date) from ' ~ this ~ ' where not is_cost_final']))
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('cost_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

@@ -11,7 +11,7 @@
 #}
 {#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
-    genie_analytics.retention_floor(genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'window_date'}, {'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}]))
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'window_date'}, {'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}]))
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

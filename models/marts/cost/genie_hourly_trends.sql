@@ -12,7 +12,7 @@
     never a cross join with max(query_date).
 #}
 {%- set window_call -%}
-    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
+    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
 {%- endset -%}
 {%- set window_call = window_call | trim -%}
 {{ config(

@@ -8,7 +8,7 @@
 #}
 {#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
-    genie_analytics.retention_floor(genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}]))
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}]))
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

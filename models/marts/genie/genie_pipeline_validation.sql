@@ -7,7 +7,7 @@
     rejected up to the latest event they hold (rows that arrive later are the next run's).
 #}
 
-{%- set start_date = genie_analytics.as_date(var('genie_start_date', none)) -%}
+{%- set start_date = genie_analytics.as_date(var('genie_start_date')) -%}
 {%- set start_date_literal = 'null' if start_date is none else "'" ~ start_date.isoformat() ~ "'" -%}
 {#- The loaded scope as literals (compile-time query of bronze / rejected), so the audit log is
     pruned on event_date instead of read whole through a cross join (issue 13). -#}
@@ -150,9 +150,9 @@ final as (
         cast({{ start_date_literal }} as date) as configured_start_date,
 
         -- numerics: configuration
-        cast({{ var('genie_days_lookback', 30) | int }} as bigint) as configured_days_lookback,
-        cast({{ var('genie_lookback_minutes', 30) | int }} as bigint) as configured_lookback_minutes,
-        cast({{ var('genie_watermark_lookback_minutes', 60) | int }} as bigint)
+        cast({{ var('genie_days_lookback') | int }} as bigint) as configured_days_lookback,
+        cast({{ var('genie_lookback_minutes') | int }} as bigint) as configured_lookback_minutes,
+        cast({{ var('genie_watermark_lookback_minutes') | int }} as bigint)
             as configured_watermark_lookback_minutes,
 
         -- numerics: audit -> bronze / rejected

@@ -8,7 +8,7 @@
     (the audit log is large; late audit rows inside the lookback are picked up), replaced whole
     (incremental_by_day_config: REPLACE WHERE / delete + insert / partition overwrite).
 #}
-{%- set window_call = "genie_analytics.incremental_window_start('event_date', lookback_days=var('query_history_lookback_days', 3))" -%}
+{%- set window_call = "genie_analytics.incremental_window_start('event_date', lookback_days=var('query_history_lookback_days'))" -%}
 {{ genie_analytics.incremental_by_day_config('event_date', window_call) }}
 {%- set window_start = genie_analytics.render_window_start(window_call) %}
 {%- set project_tables = genie_analytics.project_table_names() %}

@@ -108,7 +108,7 @@ driver_deltas as (
             and anomalies.dimension_id = query_entities.dimension_id
             and anomalies.workspace_id = query_entities.workspace_id
             and anomalies.usage_date >= query_entities.query_date
-            and query_entities.query_date >= {{ genie_analytics.date_add_days('anomalies.usage_date', - var('optimizer_anomaly_baseline_days', 28)) }}
+            and query_entities.query_date >= {{ genie_analytics.date_add_days('anomalies.usage_date', - var('optimizer_anomaly_baseline_days')) }}
     group by
         anomalies.dimension_type,
         anomalies.dimension_id,

@@ -14,7 +14,7 @@
 #}
 {{ config(materialized='table') }}
 
-{%- set trend_days = var('optimizer_forecast_trend_days', 14) | int %}
+{%- set trend_days = var('optimizer_forecast_trend_days') | int %}
 
 with
 

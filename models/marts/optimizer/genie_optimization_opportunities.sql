@@ -84,7 +84,7 @@ warehouse_window as (
     cross join as_of
     where
         utilization.usage_date <= {{ as_of_sql }}
-        and utilization.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) }}
+        and utilization.usage_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days')) }}
 ),
 
 warehouse_opportunities as (
@@ -182,7 +182,7 @@ final as (
         case
             when
                 cast(all_opportunities.last_seen_at as date)
-                > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_resolved_after_days', 7)) }}
+                > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_resolved_after_days')) }}
                 then 'OPEN'
             else 'RESOLVED'
         end as status,

@@ -5,7 +5,7 @@
     before it: executions, users, cost, p50/p95 duration and the trend between the two.
     A table: both periods move with the as-of date, so every run recomputes them.
 #}
-{%- set period_days = var('optimizer_workload_period_days', 7) | int %}
+{%- set period_days = var('optimizer_workload_period_days') | int %}
 
 {#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
     the date partitions prune; the as_of CTE keeps it as a column. -#}

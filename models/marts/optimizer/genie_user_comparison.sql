@@ -31,7 +31,7 @@ windowed as (
     cross join as_of
     where
         queries.query_date <= {{ as_of_sql }}
-        and queries.query_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days', 30)) }}
+        and queries.query_date > {{ genie_analytics.date_add_days(as_of_sql, - var('optimizer_lookback_days')) }}
 ),
 
 flagged_queries as (

@@ -10,7 +10,7 @@
     until its STOPPED event arrives) is removed rather than kept by a MERGE.
 #}
 {%- set window_call -%}
-    genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_cost_reconciliation'), 'date_column': 'window_date'}, {'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
+    genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_cost_reconciliation'), 'date_column': 'window_date'}, {'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('usage_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}
@@ -28,7 +28,7 @@ queries as (
         warehouse_id is not null
         and {{ genie_analytics.window_predicate('end_time', from_date, data_type='timestamp') }}
         {#- For pruning on the date column: no statement runs longer than cost_max_query_days. #}
-        and {{ genie_analytics.window_predicate('query_date', from_date, offset_days=-1 * var('cost_max_query_days', 2)) }}
+        and {{ genie_analytics.window_predicate('query_date', from_date, offset_days=-1 * var('cost_max_query_days')) }}
 ),
 
 busy_intervals as (

@@ -12,7 +12,7 @@
     re-read statement once more (47 s of a 172 s incremental build; bench/NOTES.md).
     int_query_fingerprints is the view the optimiser reads it through.
 #}
-{%- set window_call = "genie_analytics.incremental_window_start('query_date', lookback_days=var('query_history_lookback_days', 3))" -%}
+{%- set window_call = "genie_analytics.incremental_window_start('query_date', lookback_days=var('query_history_lookback_days'))" -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
 {%- set window_start = genie_analytics.render_window_start(window_call) %}
 

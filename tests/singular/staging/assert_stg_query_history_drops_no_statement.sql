@@ -17,7 +17,7 @@
     system.query.history is pruned. The held-row counts compare with stg_system__rows_quarantined,
     which is bounded by var('backfill_start_date') only.
 #}
-{%- set start = genie_analytics.later_date(var('backfill_start_date', none),
+{%- set start = genie_analytics.later_date(var('backfill_start_date'),
     genie_analytics.data_tests_window_start(ref('stg_system__query_history'), 'query_date')) %}
 with
 
@@ -87,7 +87,7 @@ held_in_source as (
     from source_rows
     where
         held_reason is not null
-    {% if var('backfill_start_date', none) -%}
+    {% if var('backfill_start_date') -%}
             and (start_time is null or cast(start_time as date) >= cast('{{ var("backfill_start_date") }}' as date))
         {%- endif %}
     group by held_reason
