@@ -12,7 +12,7 @@
     read is run_started_at (one value for the whole run, so the model body and its replace_where
     predicate, both rendered from the same call, get the same day even across midnight).
 
-    Arguments are documented in macros/_stg_macros.yml.
+    Arguments are documented in macros/_macros.yml.
 #}
 
 {% macro is_unset(value) -%}
