@@ -1,5 +1,5 @@
 {#
-    The seeds' "Dashboard Data API" (GET /api/v1/dashboard/metrics): for one workspace, a date
+    The product's published "Dashboard Data API" (GET /api/v1/dashboard/metrics): for one workspace, a date
     range and an optional user, the totals and the daily trend, answered from the pre-aggregated
     genie_daily_performance (milliseconds at 10M queries a day; `make bench` measures it against
     computing the same answer from the raw system tables).

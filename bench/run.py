@@ -9,9 +9,9 @@
    model), the data tests, each timed as a ratio to BARE_SQL (the core work as one hand-written
    statement, timed before and after them), with the peak RSS of each dbt process and the slowest
    nodes of dbt's run_results (the per-model profile).
-2. Dashboard latency (issue 3): the seed's dashboard-metrics query (workspace + date range +
+2. Dashboard latency (issue 3): the published dashboard-metrics query (workspace + date range +
    optional user -> totals and daily trends), 20 runs each, on the marts versus the same answer
-   computed at query time from the raw system tables the way the seeds' views do it.
+   computed at query time from the raw system tables (views over the system tables).
 3. Dashboard datasets (issue 14): every dataset of dashboards/ (the SQL the AI/BI dashboard and
    the HTML report run) on the marts of the 10M-query day, 20 runs each over every workspace
    filter value and the whole period; goal p95 < 100 ms. `--only dashboard` reuses the scale
@@ -83,8 +83,8 @@ where workspace_id = $ws and query_date between $d0 and $d1
 group by query_date order by query_date
 """
 
-# The same answer from the raw system tables, computed at query time the way the seeds' views
-# do it, but correctly: deduplicated history, billing windows netted over record types, DBUs
+# The same answer from the raw system tables, computed at query time by views over them, but
+# correctly: deduplicated history, billing windows netted over record types, DBUs
 # split over the queries overlapping each window by task time.
 RAW_CTE = """
 with q as (

@@ -81,7 +81,7 @@ IGNORED_COLUMNS = {"_refreshed_at"}
 
 
 def generate_sandbox(path: Path) -> None:
-    """Run the sandbox generator (contract A) for a small account."""
+    """Run the sandbox generator (system tables of a small account)."""
     result = subprocess.run(
         [
             str(BIN / "genie-sandbox"),

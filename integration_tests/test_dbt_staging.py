@@ -185,7 +185,7 @@ def test_audit_keeps_genie_rows_and_survives_bad_json(built_staging: Path) -> No
 
 
 def test_incremental_rerun_merges_lookback_window_only(tmp_path: Path) -> None:
-    """A second run re-reads whole days from max(query_date) - lookback and merges them.
+    """A second run re-reads whole days from max(query_date) - lookback and replaces them.
 
     With lookback 0 only the latest day (2026-10-03) is re-read: a new version of a statement
     on that day replaces the old row, a new statement is added, and a late change to a statement

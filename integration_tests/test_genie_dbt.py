@@ -10,7 +10,7 @@ What is proved:
   right reason, and nothing is lost or duplicated (bronze + rejected = rows read);
 - landed API rows (message_details, message_fetch_errors, genie_space_details) flow into the
   marts and the validation row;
-- the default `watermark` load mode heals a gap of days by itself, where the seed's
+- the default `watermark` load mode heals a gap of days by itself, where the
   `lookback_minutes` mode misses it.
 """
 
@@ -310,7 +310,7 @@ def build_system_db(path: Path) -> None:
 
 
 def land_api_rows(analytics_db: Path) -> None:
-    """What genie-ingest would land (contract C): M1 and M2 fetched, M3's fetch failed (404)."""
+    """What genie-ingest would land: M1 and M2 fetched, M3's fetch failed (404)."""
     con = duckdb.connect(str(analytics_db))
     try:
         rows = [
@@ -564,7 +564,7 @@ def test_default_watermark_mode_heals_a_gap_that_lookback_minutes_misses(
     finally:
         con.close()
 
-    # Seed 002's incremental mode reads only the last minutes (rounded to today): the gap is lost.
+    # `lookback_minutes` mode reads only the last minutes (rounded to today): the gap is lost.
     build(work, vars_={"genie_load_mode": "lookback_minutes"})
     assert query(
         work, "select count(*) from genie_audit_message_events where event_id = 'e20'"

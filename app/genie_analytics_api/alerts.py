@@ -14,7 +14,8 @@
 
 Payload shapes: Slack Block Kit (``text`` fallback + header/section/context blocks; limits 150 /
 3000 chars) and a Teams Adaptive Card 1.2 in a ``message`` envelope (what Workflows webhooks
-accept); see docs/reference: Slack incoming webhooks, Microsoft Teams "connectors-using".
+accept), as Slack's "Sending messages using incoming webhooks" and Microsoft Teams'
+"Create and send messages" (connectors-using) pages document them.
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ ACCOUNT_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 WS_A = "1234567890123456"
 WS_B = "6543210987654321"
 
-# sandbox_truth DDL as in contract B (the generator writes the same tables).
+# sandbox_truth DDL: the tables the sandbox generator writes beside the system tables (the
+# generator's ground truth the recall tests score against).
 TRUTH_DDL = [
     "create schema if not exists sandbox_truth",
     """create table sandbox_truth.genie_spaces (

@@ -1,6 +1,7 @@
 """Helpers for the ingestion tests: a fake clock and a hand-written genie_messages_to_fetch.
 
-The to-fetch table is written directly (contract C shape) so these tests need no dbt build.
+The to-fetch table is written directly (genie_messages_to_fetch's columns) so these tests need
+no dbt build.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
 
     Why: `row_number() over (partition by k order by <one key>) = 1` is rewritten by DuckDB into
     an arg_max aggregate plus a late row fetch, while the same filter over several ORDER BY keys
-    runs a full window sort. On the 13M-row re-read of the scale benchmark that is 19 s against
-    35 s for stg_system__query_history. Every part sorts in the same direction as the whole key,
+    runs a full window sort (the figures: bench/NOTES.md). Every part sorts in the same direction
+    as the whole key,
     so callers coalesce nulls to a value below every real one for "desc nulls last".
 #}
 {% macro sort_key(expressions) -%}

@@ -1,5 +1,5 @@
 {#
-    on-run-start: create the landing schema and the three tables genie-ingest writes (contract C)
+    on-run-start: create the landing schema and the three tables genie-ingest writes
     when they do not exist yet, so the first `dbt build` (which runs before any ingestion) can
     read them as sources, and `genie-ingest` finds its tables on a fresh account.
 

@@ -1,8 +1,9 @@
 {#
     The audit window the Genie bronze models read, as a DATE literal: every run re-reads whole
     UTC days from that date on (`event_date >= window start`). Whole days keep partition
-    pruning on access.audit's event_date, and make merge (DuckDB, Databricks) and partition
-    overwrite by event_date (Spark) write the same rows.
+    pruning on access.audit's event_date, and make the whole-day replacement of every engine
+    (reread_days_strategy: REPLACE WHERE on Databricks, delete + insert on DuckDB, partition
+    overwrite by event_date on Spark) write the same rows.
 
     Load modes (var `genie_load_mode`; every var is documented in the README):
 
@@ -12,8 +13,8 @@
         a. the target's own watermark, max(event_time) already loaded, minus
            var('genie_watermark_lookback_minutes'). A run after a gap of days therefore reads
            the whole gap by itself. The watermark compares event_time with event_time: never
-           with the time of ingestion (seed 003's bug), so late or back-dated audit rows are
-           not skipped;
+           with the time of ingestion (a watermark of max(ingestion time) skips every audit row
+           that arrives late or is back-dated), so such rows are not skipped;
         b. the first day holding a message-action audit row that is in neither bronze nor the
            rejected table although it is older than what they hold (genie_audit_unloaded_from,
            the same rule as tests/singular/genie/assert_genie_audit_rows_all_accounted_for).
@@ -24,8 +25,8 @@
            wider window is safe: each run replaces whole days from its window start
            (reread_days_strategy) and deduplicates on event_id.
       An empty target falls back to the first-build start.
-    - `lookback_minutes` (seed 002's incremental mode): from now (UTC) - var('genie_lookback_minutes').
-      Cheap, but a run after a gap misses the gap, exactly like the seed: prefer `watermark`.
+    - `lookback_minutes`: from now (UTC) - var('genie_lookback_minutes'), for schedules that
+      run every few minutes. Cheap, but a run after a gap misses the gap: prefer `watermark`.
 
     genie_start_date, when set, is also a floor in every mode (nothing before it is read).
 

@@ -1,68 +1,17 @@
 {#
-    Per-engine incremental configuration, so models (staging and the cost marts) can say
-    "incremental on the grain key, re-read whole days" once and let each engine pick how:
+    Per-engine incremental configuration. Every incremental model is incremental by day: it
+    re-reads whole days from incremental_window_start() and REPLACES them
+    (incremental_by_day_config below, one line in the model):
 
-    - Databricks (Delta): `merge` on the grain's unique key.
-    - DuckDB: `delete+insert` keyed on the date column the lookback re-reads (see
-      incremental_unique_key): dbt deletes every row of the re-computed days, then inserts them.
-      It is the DuckDB twin of Spark's partition overwrite, several times faster than a MERGE (a MERGE of
-      stg_system__query_history took 247 s for a 10M-query day, measured in an earlier bench run), and it
-      also drops rows that no longer exist, which a MERGE keeps.
-    - Spark (local stand-in, parquet tables): MERGE is impossible on parquet, so
-      `insert_overwrite` of whole date partitions. Because the lookback filter below always
-      re-reads whole days, replacing the partitions it touches yields the same rows a merge does.
+    - Databricks (Delta): `replace_where` (INSERT INTO ... REPLACE WHERE <date> >= <window start>);
+    - DuckDB: the same strategy name, run as delete-then-insert of that predicate (a MERGE would
+      keep rows that no longer exist, and is slower: bench/NOTES.md);
+    - Spark (local stand-in, parquet tables, which cannot MERGE or DELETE): `insert_overwrite` of
+      the date partitions, after a pre-hook drops the window's partitions.
 
     dbt-databricks dispatches databricks__ -> spark__ -> default__, hence explicit databricks__
     variants where Databricks must differ from open-source Spark.
-
-    Usage in a model:
-        {{ config(
-            materialized='incremental',
-            incremental_strategy=genie_analytics.incremental_strategy(),
-            unique_key=['workspace_id', 'statement_id'],
-            partition_by=genie_analytics.partition_by_date('query_date'),
-            liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
-        ) }}
 #}
-
-{% macro incremental_strategy() -%}
-    {{ return(adapter.dispatch('incremental_strategy', 'genie_analytics')()) }}
-{%- endmacro %}
-
-{% macro default__incremental_strategy() -%}
-    {{ return('merge') }}
-{%- endmacro %}
-
-{% macro duckdb__incremental_strategy() -%}
-    {{ return('delete+insert') }}
-{%- endmacro %}
-
-{% macro spark__incremental_strategy() -%}
-    {{ return('insert_overwrite') }}
-{%- endmacro %}
-
-{% macro databricks__incremental_strategy() -%}
-    {{ return('merge') }}
-{%- endmacro %}
-
-
-{#
-    unique_key to pair with incremental_strategy(): the grain's key where the engine merges
-    (Databricks), the re-read date column where it replaces whole days (DuckDB delete+insert).
-    Spark's insert_overwrite ignores the key and replaces the partitions of partition_by_date.
-    Only for models whose incremental filter re-reads WHOLE days of `date_column`.
-#}
-{% macro incremental_unique_key(grain_columns, date_column) -%}
-    {{ return(adapter.dispatch('incremental_unique_key', 'genie_analytics')(grain_columns, date_column)) }}
-{%- endmacro %}
-
-{% macro default__incremental_unique_key(grain_columns, date_column) -%}
-    {{ return(grain_columns) }}
-{%- endmacro %}
-
-{% macro duckdb__incremental_unique_key(grain_columns, date_column) -%}
-    {{ return(date_column) }}
-{%- endmacro %}
 
 
 {#

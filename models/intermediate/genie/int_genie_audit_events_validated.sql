@@ -18,7 +18,7 @@
                                         needs all three)
       malformed_ids                     an id that is not of the shape Genie issues: 32 hex
                                         digits, or the same as a hyphenated 8-4-4-4-12 UUID
-                                        (reference §3; every id of the API and of the sandbox).
+                                        (the ids of the Genie REST API's paths and responses; every id of the sandbox).
                                         Ids go into REST paths: `abc?x=1`, `abc#f` or
                                         `../../x` would fetch one message under several keys or
                                         call another endpoint (issue 10 item 6).

@@ -1,5 +1,5 @@
 {#
-    One row per deduplicated query (query_id = statement_id) with the seeds' columns mapped from
+    One row per deduplicated query (query_id = statement_id) with the published columns mapped from
     the real system-table columns, what an optimiser needs (phases, spill, pruning, cache,
     source, fingerprint) and the query's cost from genie_cost_attribution.
 

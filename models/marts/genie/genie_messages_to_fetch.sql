@@ -1,6 +1,6 @@
 {#
     Silver: one row per (workspace_id, message_id) seen in bronze, with where to fetch it. This is
-    what `genie-ingest messages` reads (contract C); it skips messages already in
+    what `genie-ingest messages` reads (its columns are that command's input contract); it skips messages already in
     message_details itself. It covers everything bronze holds, not only the last window, so a
     message the ingestion could not land in one run is offered again in the next.
 

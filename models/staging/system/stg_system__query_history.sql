@@ -9,7 +9,7 @@
     The query fingerprint (normalised text and its md5, macro normalize_query_text) is computed
     here, where the text is first read, rather than in a model of its own: a per-row function of
     one source column, and at 10M queries a day a separate model re-read and re-wrote every
-    re-read statement once more (47 s of a 172 s incremental build; bench/NOTES.md).
+    re-read statement once more (the figures: bench/NOTES.md).
     int_query_fingerprints is the view the optimiser reads it through.
 #}
 {%- set window_call = "genie_analytics.incremental_window_start('query_date', lookback_days=var('query_history_lookback_days'))" -%}

@@ -1,0 +1,167 @@
+"""The dbt project's text agrees with itself: static checks over the tracked files, no dbt run.
+
+- Every var a model, macro or test reads with an inline default is one that dbt_project.yml
+  does not declare: dbt_project.yml's `vars:` is the one place a default lives (an inline
+  `var('x', 3)` beside a declared `x: 3` is a second copy that can drift).
+- Every macro (except the default__/duckdb__/spark__/databricks__ implementations of a
+  dispatched one) is documented in macros/_macros.yml, with exactly the arguments its
+  signature declares, each described.
+- The generic engine shims live in macros/cross_db/, where a reader looks for them.
+- No text points at a document that is not in the repository (the design sketches by their
+  contract letter or seed number, a section of the team's reference or conventions notes, a
+  docs/ folder): the rule is written where it applies.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_FOLDERS = ("models", "macros", "tests", "analyses", "snapshots")
+DISPATCH_PREFIXES = ("default__", "duckdb__", "spark__", "databricks__")
+MACRO_DEF = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\((.*?)\)\s*-?%\}", re.S)
+INLINE_DEFAULT = re.compile(r"var\(\s*'(\w+)'\s*,")
+# Engine shims with nothing of this project's domain in them (issue 12, item 5).
+GENERIC_SHIMS = (
+    "current_timestamp_utc",
+    "date_add_days",
+    "day_buckets",
+    "day_of_week",
+    "epoch_microseconds",
+    "epoch_ms_to_timestamp",
+    "explode_array",
+    "explode_map",
+    "hour_buckets",
+    "is_valid_json",
+    "json_extract_string",
+    "json_without_keys",
+    "map_get",
+    "map_size",
+    "percentile_cont",
+    "regexp_contains",
+    "regexp_group_reference",
+    "regexp_replace_all",
+    "row_to_json",
+    "sort_key",
+    "timestamp_diff_ms",
+    "to_json_text",
+    "type_string_array",
+    "type_string_map",
+)
+# References to documents outside the repository (the design sketches and the team's notes).
+FOREIGN_REFERENCES = re.compile(
+    r"contract [ABC]\b|\bseeds? 00\d\b|\bseeds'|reference §|conventions §|\bdocs/", re.IGNORECASE
+)
+
+
+def _tracked(*patterns: str) -> list[Path]:
+    out = subprocess.run(
+        ["git", "ls-files", "--", *patterns], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        pytest.skip("not a git checkout")
+    return [REPO_ROOT / line for line in out.stdout.splitlines() if (REPO_ROOT / line).exists()]
+
+
+def _dbt_files() -> list[Path]:
+    return [
+        p for p in _tracked(*DBT_FOLDERS, "dbt_project.yml") if p.suffix in (".sql", ".yml", ".md")
+    ]
+
+
+def _macros() -> dict[str, tuple[Path, list[str]]]:
+    """{macro name: (file, argument names)} of every macro under macros/."""
+    found: dict[str, tuple[Path, list[str]]] = {}
+    for path in (REPO_ROOT / "macros").rglob("*.sql"):
+        for match in MACRO_DEF.finditer(path.read_text()):
+            name, signature = match.group(1), match.group(2)
+            if name.startswith(DISPATCH_PREFIXES):
+                continue
+            arguments = [a.split("=")[0].strip() for a in signature.split(",") if a.strip()]
+            found[name] = (path, arguments)
+    return found
+
+
+def test_no_inline_default_repeats_a_declared_var() -> None:
+    declared = set(yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"])
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}: var('{m.group(1)}', ...)"
+        for path in _dbt_files()
+        if path.name != "dbt_project.yml"
+        for m in INLINE_DEFAULT.finditer(path.read_text())
+        if m.group(1) in declared
+    ]
+    assert not offenders, "defaults declared in dbt_project.yml repeated inline:\n" + "\n".join(
+        offenders
+    )
+
+
+def test_every_macro_documented_with_its_arguments() -> None:
+    yml_files = sorted((REPO_ROOT / "macros").glob("*.yml"))
+    assert [p.name for p in yml_files] == ["_macros.yml"], "one macros/_macros.yml"
+    entries = yaml.safe_load(yml_files[0].read_text())["macros"]
+    documented = {m["name"]: m for m in entries}
+    assert len(documented) == len(entries), "a macro documented twice"
+    # the generic test unique_combination_of_columns is documented beside the macros
+    macros = _macros()
+    for path in (REPO_ROOT / "tests" / "generic").glob("*.sql"):
+        for match in re.finditer(r"\{%-?\s*test\s+(\w+)\s*\((.*?)\)", path.read_text(), re.S):
+            args = [a.split("=")[0].strip() for a in match.group(2).split(",") if a.strip()]
+            macros["test_" + match.group(1)] = (path, args)
+    problems = []
+    for name, (path, arguments) in sorted(macros.items()):
+        entry = documented.get(name)
+        if entry is None:
+            problems.append(f"{name} ({path.relative_to(REPO_ROOT)}): not documented")
+            continue
+        if not (entry.get("description") or "").strip():
+            problems.append(f"{name}: no description")
+        described = [a["name"] for a in entry.get("arguments") or []]
+        if described != arguments:
+            problems.append(f"{name}: arguments {described} documented, {arguments} declared")
+        problems += [
+            f"{name}.{a['name']}: no description"
+            for a in entry.get("arguments") or []
+            if not (a.get("description") or "").strip()
+        ]
+    problems += [f"{name}: documented, not defined" for name in documented if name not in macros]
+    assert not problems, "\n".join(problems)
+
+
+def test_generic_engine_shims_live_in_cross_db() -> None:
+    macros = _macros()
+    misplaced = [
+        f"{name}: {macros[name][0].relative_to(REPO_ROOT)}"
+        for name in GENERIC_SHIMS
+        if macros[name][0].parent.name != "cross_db"
+    ]
+    assert not misplaced, "\n".join(misplaced)
+
+
+def test_no_reference_to_documents_outside_the_repository() -> None:
+    files = _dbt_files() + [
+        p
+        for p in _tracked(
+            "README.md",
+            "ingestion",
+            "integration_tests",
+            "sandbox",
+            "app",
+            "scripts",
+            "bench",
+            "dashboards",
+        )
+        if p.suffix in (".py", ".md", ".sql", ".yml", ".yaml", ".toml")
+    ]
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()[:100]}"
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if FOREIGN_REFERENCES.search(line)
+    ]
+    assert not offenders, "\n".join(offenders)
