@@ -161,7 +161,45 @@ def test_no_reference_to_documents_outside_the_repository() -> None:
     offenders = [
         f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()[:100]}"
         for path in files
+        if path != Path(__file__).resolve()
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if FOREIGN_REFERENCES.search(line)
     ]
     assert not offenders, "\n".join(offenders)
+
+
+# The public marts whose published shape names query.history's executed_by `user_id`; everywhere
+# else user_id is the Genie API's numeric user id, and executed_by is called executed_by.
+PUBLISHED_USER_ID_MARTS = {
+    "genie_query_performance",
+    "genie_cost_attribution",
+    "genie_daily_performance",
+    "genie_optimization_opportunities",
+}
+
+
+def test_user_id_has_one_meaning_per_model() -> None:
+    """Every user_id column says which of its two meanings it holds, through the shared doc
+    blocks, and the e-mail meaning appears only in the marts whose published shape requires it."""
+    problems = []
+    for path in _tracked("models"):
+        if path.suffix != ".yml":
+            continue
+        document = yaml.safe_load(path.read_text()) or {}
+        nodes = list(document.get("models") or [])
+        for source in document.get("sources") or []:
+            nodes += source.get("tables") or []
+        for node in nodes:
+            for column in node.get("columns") or []:
+                description = str(column.get("description") or "")
+                if column["name"] == "user_id":
+                    if "doc('user_id_genie')" in description:
+                        continue
+                    if "doc('user_id_executed_by')" in description:
+                        if node["name"] not in PUBLISHED_USER_ID_MARTS:
+                            problems.append(f"{node['name']}.user_id holds executed_by: name it so")
+                        continue
+                    problems.append(f"{node['name']}.user_id: no shared user_id doc block")
+                if column["name"] == "executed_by" and "doc('executed_by')" not in description:
+                    problems.append(f"{node['name']}.executed_by: not the shared doc block")
+    assert not problems, "\n".join(problems)

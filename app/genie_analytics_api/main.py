@@ -33,7 +33,8 @@ from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, W
 # '-' and '_' (at most 64), and nothing that could be more than an id.
 QUERY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 WORKSPACE_ID_PATTERN = r"^[0-9]{1,20}$"  # Databricks workspace ids are numeric
-# user_id in the marts is the executing user's e-mail or a service principal's application id.
+# user_id of the cost marts and of this API's responses (their published name) is query.history's
+# executed_by: the executing user's e-mail or a service principal's application id.
 USER_ID_PATTERN = r"^[A-Za-z0-9._%+@-]{1,254}$"
 
 
@@ -220,7 +221,7 @@ def create_app(
         return QueryPerformance(
             query_id=row["query_id"],
             workspace_id=workspace_id,
-            user_id=row["user_id"],
+            user_id=row["executed_by"],
             warehouse_id=row["warehouse_id"],
             query_date=row["query_date"],
             execution_status=row["execution_status"],

@@ -11,7 +11,7 @@ Sources (columns read by name; see the folder YAMLs for their descriptions):
 # (One join of both was slower on DuckDB: the join is planned before the id is known.)
 QUERY_BY_ID = """
 select
-    query_id, workspace_id, user_id, warehouse_id, query_date, start_time, end_time,
+    query_id, workspace_id, executed_by, warehouse_id, query_date, start_time, end_time,
     execution_status, statement_type, duration_ms, rows_read, bytes_read, compute_cost_dbu,
     estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
 from genie_api_query_lookup

@@ -4,7 +4,7 @@ select
     q.query_id as statement_id,
     cast(q.workspace_id as string) as workspace_id,
     q.warehouse_id,
-    q.user_id,
+    q.user_id as executed_by,
     q.query_source_type,
     q.execution_status,
     q.start_time,

@@ -190,7 +190,7 @@ final as (
         findings.statement_id,
         findings.optimization_type,
         flagged.warehouse_id,
-        flagged.user_id,
+        flagged.user_id as executed_by,
         flagged.query_fingerprint,
         flagged.query_source_type,
         flagged.query_source_id,

@@ -21,7 +21,7 @@ final as (
     select
         query_id,
         workspace_id,
-        user_id,
+        user_id as executed_by,
         warehouse_id,
         query_fingerprint,
         execution_status,
