@@ -243,11 +243,10 @@
     {{ return('') }}
 {%- endmacro %}
 
-{% macro column_mask_statements(relation, node) -%}
-    {%- set statements = [] -%}
-    {%- if node.config.materialized not in ('table', 'incremental') -%}
-        {{ return(statements) }}
-    {%- endif -%}
+{# {lower-case column name: qualified mask function} of var('governance_masked_text_columns')
+   and var('governance_masked_email_columns'): the columns that carry a mask wherever a masked
+   model (one with the apply_column_masks post-hook) has them. #}
+{% macro column_mask_functions() -%}
     {%- set schema = target.database ~ '.' ~ target.schema -%}
     {%- set masks = {} -%}
     {%- for column in var('governance_masked_text_columns') -%}
@@ -256,6 +255,15 @@
     {%- for column in var('governance_masked_email_columns') -%}
         {%- do masks.update({column | lower: schema ~ '.' ~ 'genie_mask_email'}) -%}
     {%- endfor -%}
+    {{ return(masks) }}
+{%- endmacro %}
+
+{% macro column_mask_statements(relation, node) -%}
+    {%- set statements = [] -%}
+    {%- if node.config.materialized not in ('table', 'incremental') -%}
+        {{ return(statements) }}
+    {%- endif -%}
+    {%- set masks = genie_analytics.column_mask_functions() -%}
     {%- for name in node.columns.keys() | sort -%}
         {%- if name | lower in masks -%}
             {%- do statements.append('alter table ' ~ relation ~ ' alter column `' ~ name ~ '` set mask ' ~ masks[name | lower]) -%}
