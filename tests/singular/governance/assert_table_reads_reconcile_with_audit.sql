@@ -13,19 +13,19 @@ with
 
 source_reads as (
     select
-        event_date,
-        table_full_name,
+        r.event_date,
+        r.table_full_name,
         count(*) as read_count,
-        sum(case when response_status_code >= 400 then 1 else 0 end) as failed_read_count,
-        sum(case when coalesce(user_email, run_by) is null then 1 else 0 end) as unattributed_count
-    from {{ ref('stg_system__audit_table_reads') }}
+        sum(case when r.response_status_code >= 400 then 1 else 0 end) as failed_read_count,
+        sum(case when coalesce(r.user_email, r.run_by) is null then 1 else 0 end) as unattributed_count
+    from {{ ref('stg_system__audit_table_reads') }} as r
     where
-        concat(table_schema, '.', table_name) in (
+        concat(r.table_schema, '.', r.table_name) in (
             {%- for name in project_tables %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}
             {%- if not project_tables %}''{% endif -%}
         )
-        and event_date >= (select min(event_date) from {{ ref('genie_table_reads') }})
-    group by event_date, table_full_name
+        and r.event_date >= (select min(m.event_date) from {{ ref('genie_table_reads') }} as m)
+    group by r.event_date, r.table_full_name
 ),
 
 mart_reads as (

@@ -11,17 +11,33 @@ with
 names as (
     select
         'main.genie_analytics.genie_query_performance' as full_name,
-        'main' as want_1,
-        'genie_analytics' as want_2,
-        'genie_query_performance' as want_3
+        cast('main' as string) as want_1,
+        cast('genie_analytics' as string) as want_2,
+        cast('genie_query_performance' as string) as want_3
     union all
-    select 'genie_analytics.genie_query_performance', 'genie_analytics', 'genie_query_performance', null
+    select
+        'genie_analytics.genie_query_performance' as full_name,
+        cast('genie_analytics' as string) as want_1,
+        cast('genie_query_performance' as string) as want_2,
+        cast(null as string) as want_3
     union all
-    select 'genie_query_performance', 'genie_query_performance', null, null
+    select
+        'genie_query_performance' as full_name,
+        cast('genie_query_performance' as string) as want_1,
+        cast(null as string) as want_2,
+        cast(null as string) as want_3
     union all
-    select '', null, null, null
+    select
+        '' as full_name,
+        cast(null as string) as want_1,
+        cast(null as string) as want_2,
+        cast(null as string) as want_3
     union all
-    select 'a.b.c.d', 'a', 'b', 'c'
+    select
+        'a.b.c.d' as full_name,
+        cast('a' as string) as want_1,
+        cast('b' as string) as want_2,
+        cast('c' as string) as want_3
 ),
 
 split as (
