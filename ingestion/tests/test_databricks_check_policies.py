@@ -55,6 +55,7 @@ def test_ctas_without_masks_is_a_problem() -> None:
 def test_create_with_each_mask_in_the_statement_passes() -> None:
     run = _run_module()
     create = _created(
+        '/* {"app": "dbt", "node_id": "model.genie_analytics.genie_query_performance"} */ '
         "create or replace table `main`.`genie_analytics`.`genie_query_performance` ("
         "`query_text` string MASK main.genie_analytics.genie_mask_text, "
         "`user_id` string MASK main.genie_analytics.genie_mask_email, `n` decimal(38, 2)"

@@ -420,6 +420,7 @@ def column_masks_in(sql: str) -> dict[str, str]:
     The column list is the first parenthesised group after the table name, when the statement
     has one before any ``AS``/``USING``; columns are split at top-level commas (types such as
     ``decimal(38, 2)`` and ``struct<a: int, b: string>`` stay whole)."""
+    sql = _strip(sql)  # dbt's leading /* {"app": "dbt", ...} */ comment
     m = re.match(
         r"\s*create\s+(?:or\s+replace\s+)?table\s+(?:if\s+not\s+exists\s+)?[`\w.]+\s*\(",
         sql,
