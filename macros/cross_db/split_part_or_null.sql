@@ -5,7 +5,9 @@
     dbt's split_part answers '' or null on DuckDB for a missing part, `get(...)` (null) on
     Databricks, but `split(...)[n]` on Spark, which raises INVALID_ARRAY_INDEX under ANSI mode
     (Spark 4's default) for a short string. Spark and Databricks therefore use `get`, which is
-    null out of bounds whatever the ANSI setting (Spark SQL functions reference, `get`).
+    null out of bounds whatever the ANSI setting (Spark SQL functions reference, `get`). Note:
+    dbt-spark 1.10 turns ANSI off in its own sessions (`make spark`), so there the old form
+    answered null too; an ANSI Spark session (e.g. the databricks-check's) raised.
     `delimiter` is a plain string, not SQL (it is escaped here for Spark's regex split).
 #}
 {% macro split_part_or_null(string_text, delimiter, part_number) -%}

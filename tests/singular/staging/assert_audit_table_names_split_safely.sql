@@ -1,8 +1,9 @@
 {#
     split_part_or_null (stg_system__audit_table_reads splits request_params['full_name_arg'] with
     it) on names of three, two, one and no parts, on every engine the project builds on: a
-    missing part is null and never an error (Spark's ANSI mode raised INVALID_ARRAY_INDEX on
-    `split(...)[n]` for a short name, failing the whole staging model on one audit row).
+    missing part is null and never an error (under ANSI mode, Spark raises INVALID_ARRAY_INDEX on
+    dbt-spark's `split(...)[n]` for a short name, which would fail the whole staging model on
+    one audit row; dbt-spark's own sessions run with ANSI off).
     Rows returned = violations.
 #}
 
