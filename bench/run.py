@@ -870,6 +870,21 @@ def partitions_read(args, lines: list[str]) -> None:
         lines += ["Before (bench/NOTES.md):", "", before.group(1), ""]
 
 
+SECTIONS = ("partitions", "scale", "dashboard", "genie", "api")
+
+
+def sandbox_sizes(full_db: Path) -> str:
+    """Queries per day of an existing scale sandbox (what a reused build holds)."""
+    con = duckdb.connect(str(full_db), read_only=True)
+    try:
+        days = con.execute(
+            "select cast(start_time as date), count(*) from query.history group by 1 order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return f"{len(days)} days of query.history, " + ", ".join(f"{n:,}" for _, n in days)
+
+
 def p95_of(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
@@ -878,7 +893,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
     parser.add_argument(
-        "--only", choices=["scale", "partitions", "dashboard", "genie", "api"], default=None
+        "--only",
+        default=None,
+        help=f"comma-separated sections to run (of {','.join(SECTIONS)}); default: all",
     )
     parser.add_argument(
         "--queries-per-day", type=int, default=1_000_000, help="scale: queries a day, 7 days"
@@ -893,41 +910,48 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"
     )
     args = parser.parse_args(argv)
+    only = set(SECTIONS if args.only is None else args.only.split(","))
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {sorted(only - set(SECTIONS))}")
     WORK.mkdir(parents=True, exist_ok=True)
     lines = [f"# make bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", ""]
-    lines.append(f"Machine: {os.cpu_count()} cores. Sizes: {'small' if args.small else 'full'}.")
+    ran = [s for s in SECTIONS if s in only]
+    lines.append(
+        f"Machine: {os.cpu_count()} cores, load average at start "
+        f"{os.getloadavg()[0]:.1f} (shared). Sizes: {'small' if args.small else 'full'}. "
+        f"Sections run: {', '.join(ran)}"
+        + (f" (not run: {', '.join(s for s in SECTIONS if s not in only)})" if len(ran) < 5 else "")
+        + "."
+    )
     lines.append("")
     profile: list[str] = []
-    if args.only in (None, "partitions"):
+    full_db = WORK / "scale_system_tables.duckdb"
+    target_db = WORK / "scale_warehouse.duckdb"
+    if "partitions" in only:
         partitions_read(args, lines)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "scale"):
+    if "scale" in only:
         full_db, target_db = scale_build(args, lines, profile)
         dashboard_latency(full_db, target_db, lines, bare_s=args.bare_seconds)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "dashboard"):
-        full_db = WORK / "scale_system_tables.duckdb"
-        target_db = WORK / "scale_warehouse.duckdb"
-        if args.only == "dashboard" and not (full_db.exists() and target_db.exists()):
+    if only & {"dashboard", "api"} and "scale" not in only:
+        if full_db.exists() and target_db.exists():
+            lines.append(f"- scale build reused ({sandbox_sizes(full_db)})")
+        else:
             full_db, target_db = scale_build(args, lines)
+    if "dashboard" in only:
         dashboard_datasets(full_db, target_db, lines)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "genie"):
+    if "genie" in only:
         genie_fetch(args, lines)
-    if args.only in (None, "api"):
-        if args.only == "api":
-            full_db = WORK / "scale_system_tables.duckdb"
-            target_db = WORK / "scale_warehouse.duckdb"
-            if not (full_db.exists() and target_db.exists()):
-                full_db, target_db = scale_build(args, lines)
+    if "api" in only:
         api_latency(args, lines, full_db, target_db)
     if profile:
         lines += ["", "## Per-model profile of the scale run", "", *profile]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.small:
-        name = "results.md" if args.only is None else f"results_{args.only}.md"
-        (ROOT / "bench" / name).write_text(text)
+        (ROOT / "bench" / "results.md").write_text(text)
     (WORK / "last_results.json").write_text(json.dumps(lines, indent=1))
     return 0
 
