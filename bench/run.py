@@ -588,6 +588,11 @@ DASHBOARD_EXTRA_BUILD = [
     "test",
     "--exclude-resource-type",
     "unit_test",
+    # One thread, as REST_BUILD: the dashboard now reads genie_api_query_lookup, and with two
+    # threads DuckDB 2.0 failed genie_query_workloads ("genie_api_query_lookup__dbt_backup does
+    # not exist") while the lookup was swapped in (1 of 1 runs, 2026-11-30).
+    "--threads",
+    "1",
 ]
 
 
@@ -615,12 +620,17 @@ API_BUILD = [
 ]
 
 
-def dashboard_datasets(full_db: Path, target_db: Path, lines: list[str], runs: int = 20) -> None:
+def dashboard_datasets(
+    full_db: Path, target_db: Path, lines: list[str], runs: int = 20, reuse_marts: bool = False
+) -> None:
     sys.path.insert(0, str(ROOT / "ingestion"))
     from genie_ingest.dashboard.definitions import duckdb_parameters, load
 
-    extra_s = sh([str(BIN / "dbt"), *DASHBOARD_EXTRA_BUILD], env=dbt_env(full_db, target_db))
-    lines.append(f"- build of every mart the dashboard reads (+exposure): {extra_s:.0f} s")
+    if reuse_marts:
+        lines.append("- marts the dashboard reads: reused as built (--reuse-marts)")
+    else:
+        extra_s = sh([str(BIN / "dbt"), *DASHBOARD_EXTRA_BUILD], env=dbt_env(full_db, target_db))
+        lines.append(f"- build of every mart the dashboard reads (+exposure): {extra_s:.0f} s")
     defn = load(ROOT / "dashboards" / "genie_analytics.yml")
     con = duckdb.connect(str(target_db), read_only=True)
     con.execute("set schema = 'genie_analytics'")
@@ -668,22 +678,35 @@ def dashboard_datasets(full_db: Path, target_db: Path, lines: list[str], runs: i
     lines.extend(rows)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (/proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
-    """Both endpoints over HTTP with 50 concurrent clients; raw-table answers for the ratio."""
+    """Both endpoints over HTTP with 50 concurrent clients; raw-table answers for the ratio.
+
+    The clients are bench/loadgen.py, a separate asyncio process (one keep-alive connection per
+    client), so the generator's CPU is measured apart from the server's: both are printed for
+    every run (server from /proc/<pid>/stat, generator from its own getrusage).
+    """
     import secrets
     import socket
-    import threading
 
     import httpx
 
-    build_s = sh([str(BIN / "dbt"), *API_BUILD], env=dbt_env(full_db, target_db))
-    lines.append(f"- API marts (lookup, optimiser, workspace_access) built in {build_s:.0f} s")
+    if args.reuse_marts:
+        lines.append("- API marts: reused as built (--reuse-marts)")
+    else:
+        build_s = sh([str(BIN / "dbt"), *API_BUILD], env=dbt_env(full_db, target_db))
+        lines.append(f"- API marts (lookup, optimiser, workspace_access) built in {build_s:.0f} s")
     con = duckdb.connect(str(target_db), read_only=True)
     con.execute(f"attach '{full_db}' as system_tables (read_only)")
     con.execute(f'use "{target_db.stem}".genie_analytics')
     total_queries = con.execute("select count(*) from genie_api_query_lookup").fetchone()[0]
     last_day = con.execute("select max(query_date) from genie_api_query_lookup").fetchone()[0]
-    # Ids of the 10M-query day, spread over the table (a sample, so lookups hit every part).
+    # Ids of the biggest day, spread over the table (a sample, so lookups hit every part).
     ids = [
         r[0]
         for r in con.execute(
@@ -708,6 +731,16 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
         "GENIE_API_ACCESS_LOG_DUCKDB": str(WORK / "api_state.duckdb"),
     }
     con.close()
+    paths_file = {name: WORK / f"api_paths_{name}.json" for name in ("query", "metrics")}
+    paths_file["query"].write_text(json.dumps([f"/api/v1/query-performance/{i}" for i in ids]))
+    paths_file["metrics"].write_text(
+        json.dumps(
+            [
+                f"/api/v1/dashboard/metrics?workspace_id={ws}&start_date={d0}&end_date={d1}"
+                for ws, d0, d1 in ranges
+            ]
+        )
+    )
     server = subprocess.Popen(
         [str(BIN / "genie-analytics-api"), "serve", "--port", str(port), "--log-level", "warning"],
         env=env,
@@ -721,7 +754,6 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
             text=True,
             check=True,
         ).stdout.strip()
-        headers = {"Authorization": f"Bearer {token}"}
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -733,68 +765,43 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
                 raise RuntimeError("API server did not start")
             time.sleep(0.2)
 
-        def metrics_params(i: int) -> dict:
-            ws, d0, d1 = ranges[i % len(ranges)]
-            return {"workspace_id": ws, "start_date": d0, "end_date": d1}
-
-        def load(paths, clients: int = 50, per_client: int = 20, think_s: float = 0.0):
-            """``clients`` threads, each: request, wait for the answer, think ``think_s``."""
-            latencies: list[float] = []
-            statuses: dict[int, int] = {}
-            lock = threading.Lock()
-
-            def client(c: int) -> None:
-                with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
-                    for k in range(per_client):
-                        path, params = paths(c * per_client + k)
-                        started = time.perf_counter()
-                        status = http.get(path, params=params).status_code
-                        elapsed = (time.perf_counter() - started) * 1000
-                        with lock:
-                            latencies.append(elapsed)
-                            statuses[status] = statuses.get(status, 0) + 1
-                        if think_s:
-                            time.sleep(think_s * (0.5 + (c * 7 + k) % 10 / 10))  # 0.5x..1.4x
-
-            threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
-            started = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - started
-            return latencies, statuses, len(latencies) / wall
-
-        def report(name: str, runs, raw_ms: float) -> None:
-            lines.append(
-                f"- {name}: the same answer from the raw system tables: median {raw_ms:.0f} ms"
+        def load(name: str, clients: int, per_client: int, think_s: float = 0.0) -> dict:
+            server_cpu = _cpu_seconds(server.pid)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "loadgen.py"),
+                    "--port",
+                    str(port),
+                    "--paths",
+                    str(paths_file[name]),
+                    "--clients",
+                    str(clients),
+                    "--per-client",
+                    str(per_client),
+                    "--think-s",
+                    str(think_s),
+                ],
+                env={**env, "GENIE_BENCH_TOKEN": token},
+                capture_output=True,
+                text=True,
+                check=True,
             )
-            for label, (latencies, statuses, rps) in runs:
-                med, p95 = statistics.median(latencies), p95_of(latencies)
-                lines.append(
-                    f"  - {label}, {len(latencies)} requests: median "
-                    f"{med:.1f} ms, p95 {p95:.1f} ms "
-                    f"({'meets' if p95 < 50 else 'MISSES'} the < 50 ms p95 goal), "
-                    f"{rps:.0f} requests/s, statuses {statuses}; raw / HTTP median "
-                    f"{raw_ms / med:.0f}x"
-                )
+            run = json.loads(out.stdout)
+            run["server_cpu_s"] = _cpu_seconds(server.pid) - server_cpu
+            return run
 
-        def query_path(i: int):
-            return f"/api/v1/query-performance/{ids[i % len(ids)]}", None
-
-        def metrics_path(i: int):
-            return "/api/v1/dashboard/metrics", metrics_params(i)
-
-        load(query_path, clients=2, per_client=5)  # warm up
+        load("query", clients=2, per_client=20)  # warm up (connections, caches, first plans)
+        load("metrics", clients=2, per_client=20)
         results = {}
-        for name, path in (("query", query_path), ("metrics", metrics_path)):
+        for name in ("query", "metrics"):
             results[name] = [
-                ("service time: 1 client, back to back", load(path, clients=1, per_client=50)),
+                ("service time: 1 client, back to back", load(name, 1, 50)),
                 (
                     "50 concurrent clients each thinking ~1 s between requests",
-                    load(path, per_client=10, think_s=1.0),
+                    load(name, 50, 10, think_s=1.0),
                 ),
-                ("50 concurrent clients back to back (saturation)", load(path, per_client=20)),
+                ("50 concurrent clients back to back (saturation)", load(name, 50, 20)),
             ]
     finally:
         server.terminate()
@@ -820,7 +827,31 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
         con.execute(RAW_TRENDS, case).fetchall()
         raw_m.append((time.perf_counter() - started) * 1000)
     con.close()
-    lines.append(f"- API data: {total_queries:,} queries in the marts; ids from {last_day}")
+    lines.append(
+        f"- API data: {total_queries:,} queries in the marts; query ids sampled from {last_day}. "
+        "Clients: bench/loadgen.py in its own process; CPU = seconds of CPU the server and the "
+        "generator each used during the run (2 cores: at most 2 s per wall second)"
+    )
+
+    def report(name: str, runs, raw_ms: float) -> None:
+        lines.append(
+            f"- {name}: the same answer from the raw system tables (the documents' views): "
+            f"median {raw_ms:.0f} ms"
+        )
+        for label, run in runs:
+            latencies = run["latencies_ms"]
+            med, p95 = statistics.median(latencies), p95_of(latencies)
+            verdict = ""
+            if label.startswith("50 concurrent clients each"):
+                verdict = f" ({'meets' if p95 < 50 else 'MISSES'} the < 50 ms p95 goal)"
+            lines.append(
+                f"  - {label}, {len(latencies)} requests: median {med:.1f} ms, p95 {p95:.1f} ms"
+                f"{verdict}, {len(latencies) / run['wall_s']:.0f} requests/s, statuses "
+                f"{run['statuses']}; CPU server {run['server_cpu_s']:.1f} s, generator "
+                f"{run['cpu_s']:.1f} s in {run['wall_s']:.1f} s; raw / HTTP median "
+                f"{raw_ms / med:.0f}x"
+            )
+
     report("GET /api/v1/query-performance/{id}", results["query"], statistics.median(raw_q))
     report("GET /api/v1/dashboard/metrics", results["metrics"], statistics.median(raw_m))
 
@@ -852,6 +883,21 @@ def partitions_read(args, lines: list[str]) -> None:
         lines += ["Before (bench/NOTES.md):", "", before.group(1), ""]
 
 
+SECTIONS = ("partitions", "scale", "dashboard", "genie", "api")
+
+
+def sandbox_sizes(full_db: Path) -> str:
+    """Queries per day of an existing scale sandbox (what a reused build holds)."""
+    con = duckdb.connect(str(full_db), read_only=True)
+    try:
+        days = con.execute(
+            "select cast(start_time as date), count(*) from query.history group by 1 order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return f"{len(days)} days of query.history, " + ", ".join(f"{n:,}" for _, n in days)
+
+
 def p95_of(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
@@ -860,7 +906,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny sizes, to check the harness")
     parser.add_argument(
-        "--only", choices=["scale", "partitions", "dashboard", "genie", "api"], default=None
+        "--only",
+        default=None,
+        help=f"comma-separated sections to run (of {','.join(SECTIONS)}); default: all",
     )
     parser.add_argument(
         "--queries-per-day", type=int, default=1_000_000, help="scale: queries a day, 7 days"
@@ -874,39 +922,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"
     )
+    parser.add_argument(
+        "--reuse-marts",
+        action="store_true",
+        help="dashboard/api: time the marts of an existing scale build without rebuilding them",
+    )
     args = parser.parse_args(argv)
+    only = set(SECTIONS if args.only is None else args.only.split(","))
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {sorted(only - set(SECTIONS))}")
     WORK.mkdir(parents=True, exist_ok=True)
     lines = [f"# make bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", ""]
-    lines.append(f"Machine: {os.cpu_count()} cores. Sizes: {'small' if args.small else 'full'}.")
+    ran = [s for s in SECTIONS if s in only]
+    lines.append(
+        f"Machine: {os.cpu_count()} cores, load average at start "
+        f"{os.getloadavg()[0]:.1f} (shared). Sizes: {'small' if args.small else 'full'}. "
+        f"Sections run: {', '.join(ran)}"
+        + (f" (not run: {', '.join(s for s in SECTIONS if s not in only)})" if len(ran) < 5 else "")
+        + "."
+    )
     lines.append("")
     profile: list[str] = []
-    if args.only in (None, "partitions"):
+    full_db = WORK / "scale_system_tables.duckdb"
+    target_db = WORK / "scale_warehouse.duckdb"
+    if "partitions" in only:
         partitions_read(args, lines)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "scale"):
+    if "scale" in only:
         full_db, target_db = scale_build(args, lines, profile)
         dashboard_latency(full_db, target_db, lines, bare_s=args.bare_seconds)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "dashboard"):
-        full_db = WORK / "scale_system_tables.duckdb"
-        target_db = WORK / "scale_warehouse.duckdb"
-        if args.only == "dashboard" and not (full_db.exists() and target_db.exists()):
+    if only & {"dashboard", "api"} and "scale" not in only:
+        if full_db.exists() and target_db.exists():
+            lines.append(f"- scale build reused ({sandbox_sizes(full_db)})")
+        else:
             full_db, target_db = scale_build(args, lines)
-        dashboard_datasets(full_db, target_db, lines)
+    if "dashboard" in only:
+        dashboard_datasets(full_db, target_db, lines, reuse_marts=args.reuse_marts)
         print("\n".join(lines), flush=True)
-    if args.only in (None, "genie"):
+    if "genie" in only:
         genie_fetch(args, lines)
-    if args.only in (None, "api"):
-        if args.only == "api":
-            full_db, target_db = scale_build(args, lines)
+    if "api" in only:
         api_latency(args, lines, full_db, target_db)
     if profile:
         lines += ["", "## Per-model profile of the scale run", "", *profile]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.small:
-        name = "results.md" if args.only is None else f"results_{args.only}.md"
-        (ROOT / "bench" / name).write_text(text)
+        (ROOT / "bench" / "results.md").write_text(text)
     (WORK / "last_results.json").write_text(json.dumps(lines, indent=1))
     return 0
 

@@ -20,8 +20,16 @@ def _serve(args: argparse.Namespace) -> int:
     from .main import create_app
 
     settings = Settings.from_env()
-    # One worker: the rate limiter and the DuckDB connection live in the process.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    # One worker: the rate limiter and the DuckDB connection live in the process. uvloop and
+    # httptools (C) instead of asyncio's loop and h11 (pure Python): less CPU per request.
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        loop="uvloop",
+        http="httptools",
+    )
     return 0
 
 

@@ -20,11 +20,14 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import queries
 from .access import WorkspaceAccess
 from .access_log import AccessLog
 from .auth import Principal, authenticate
+from .cache import MartsCache
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, Warehouse
@@ -135,6 +138,54 @@ def caller(request: Request) -> Principal:
 Caller = Annotated[Principal, Depends(caller)]
 
 
+class AccessLogMiddleware:
+    """Every HTTP request into the access log (who, what, when, status, duration), as plain ASGI.
+
+    Not ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs each request through an
+    extra task group and memory streams, measurable per request under 50 concurrent clients.
+    The endpoints put the principal and the workspace into ``request.state`` (the scope's
+    ``state`` dict), read here once the response has been sent; an exception that escapes the
+    app is logged as 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        query = QueryParams(scope.get("query_string", b""))
+        state["principal"] = None
+        state["workspace_id"] = query.get("workspace_id")
+        status_code = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            principal: Principal | None = state.get("principal")
+            request_id = Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex
+            scope["app"].state.access_log.record(
+                request_id=request_id,
+                principal=principal.name if principal else None,
+                auth_source=principal.source if principal else None,
+                method=scope["method"],
+                path=scope["path"],
+                query_string=scope.get("query_string", b"").decode("latin-1")[:2000],
+                workspace_id=state.get("workspace_id"),
+                status_code=status_code,
+                duration_ms=(time.perf_counter() - started) * 1000,
+            )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -148,6 +199,11 @@ def create_app(
     async def lifespan(app: FastAPI):
         app.state.warehouse = warehouse or _warehouse(settings)
         app.state.access = WorkspaceAccess(app.state.warehouse, settings.access_cache_seconds)
+        app.state.cache = MartsCache(
+            app.state.warehouse,
+            max_entries=settings.cache_entries,
+            check_seconds=settings.cache_check_seconds,
+        )
         state = state_store or _state_store(settings)
         app.state.access_log = AccessLog(state)
         yield
@@ -166,25 +222,7 @@ def create_app(
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit)
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):
-        started = time.perf_counter()
-        request.state.principal = None
-        request.state.workspace_id = request.query_params.get("workspace_id")
-        response = await call_next(request)
-        principal: Principal | None = request.state.principal
-        app.state.access_log.record(
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
-            principal=principal.name if principal else None,
-            auth_source=principal.source if principal else None,
-            method=request.method,
-            path=request.url.path,
-            query_string=str(request.url.query)[:2000],
-            workspace_id=request.state.workspace_id,
-            status_code=response.status_code,
-            duration_ms=(time.perf_counter() - started) * 1000,
-        )
-        return response
+    app.add_middleware(AccessLogMiddleware)
 
     @app.exception_handler(MartsUnavailable)
     async def marts_unavailable(request: Request, exc: MartsUnavailable):
@@ -205,7 +243,7 @@ def create_app(
         404 both for an unknown id and for a query of a workspace the caller is not granted.
         """
         grants = request.app.state.access.grants(principal)
-        rows = request.app.state.warehouse.query(queries.QUERY_BY_ID, {"query_id": query_id})
+        rows = request.app.state.cache.query(queries.QUERY_BY_ID, {"query_id": query_id})
         visible = [r for r in rows if grants.allows(str(r["workspace_id"]))]
         if not visible:
             raise HTTPException(status_code=404, detail="query not found")
@@ -214,7 +252,7 @@ def create_app(
         request.state.workspace_id = workspace_id
         opportunities = []
         if row["query_fingerprint"] is not None:
-            opportunities = request.app.state.warehouse.query(
+            opportunities = request.app.state.cache.query(
                 queries.OPPORTUNITIES_BY_FINGERPRINT,
                 {"workspace_id": workspace_id, "query_fingerprint": row["query_fingerprint"]},
             )
@@ -283,7 +321,7 @@ def create_app(
             "end_date": end_date,
             "user_id": user_id,
         }
-        days = request.app.state.warehouse.query(queries.METRICS_DAILY, params)
+        days = request.app.state.cache.query(queries.METRICS_DAILY, params)
         total_queries = sum(int(d["query_count"]) for d in days)
 
         def ratio(numerator: float, denominator: float) -> float | None:

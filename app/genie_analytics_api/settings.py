@@ -14,6 +14,9 @@
   and alerts_sent.
 - GENIE_API_STATE_SCHEMA (genie_analytics_api): schema of api_access_log and alerts_sent.
 - GENIE_API_ACCESS_CACHE_SECONDS (60): how long the workspace_access mapping is cached.
+- GENIE_API_CACHE_ENTRIES (2048): answers of the marts kept in memory (LRU; 0 = no cache).
+- GENIE_API_CACHE_CHECK_SECONDS (60): how often the marts' version is read (Databricks; a new
+  version empties the cache; cache.py).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Settings:
     state_duckdb_path: Path = Path("data/api_state.duckdb")
     state_schema: str = "genie_analytics_api"
     access_cache_seconds: float = 60.0
+    cache_entries: int = 2048
+    cache_check_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, *, serving: bool = True) -> Settings:
@@ -60,6 +65,8 @@ class Settings:
             state_duckdb_path=Path(_env("GENIE_API_ACCESS_LOG_DUCKDB", "data/api_state.duckdb")),
             state_schema=_env("GENIE_API_STATE_SCHEMA", "genie_analytics_api"),
             access_cache_seconds=float(_env("GENIE_API_ACCESS_CACHE_SECONDS", "60")),
+            cache_entries=int(_env("GENIE_API_CACHE_ENTRIES", "2048")),
+            cache_check_seconds=float(_env("GENIE_API_CACHE_CHECK_SECONDS", "60")),
         )
         settings.validate(serving=serving)
         return settings
@@ -78,5 +85,7 @@ class Settings:
             raise ValueError("GENIE_API_JWT_SECRET must be set to a key of at least 32 bytes")
         if self.backend == "databricks" and not self.warehouse_id:
             raise ValueError("GENIE_API_BACKEND=databricks needs DATABRICKS_WAREHOUSE_ID")
+        if self.cache_entries < 0:
+            raise ValueError("GENIE_API_CACHE_ENTRIES must be 0 (no cache) or more")
         if self.max_range_days < 1:
             raise ValueError("GENIE_API_MAX_RANGE_DAYS must be at least 1")

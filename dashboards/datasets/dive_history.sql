@@ -1,22 +1,31 @@
 -- History of the statement's query shape (its fingerprint) per day in the period: runs, p95
--- duration (ms, percentile_cont) and attributed USD.
-with q as (
+-- duration (ms, percentile_cont) and attributed USD, pre-aggregated per fingerprint and day in
+-- genie_daily_fingerprint_performance (sorted by fingerprint); the statement's fingerprint from
+-- genie_api_query_lookup (indexed by query_id).
+with statement_rows as (
+    -- Only the id filters this lookup (DuckDB then uses the ART index on query_id; with a second
+    -- filter it scans a row group), and LIMIT keeps the workspace filter above it: a statement
+    -- id has one row per workspace, far fewer than 10,000.
     select
         workspace_id,
         query_fingerprint
-    from genie_query_performance
-    where
-        query_id = :statement_id
-        and (:workspace = 'all' or cast(workspace_id as string) = :workspace)
+    from genie_api_query_lookup
+    where query_id = :statement_id
+    limit 10000
+),
+
+q as (
+    select *
+    from statement_rows
+    where :workspace = 'all' or cast(workspace_id as string) = :workspace
 )
 
 select
     h.query_date,
-    count(*) as run_count,
-    percentile_cont(0.95) within group (order by h.duration_ms) as p95_duration_ms,
-    sum(h.estimated_cost_usd) as cost_usd
-from genie_query_performance as h
+    h.total_queries as run_count,
+    h.p95_duration_ms,
+    h.total_cost_usd as cost_usd
+from genie_daily_fingerprint_performance as h
 inner join q
     on h.workspace_id = q.workspace_id and h.query_fingerprint = q.query_fingerprint
 where h.query_date between :date_range.min and :date_range.max
-group by h.query_date

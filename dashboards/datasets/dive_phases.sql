@@ -1,10 +1,20 @@
--- The statement's phases in ms (queue = waiting for compute + at capacity), long form.
-with q as (
+-- The statement's phases in ms (queue = waiting for compute + at capacity), long form; one index
+-- lookup in genie_api_query_lookup.
+with statement_rows as (
+    -- Only the id filters this lookup (DuckDB then uses the ART index on query_id; with a second
+    -- filter it scans a row group), and LIMIT keeps the workspace filter above it: a statement
+    -- id has one row per workspace, far fewer than 10,000.
+    select
+        *
+    from genie_api_query_lookup
+    where query_id = :statement_id
+    limit 10000
+),
+
+q as (
     select *
-    from genie_query_performance
-    where
-        query_id = :statement_id
-        and (:workspace = 'all' or cast(workspace_id as string) = :workspace)
+    from statement_rows
+    where :workspace = 'all' or cast(workspace_id as string) = :workspace
 )
 
 select 1 as phase_order, 'waiting for compute' as phase, waiting_for_compute_duration_ms as duration_ms from q

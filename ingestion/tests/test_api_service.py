@@ -456,6 +456,88 @@ def test_missing_marts_are_503_not_500(build, tmp_path: Path) -> None:
     assert response.status_code == 503
 
 
+# --- the cache of the marts' answers (issue 15's latency; cache.py) ---------------------------
+
+
+class CountingWarehouse(DuckDbWarehouse):
+    """The real DuckDB backend, recording the statements it runs, with a settable marts version
+    (on DuckDB it is constant: nothing can rewrite the file while the service has it open)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "genie_analytics")
+        self.statements: list[str] = []
+        self.version = 1
+
+    def query(self, sql, params=None):
+        self.statements.append(sql)
+        return super().query(sql, params)
+
+    def marts_version(self) -> object:
+        return self.version
+
+
+def test_cached_answers_are_still_authorised_and_dropped_when_the_marts_change(build) -> None:
+    from genie_analytics_api import queries
+
+    warehouse = CountingWarehouse(build["target_db"])
+    settings = settings_for(build, cache_check_seconds=0.0)
+    ws_b = build["ws_b"]
+    d0, d1 = full_range(build, ws_b)
+    metrics = {"workspace_id": ws_b, "start_date": d0, "end_date": d1}
+    query_id = marts(
+        build,
+        "select query_id from genie_api_query_lookup where workspace_id = ? order by 1 limit 1",
+        [ws_b],
+    )[0][0]
+    query_url = f"/api/v1/query-performance/{query_id}"
+    try:
+        app = create_app(settings, warehouse=warehouse)
+        with serve(app) as base, httpx.Client(base_url=base) as client:
+            admin, analyst = bearer(settings, ADMIN), bearer(settings, ANALYST_A)
+            first = client.get("/api/v1/dashboard/metrics", params=metrics, headers=admin)
+            again = client.get("/api/v1/dashboard/metrics", params=metrics, headers=admin)
+            assert first.status_code == again.status_code == 200, first.text
+            assert again.json() == first.json()
+            assert warehouse.statements.count(queries.METRICS_DAILY) == 1  # the 2nd: cached
+            # Cached for the admin, still 403 / 404 for a principal without workspace B.
+            forbidden = client.get("/api/v1/dashboard/metrics", params=metrics, headers=analyst)
+            assert forbidden.status_code == 403
+            assert client.get(query_url, headers=admin).status_code == 200
+            assert client.get(query_url, headers=analyst).status_code == 404
+            assert warehouse.statements.count(queries.QUERY_BY_ID) == 1
+            # A rebuild (new marts version) empties the cache: the next answer is read again.
+            warehouse.version = 2
+            again = client.get("/api/v1/dashboard/metrics", params=metrics, headers=admin)
+            assert again.json() == first.json()
+            assert warehouse.statements.count(queries.METRICS_DAILY) == 2
+        assert app.state.cache.hits >= 2
+    finally:
+        warehouse.close()
+
+
+def test_cache_can_be_switched_off(build) -> None:
+    from genie_analytics_api import queries
+
+    warehouse = CountingWarehouse(build["target_db"])
+    settings = settings_for(build, cache_entries=0)
+    ws_a = build["ws_a"]
+    d0, d1 = full_range(build, ws_a)
+    metrics = {"workspace_id": ws_a, "start_date": d0, "end_date": d1}
+    try:
+        with (
+            serve(create_app(settings, warehouse=warehouse)) as base,
+            httpx.Client(base_url=base) as client,
+        ):
+            for _ in range(2):
+                response = client.get(
+                    "/api/v1/dashboard/metrics", params=metrics, headers=bearer(settings, ADMIN)
+                )
+                assert response.status_code == 200, response.text
+        assert warehouse.statements.count(queries.METRICS_DAILY) == 2
+    finally:
+        warehouse.close()
+
+
 # --- the analysis binds its parameters ------------------------------------------------------
 
 

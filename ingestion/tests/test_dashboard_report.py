@@ -19,6 +19,7 @@ package (its wheel ships the driver; no `playwright install`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -257,3 +258,43 @@ def test_another_workspace_s_statement_opens_nothing(defn, con, statements) -> N
             )
             for name in dive:
                 assert run_dataset(con, defn, name, values) == [], (name, workspace, statement)
+
+
+# The marts with one row per query: what grows with the 10M-query day (issue 14's latency goal).
+QUERY_GRAIN_MARTS = {"genie_query_performance", "genie_cost_attribution", "genie_api_query_lookup"}
+
+
+def _table_scans(node: dict):
+    if node.get("type") == "TABLE_SCAN":
+        yield node
+    for child in node.get("children", []):
+        yield from _table_scans(child)
+
+
+def test_deep_dive_reads_one_statement_not_the_query_marts(defn, con, period, workspaces) -> None:
+    """Issue 14: a query-deep-dive view must not scan the marts with a row per query (169-319 ms
+    at the small bench scale, seconds on the 10M-query day). From DuckDB's executed plan (EXPLAIN
+    ANALYZE, JSON): every scan of such a mart reads at most the statement's own rows (an index
+    lookup of genie_api_query_lookup), whatever the size of the build; the fingerprint history
+    comes pre-aggregated per day (genie_daily_fingerprint_performance). Plans, not timings."""
+    dive = [n for n, ds in defn.datasets.items() if "statement_id" in ds.parameters]
+    assert dive, "no dataset takes a statement_id"
+    total_queries = con.execute("select count(*) from genie_query_performance").fetchone()[0]
+    assert total_queries > 1000, "too small a build to tell a lookup from a scan"
+    checked = 0
+    for workspace in ["all", *workspaces]:
+        statement = default_statement(con, workspace, period)
+        values = {"workspace": workspace, "date_range": period, "statement_id": statement}
+        for name in dive:
+            params = duckdb_parameters(defn, name, values)
+            sql = "explain (analyze, format json) " + defn.datasets[name].duckdb_sql()
+            plan = json.loads(con.execute(sql, params).fetchall()[0][1])
+            for scan in (s for op in plan["operator"] for s in _table_scans(op)):
+                table = scan["extra_info"]["Table"].rsplit(".", 1)[-1]
+                if table in QUERY_GRAIN_MARTS:
+                    checked += 1
+                    assert scan["rows_scanned"] <= 10, (
+                        f"{name} scans {scan['rows_scanned']:,} rows of {table} "
+                        f"({scan['extra_info']['Type']}) for one statement"
+                    )
+    assert checked, "no deep-dive dataset reads a query-grain mart: the check proved nothing"

@@ -5,6 +5,10 @@
     by id reads every row group. Here DuckDB gets an ART index on query_id (post_hook; the sort
     also lets min/max statistics skip row groups), and Databricks liquid clustering on query_id
     gives the same file skipping.
+    The dashboard's query deep dive (dashboards/datasets/dive_statement.sql, dive_phases.sql)
+    reads it too (issue 14): the phases, the query source, the billing windows the query
+    overlapped (genie_cost_attribution) and the first 1,000 characters of its text, so one page
+    view is an index lookup, not a scan of genie_query_performance and genie_cost_attribution.
 #}
 {{ config(
     liquid_clustered_by=['query_id'],
@@ -17,26 +21,48 @@ queries as (
     select * from {{ ref('genie_query_performance') }}
 ),
 
+costs as (
+    select
+        workspace_id,
+        query_id,
+        usage_quantity,
+        billing_window_count
+    from {{ ref('genie_cost_attribution') }}
+),
+
 final as (
     select
-        query_id,
-        workspace_id,
-        user_id as executed_by,
-        warehouse_id,
-        query_fingerprint,
-        execution_status,
-        statement_type,
-        cost_status,
-        duration_ms,
-        rows_read,
-        bytes_read,
-        compute_cost_dbu,
-        estimated_cost_usd,
-        is_cost_final,
-        query_date,
-        start_time,
-        end_time
+        queries.query_id,
+        queries.workspace_id,
+        queries.user_id as executed_by,
+        queries.warehouse_id,
+        queries.query_fingerprint,
+        queries.execution_status,
+        queries.statement_type,
+        queries.query_source_type,
+        queries.cost_status,
+        queries.duration_ms,
+        queries.waiting_for_compute_duration_ms,
+        queries.waiting_at_capacity_duration_ms,
+        queries.compilation_duration_ms,
+        queries.execution_duration_ms,
+        queries.result_fetch_duration_ms,
+        queries.rows_read,
+        queries.bytes_read,
+        queries.compute_cost_dbu,
+        queries.estimated_cost_usd,
+        costs.usage_quantity as billing_windows_dbu,
+        costs.billing_window_count,
+        queries.is_cost_final,
+        queries.query_date,
+        queries.start_time,
+        queries.end_time,
+        substr(queries.query_text, 1, 1000) as query_text
     from queries
+    left join costs
+        on
+            queries.workspace_id = costs.workspace_id
+            and queries.query_id = costs.query_id
 )
 
 select * from final
