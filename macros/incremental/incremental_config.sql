@@ -199,6 +199,8 @@
 #}
 {% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id'], open_rows_condition=none, secondary_date_column=none, marker_column=none) -%}
     {%- set window_call = window_call | trim -%}
+    {#- pre_hook: the run log's 'start' row FIRST: on Spark the next hook drops the window's
+        partitions, after which the window would render from a lower watermark. -#}
     {{ config(
         materialized='incremental',
         incremental_strategy=genie_analytics.reread_days_strategy(),
@@ -207,8 +209,8 @@
         liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
         on_schema_change='append_new_columns',
         meta={'reread_date_column': date_column},
-        pre_hook=genie_analytics.clear_reread_days_hooks(date_column, window_call)
-            + genie_analytics.run_log_pre_hooks(window_call),
+        pre_hook=genie_analytics.run_log_pre_hooks(window_call)
+            + genie_analytics.clear_reread_days_hooks(date_column, window_call),
         post_hook=genie_analytics.run_log_post_hooks(date_column, open_rows_condition, secondary_date_column, marker_column),
     ) }}
 {%- endmacro %}
