@@ -408,6 +408,36 @@ def test_audit_ids_match_genie_messages(sandbox):
     assert messy > 0
 
 
+def test_unity_catalog_reads_of_project_tables(sandbox):
+    """Issue 16 (genie_table_reads): getTable reads of the project's marts, shaped as the audit
+    log reference's example (request_params full_name_arg, workspace_id, metastore_id), some
+    denied, some by a service principal (application id, no '@'), a few whose name is not
+    catalog.schema.table."""
+
+    def reads(where: str) -> int:
+        return one(
+            sandbox,
+            "select count(*) from access.audit where service_name = 'unityCatalog' "
+            f"and action_name = 'getTable' and {where}",
+        )
+
+    assert reads("request_params['full_name_arg'] like 'main.genie_analytics.genie_%'") > 0
+    assert reads("response.status_code = 403 and response.error_message is not null") > 0
+    assert reads("user_identity.email not like '%@%'") > 0
+    assert reads("len(string_split(request_params['full_name_arg'], '.')) < 3") > 0
+    assert reads("request_params['full_name_arg'] = ''") > 0
+    assert reads("request_params['full_name_arg'] not like 'main.genie_analytics.%'") > 0
+    documented = (
+        "request_params['workspace_id'] = workspace_id and request_params['metastore_id'] <> ''"
+    )
+    assert (
+        reads(
+            f"request_params['full_name_arg'] like 'main.genie_analytics.%' and not ({documented})"
+        )
+        == 0
+    )
+
+
 # ----------------------------------------------------------------------------- planted problems
 SIGNALS = {
     "SELECT_STAR": "regexp_matches(lower(statement_text), 'select\\s+\\*') and read_bytes > 1e9",

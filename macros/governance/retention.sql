@@ -102,12 +102,16 @@
 {%- endmacro %}
 
 {% macro databricks__retention_create_archive(archive, source, date_column) -%}
-    {#- The archive holds the same rows as the mart: the same row filter, then the same masks. -#}
-    {%- do run_query('create table if not exists ' ~ archive ~ ' using delta cluster by (' ~ date_column ~ ')'
+    {#- The archive holds the same rows as the mart: the same row filter and the same masks,
+        both in the CREATE (the mart's columns and types, each masked column with its MASK:
+        macros/governance/column_masks_at_create.sql). The ALTERs after it mask an archive
+        created before the masks were part of its CREATE (idempotent). -#}
+    {%- do run_query('create table if not exists ' ~ archive ~ ' '
+        ~ genie_analytics.masked_column_list_sql(source, genie_analytics.masks_at_create(model))
+        ~ ' using delta cluster by (' ~ date_column ~ ')'
         ~ ' with row filter ' ~ target.database ~ '.' ~ target.schema ~ '.genie_workspace_row_filter'
         ~ ' on (workspace_id)'
-        ~ " tblproperties ('delta.enableDeletionVectors' = 'true')"
-        ~ ' as select * from ' ~ source ~ ' where 1 = 0') -%}
+        ~ " tblproperties ('delta.enableDeletionVectors' = 'true')") -%}
     {%- for statement in genie_analytics.column_mask_statements(archive, model) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}

@@ -222,10 +222,9 @@
     Post-hook of every mart (dbt_project.yml): on Databricks, sets the text mask on the columns
     named in var('governance_masked_text_columns') and the e-mail mask on those in
     var('governance_masked_email_columns'), for each such column the model declares, with the
-    documented `ALTER TABLE ... ALTER COLUMN ... SET MASK`. dbt-databricks' own `column_mask`
-    config needs the project-wide behaviour flag use_materialization_v2, which changes how every
-    model is created; this issue does not flip it (README "Security and retention" says what
-    that would gain: the mask inside CREATE, no window on a table rebuild). Nothing elsewhere.
+    documented `ALTER TABLE ... ALTER COLUMN ... SET MASK`. The masks are already in the table's
+    CREATE (macros/governance/column_masks_at_create.sql); this re-applies them, idempotently,
+    and masks a table created before they were (its next incremental run). Nothing elsewhere.
 #}
 {% macro apply_column_masks() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
@@ -243,11 +242,10 @@
     {{ return('') }}
 {%- endmacro %}
 
-{% macro column_mask_statements(relation, node) -%}
-    {%- set statements = [] -%}
-    {%- if node.config.materialized not in ('table', 'incremental') -%}
-        {{ return(statements) }}
-    {%- endif -%}
+{# {lower-case column name: qualified mask function} of var('governance_masked_text_columns')
+   and var('governance_masked_email_columns'): the columns that carry a mask wherever a masked
+   model (one with the apply_column_masks post-hook) has them. #}
+{% macro column_mask_functions() -%}
     {%- set schema = target.database ~ '.' ~ target.schema -%}
     {%- set masks = {} -%}
     {%- for column in var('governance_masked_text_columns') -%}
@@ -256,6 +254,15 @@
     {%- for column in var('governance_masked_email_columns') -%}
         {%- do masks.update({column | lower: schema ~ '.' ~ 'genie_mask_email'}) -%}
     {%- endfor -%}
+    {{ return(masks) }}
+{%- endmacro %}
+
+{% macro column_mask_statements(relation, node) -%}
+    {%- set statements = [] -%}
+    {%- if node.config.materialized not in ('table', 'incremental') -%}
+        {{ return(statements) }}
+    {%- endif -%}
+    {%- set masks = genie_analytics.column_mask_functions() -%}
     {%- for name in node.columns.keys() | sort -%}
         {%- if name | lower in masks -%}
             {%- do statements.append('alter table ' ~ relation ~ ' alter column `' ~ name ~ '` set mask ' ~ masks[name | lower]) -%}

@@ -6,6 +6,8 @@ get/feedback/comment actions carry them in ``request_params``.
 Messy rows on purpose: a UI ``createConversation`` without a message id, a few create rows whose
 result is not JSON (their messages stay discoverable through get rows), get rows missing
 ``message_id``, 429 API attempts, and Genie rows from a workspace not in ``workspaces_latest``.
+Besides Genie: Unity Catalog ``getTable`` reads of this project's tables (``full_name_arg``), some
+denied, some by a service principal, a few with names that are not ``catalog.schema.table``.
 """
 
 from __future__ import annotations
@@ -221,6 +223,47 @@ select
         [hex32(652, i // 20), hex32(653, i // 4), hex32(654, i)]),
     200, null, null, 9000000000000 + i
 from range(5 * {days}) as r(i)
+union all
+-- Unity Catalog reads of this project's own tables (the genie_table_reads mart): each read of
+-- a table is logged as service unityCatalog, action getTable, with request_params
+-- full_name_arg / workspace_id / metastore_id (the audit log system table reference's example).
+-- Readers: analysts (not only Genie users) and the dbt service principal, whose
+-- user_identity.email is its application id; 5% denied (403). 7% of the names are not
+-- catalog.schema.table (one part, two parts, empty), so staging must survive them on every
+-- engine; those reads are not attributed to a project table.
+select
+    w.workspace_id,
+    {start_ms} + x.d * 86400000::bigint + floor(u01(680, x.k) * 86400000)::bigint,
+    case when u01(681, x.k) < 0.25 then (select application_id from sps where sp_name = 'dbt')
+         else u.email end,
+    u01(681, x.k) < 0.25, 'unityCatalog', 'getTable',
+    map(['full_name_arg', 'workspace_id', 'metastore_id'], [
+        case
+            when u01(682, x.k) < 0.03 then t.table_name
+            when u01(682, x.k) < 0.06 then 'genie_analytics.' || t.table_name
+            when u01(682, x.k) < 0.07 then ''
+            else 'main.genie_analytics.' || t.table_name
+        end,
+        w.workspace_id, uuidish(686, 0)]),
+    case when u01(683, x.k) < 0.05 then 403 else 200 end,
+    case when u01(683, x.k) < 0.05
+        then 'PERMISSION_DENIED: User does not have SELECT on Table main.genie_analytics.'
+            || t.table_name
+    end,
+    null, 7000000000000 + x.k
+from (
+    select ws_idx, d, i, (ws_idx * 1000 + d) * 1000 + i as k
+    from ws, range({days}) as r1(d), range(40) as r2(i)
+) as x
+join ws as w on w.ws_idx = x.ws_idx
+join users as u on u.u_idx = floor(u01(684, x.k) * {users})::integer
+join (select * from (values
+    (0, 'genie_query_performance'), (1, 'genie_cost_attribution'),
+    (2, 'genie_daily_performance'), (3, 'genie_workspace_daily_costs'),
+    (4, 'genie_message_performance'), (5, 'genie_cost_attribution_archive'),
+    (6, 'genie_optimization_opportunities'), (7, 'genie_user_comparison')
+) as v(t_idx, table_name)) as t
+    on t.t_idx = floor(u01(685, x.k) * 8)::integer
 union all
 -- everything else people do in a workspace
 select

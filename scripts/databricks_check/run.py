@@ -36,7 +36,14 @@ sys.path.insert(0, str(HERE))
 
 import bundle_check  # noqa: E402
 import sink_capture  # noqa: E402
-from fake_dbsql import Recorder, Statement, _answer, _explain  # noqa: E402
+from fake_dbsql import (  # noqa: E402
+    Recorder,
+    Statement,
+    _answer,
+    _explain,
+    column_masks_in,
+    strip_mask_clauses,
+)
 from local_spark import LocalSpark, spark_session  # noqa: E402
 
 # Statements that only name things (no data read) need not be analysed; they are still parsed.
@@ -51,10 +58,83 @@ def parse_failures(statements: list[str]) -> list[tuple[str, str]]:
     failures = []
     for sql in statements:
         try:
+            # sqlglot 30 has no Databricks column MASK clause: parsed without it (the clause
+            # itself must match its documented grammar, fake_dbsql.MASK_CLAUSE, to be removed).
+            sql = strip_mask_clauses(sql)
             sqlglot.parse(sql, read="databricks", error_level=sqlglot.ErrorLevel.RAISE)
         except (ParseError, TokenError) as exc:
             failures.append((sql, str(exc).splitlines()[0][:300]))
     return failures
+
+
+def masked_relations(manifest_path: Path) -> set[str]:
+    """``catalog.schema.table`` (lower case) of every model that carries the column masks (its
+    post-hooks include apply_column_masks, dbt_project.yml) and is a table, plus the retention
+    archive of each such model with apply_retention."""
+    import json
+
+    manifest = json.loads(manifest_path.read_text())
+    names: set[str] = set()
+    for node in manifest["nodes"].values():
+        config = node.get("config") or {}
+        if node["resource_type"] != "model" or config.get("materialized") not in {
+            "table",
+            "incremental",
+        }:
+            continue
+        hooks = " ".join(hook.get("sql", "") for hook in config.get("post-hook") or [])
+        if "apply_column_masks" not in hooks:
+            continue
+        name = f"{node['database']}.{node['schema']}.{node.get('alias') or node['name']}".lower()
+        names.add(name)
+        if "apply_retention" in hooks:
+            names.add(name + "_archive")
+    return names
+
+
+def mask_functions(project_file: Path) -> dict[str, str]:
+    """{lower-case column: mask function name} from dbt_project.yml's governance vars."""
+    import yaml
+
+    variables = yaml.safe_load(project_file.read_text())["vars"]
+    masks = {c.lower(): "genie_mask_text" for c in variables["governance_masked_text_columns"]}
+    for column in variables["governance_masked_email_columns"]:
+        masks[column.lower()] = "genie_mask_email"
+    return masks
+
+
+def mask_problems(
+    statements: list[Statement], relations: set[str], masks: dict[str, str]
+) -> list[str]:
+    """Issue 16's invariant: a masked model's table (or its archive) is never created or
+    replaced without the mask of each of its masked columns IN THE SAME STATEMENT (a later
+    ``ALTER ... SET MASK`` leaves a window in which the new table is readable unmasked).
+
+    For every recorded statement that created one of ``relations`` (its columns as Spark
+    created them), each column named in ``masks`` must carry ``MASK <schema>.<function>`` in
+    the statement's column list. Also a problem: no such column checked at all (the invariant
+    would hold vacuously)."""
+    problems: list[str] = []
+    checked = 0
+    for st in statements:
+        if st.created is None or st.created not in relations:
+            continue
+        declared = column_masks_in(st.sql)
+        for column in st.columns:
+            want = masks.get(column.lower())
+            if want is None:
+                continue
+            checked += 1
+            got = declared.get(column.lower())
+            if got is None or got.split(".")[-1].lower() != want:
+                problems.append(
+                    f"column mask ({st.phase}): {st.created} is created without MASK {want} on "
+                    f"column {column} in the same statement (found: {got})\n      "
+                    f"{_short(st.sql)}"
+                )
+    if not checked:
+        problems.append("column mask: no statement created a masked column of a masked model")
+    return problems
 
 
 def run_dbt(args: list[str]) -> tuple[bool, str]:
@@ -175,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         f"databricks-check: statements checked {counts['first']} first build / "
         f"{counts['incremental']} incremental / {counts['sink']} sink "
         f"({counts['analysed']} analysed by Spark, {counts['sessions']} dbt sessions); "
-        f"parse failures {counts['parse']}, analysis failures {counts['analysis']}; "
+        f"parse failures {counts['parse']}, analysis failures {counts['analysis']}, "
+        f"column mask problems {counts['masks']}; "
         f"bundle {'ok' if not counts['bundle'] else str(counts['bundle']) + ' problems'}; "
         f"{time.monotonic() - started:.0f} s"
     )
@@ -229,6 +310,14 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
     for phase, sql, err in analysis:
         failures.append(f"Spark analysis ({phase}): {err}\n      {_short(sql)}")
 
+    # Issue 16: masks are part of every CREATE of a masked table (column_masks_at_create.sql).
+    masking = mask_problems(
+        statements,
+        masked_relations(target_path / "first" / "manifest.json"),
+        mask_functions(ROOT / "dbt_project.yml"),
+    )
+    failures += masking
+
     bundle_problems = bundle_check.check_bundle(ROOT, bundle, variables, not args.skip_resolve)
     failures += bundle_problems
     counts = {
@@ -241,6 +330,7 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
         "parse": len(parse),
         "analysis": len(analysis),
         "bundle": len(bundle_problems),
+        "masks": len(masking),
     }
     return failures, counts
 

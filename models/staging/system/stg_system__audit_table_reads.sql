@@ -3,7 +3,9 @@
     reads its own tables): service_name 'unityCatalog', the actions of
     var('audit_table_read_actions') (default getTable, the metadata lookup every SQL read of a
     Unity Catalog table makes), one row per event_id. The table read is
-    request_params['full_name_arg'] (catalog.schema.table), split into its three parts.
+    request_params['full_name_arg'] (catalog.schema.table), split into its three parts; a name
+    with fewer parts (or none) keeps the row with null for the missing parts, on every engine
+    (split_part_or_null: Spark's ANSI mode would otherwise fail the whole model on one row).
     Same-row deliveries collapse; null keys and conflicting versions go to
     stg_system__rows_quarantined, as for every system table.
 #}
@@ -43,9 +45,9 @@ renamed as (
         service_name,
         action_name,
         full_name as table_full_name,
-        nullif({{ dbt.split_part('full_name', "'.'", 1) }}, '') as table_catalog,
-        nullif({{ dbt.split_part('full_name', "'.'", 2) }}, '') as table_schema,
-        nullif({{ dbt.split_part('full_name', "'.'", 3) }}, '') as table_name,
+        {{ genie_analytics.split_part_or_null('full_name', '.', 1) }} as table_catalog,
+        {{ genie_analytics.split_part_or_null('full_name', '.', 2) }} as table_schema,
+        {{ genie_analytics.split_part_or_null('full_name', '.', 3) }} as table_name,
         user_identity.email as user_email,
         identity_metadata.run_by as run_by,
         source_ip_address,
