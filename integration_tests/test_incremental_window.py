@@ -83,7 +83,11 @@ def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
     env = _env(work, system_db)
     _dbt(["seed", "--quiet"], env)
     _dbt(["run", "--quiet", "--threads", "1"], env)  # first build
+    log_file = work / "logs" / "dbt.log"
+    first_log_size = log_file.stat().st_size if log_file.exists() else 0
     _dbt(["run", "--quiet", "--threads", "1"], env)  # incremental run: target/run is its SQL
+    # every statement the incremental run sent (compile-time queries and hooks included)
+    incremental_log = log_file.read_text()[first_log_size:]
     # the model bodies the incremental run compiled, and the statements it ran to write them
     compiled = {
         path.stem: path.read_text()
@@ -93,7 +97,13 @@ def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
         path.stem: path.read_text()
         for path in (work / "target" / "run" / "genie_analytics" / "models").rglob("*.sql")
     }
-    return {"work": work, "env": env, "compiled": compiled, "run_sql": run_sql}
+    return {
+        "work": work,
+        "env": env,
+        "compiled": compiled,
+        "run_sql": run_sql,
+        "log": incremental_log,
+    }
 
 
 def _sql(run: dict[str, object], name: str) -> str:
@@ -109,6 +119,8 @@ def _sql(run: dict[str, object], name: str) -> str:
         ("stg_system__query_history", r"start_time >= " + LITERAL_DAY_START),
         ("genie_query_performance", r"query_date >= " + LITERAL_DATE),
         ("genie_cost_attribution", r"query_date >= " + LITERAL_DATE),
+        # the allocation is laid out by window_date: its days prune only on that column
+        ("genie_cost_attribution", r"and window_date >= " + LITERAL_DATE),
         ("genie_cost_reconciliation", r"window_date >= " + LITERAL_DATE),
         ("int_queries_allocated_to_billing_windows", r"window_date >= " + LITERAL_DATE),
         ("genie_daily_performance", r"query_date >= " + LITERAL_DATE),
@@ -127,6 +139,30 @@ def test_incremental_models_read_from_a_literal_day(
     written = incremental_run["run_sql"][model]
     assert "merge into" not in written.lower(), model
     assert re.search(r"where \(?\w+ >= " + LITERAL_DATE, written), written[:2000]
+
+
+@pytest.mark.slow
+def test_upstream_rewrites_and_open_costs_come_from_the_run_log(
+    incremental_run: dict[str, object],
+) -> None:
+    """No incremental model scans a large upstream table (or itself) on a non-date column to
+    find the days to re-read: `_refreshed_at > <marker>` over genie_query_performance, the
+    allocation or genie_cost_attribution read every partition; the incremental run log
+    (genie_incremental_runs) answers instead."""
+    log = incremental_run["log"]
+    assert "genie_incremental_runs" in log  # the log was asked
+    scans = re.findall(r"select min\(\w+\) as changed_from from [^\n]*_refreshed_at > cast", log)
+    assert not scans, scans
+    assert not re.search(r"genie_cost_attribution\W* where not is_cost_final", log)
+
+
+@pytest.mark.slow
+def test_message_performance_reads_statements_not_query_performance(
+    incremental_run: dict[str, object],
+) -> None:
+    sql = _sql(incremental_run, "genie_message_performance")
+    assert "int_genie_message_statements" in sql
+    assert "genie_query_performance" not in sql
 
 
 @pytest.mark.slow

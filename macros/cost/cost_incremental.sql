@@ -6,3 +6,25 @@
 {% macro cost_refreshed_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
+
+
+{#
+    'YYYY-MM-DD': the earliest window_date of `netted_windows` (int_billing_windows_netted) whose
+    window ends after midnight of `from_date`, i.e. the first billing-window day a query started
+    on or after from_date can be allocated to (compile-time query of the small netted-windows
+    table, rendered as a literal so the allocation's window_date days prune). from_date when no
+    window ends after it (nothing earlier can hold such a query); none when from_date is none.
+#}
+{% macro first_window_date_ending_after(netted_windows, from_date) -%}
+    {%- set day = genie_analytics.as_date(from_date) -%}
+    {%- if not execute or day is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- if (netted_windows | string).startswith('__dbt__cte__') -%}
+        {#- Inside a dbt unit test (a fixture CTE): no bound. -#}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set first = genie_analytics.as_date(run_query("select min(window_date) from " ~ netted_windows
+        ~ " where window_end_at > cast('" ~ day.isoformat() ~ " 00:00:00' as timestamp)").columns[0].values()[0]) -%}
+    {{- return(([first, day] | min).isoformat() if first is not none else day.isoformat()) -}}
+{%- endmacro %}

@@ -146,8 +146,10 @@
     insert on DuckDB, partition overwrite on Spark). One line in the model instead of eight.
     `clustered_by` are the liquid clustering keys after the date (Databricks).
 #}
-{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id']) -%}
+{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id'], open_rows_condition=none, secondary_date_column=none, marker_column=none) -%}
     {%- set window_call = window_call | trim -%}
+    {#- pre_hook: the run log's 'start' row FIRST: on Spark the next hook drops the window's
+        partitions, after which the window would render from a lower watermark. -#}
     {{ config(
         materialized='incremental',
         incremental_strategy=genie_analytics.reread_days_strategy(),
@@ -156,8 +158,24 @@
         liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
         on_schema_change='append_new_columns',
         meta={'reread_date_column': date_column},
-        pre_hook=genie_analytics.clear_reread_days_hooks(date_column, window_call),
+        pre_hook=genie_analytics.run_log_pre_hooks(window_call)
+            + genie_analytics.clear_reread_days_hooks(date_column, window_call),
+        post_hook=genie_analytics.run_log_post_hooks(date_column, open_rows_condition, secondary_date_column, marker_column),
     ) }}
+{%- endmacro %}
+
+
+{#- The incremental run log's hooks (macros/incremental/incremental_run_log.sql): a 'start'
+    row with the window before the model replaces its days, an 'end' row after. -#}
+{% macro run_log_pre_hooks(window_call) -%}
+    {{ return(["{{ genie_analytics.log_reread_window_start(" ~ (window_call | trim) ~ ") }}"]) }}
+{%- endmacro %}
+
+{% macro run_log_post_hooks(date_column, open_rows_condition=none, secondary_date_column=none, marker_column=none) -%}
+    {{ return(["{{ genie_analytics.log_reread_window_end('" ~ date_column ~ "'"
+        ~ ((", open_rows_condition=" ~ (open_rows_condition | tojson)) if open_rows_condition else "")
+        ~ ((", secondary_date_column=" ~ (secondary_date_column | tojson)) if secondary_date_column else "")
+        ~ ((", marker_column=" ~ (marker_column | tojson)) if marker_column else "") ~ ") }}"]) }}
 {%- endmacro %}
 
 

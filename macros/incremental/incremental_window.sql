@@ -44,7 +44,8 @@
     upstream=[],
     also_from=[],
     floor_var='backfill_start_date',
-    first_build_start=none
+    first_build_start=none,
+    open_rows_condition=none
 ) -%}
     {%- set dt = modules.datetime -%}
     {%- set floor_date = genie_analytics.as_date(var(floor_var, none)) if floor_var else none -%}
@@ -52,6 +53,44 @@
     {%- set candidates = [] -%}
     {%- set incremental = execute and is_incremental() -%}
     {%- if incremental -%}
+        {#- 0. This model's last successful run, from the incremental run log
+            (macros/incremental/incremental_run_log.sql): when known, the days upstream models
+            rewrote since then, and this model's open rows, come from the log, not from scans. -#}
+        {%- set last_run = genie_analytics.last_logged_run(this) if (this is not none and (upstream or open_rows_condition)) else none -%}
+        {%- set logged_upstream = [] -%}
+        {%- if last_run is not none -%}
+            {%- set data_upstream = [] -%}
+            {%- for spec in upstream -%}
+                {%- set changed_column = spec.get('changed_column', '_refreshed_at') -%}
+                {#- The log holds the first replaced day of the upstream's own date column, and
+                    of the secondary date column it logs (secondary_date_column); a spec on any
+                    other column asks the data. -#}
+                {%- if changed_column != '_refreshed_at' -%}
+                    {%- set rewrites = {'known': false} -%}
+                {%- elif genie_analytics.reread_date_column(spec['relation']) == spec['date_column'] -%}
+                    {%- set rewrites = genie_analytics.logged_rewrites_since(spec['relation'], last_run['run_started_at']) -%}
+                {%- else -%}
+                    {%- set rewrites = genie_analytics.logged_secondary_rewrites_since(spec['relation'], spec['date_column'], last_run['run_started_at']) -%}
+                {%- endif -%}
+                {%- if rewrites['known'] -%}
+                    {%- if rewrites['from'] is not none -%}
+                        {%- do logged_upstream.append(rewrites['from']) -%}
+                    {%- endif -%}
+                {%- else -%}
+                    {#- Asked of the data, with the log's last run as this model's marker (or the
+                        marker_column value the log kept for it, never a scan of this table). -#}
+                    {%- if changed_column == '_refreshed_at' -%}
+                        {%- set logged_marker = last_run['run_started_at'] -%}
+                    {%- elif last_run['marker_column'] == changed_column and not genie_analytics.is_unset(last_run['marker_value']) -%}
+                        {%- set logged_marker = last_run['marker_value'] -%}
+                    {%- else -%}
+                        {%- set logged_marker = none -%}
+                    {%- endif -%}
+                    {%- do data_upstream.append(dict(spec, own_marker=logged_marker)) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set upstream = data_upstream -%}
+        {%- endif -%}
         {#- 1. The model's own watermark (one query for it and the upstream markers). -#}
         {%- set mark = watermark -%}
         {%- set own_markers = {} -%}
@@ -64,13 +103,15 @@
         {%- set own_columns = (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) if (upstream and this is not none) else [] -%}
         {%- set usable = [] -%}
         {%- for spec in upstream -%}
-            {%- if spec.get('changed_column', '_refreshed_at') | lower in own_columns -%}
+            {%- if spec.get('own_marker') is not none or spec.get('changed_column', '_refreshed_at') | lower in own_columns -%}
                 {%- do usable.append(spec) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- set upstream = usable -%}
         {%- for spec in upstream -%}
-            {%- do selects.append('max(' ~ spec.get('changed_column', '_refreshed_at') ~ ') as marker_' ~ loop.index) -%}
+            {%- if spec.get('own_marker') is none -%}
+                {%- do selects.append('max(' ~ spec.get('changed_column', '_refreshed_at') ~ ') as marker_' ~ loop.index) -%}
+            {%- endif -%}
         {%- endfor -%}
         {#- (`this` is none inside a dbt unit test: no table to read a watermark from.) -#}
         {%- if selects and this is not none -%}
@@ -79,9 +120,16 @@
                 {%- set mark = row['watermark'] -%}
             {%- endif -%}
             {%- for spec in upstream -%}
-                {%- do own_markers.update({loop.index: row['marker_' ~ loop.index]}) -%}
+                {%- if spec.get('own_marker') is none -%}
+                    {%- do own_markers.update({loop.index: row['marker_' ~ loop.index]}) -%}
+                {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
+        {%- for spec in upstream -%}
+            {%- if spec.get('own_marker') is not none -%}
+                {%- do own_markers.update({loop.index: spec['own_marker']}) -%}
+            {%- endif -%}
+        {%- endfor -%}
         {%- if not genie_analytics.is_unset(mark) -%}
             {%- if lookback_minutes is not none -%}
                 {%- set mark_text = (mark | string | trim)[:19] | replace('T', ' ') -%}
@@ -109,7 +157,23 @@
                     {%- do candidates.append(changed_from) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {#- 3. Further first dates: a SELECT returning one date (run now) or a date value. -#}
+            {%- for logged_day in logged_upstream -%}
+                {%- do candidates.append(logged_day) -%}
+            {%- endfor -%}
+            {#- 3. Rows of this model still open (open_rows_condition, e.g. a cost not final
+                yet): the earliest day holding one, from the log's last 'end' row, or asked of
+                the table when the log has no run of this model. -#}
+            {%- if open_rows_condition -%}
+                {%- if last_run is not none -%}
+                    {%- set open_from = last_run['open_from'] -%}
+                {%- else -%}
+                    {%- set open_from = genie_analytics.as_date(run_query('select min(' ~ watermark_column ~ ') from ' ~ this ~ ' where ' ~ open_rows_condition).columns[0].values()[0]) -%}
+                {%- endif -%}
+                {%- if open_from is not none -%}
+                    {%- do candidates.append(open_from) -%}
+                {%- endif -%}
+            {%- endif -%}
+            {#- 4. Further first dates: a SELECT returning one date (run now) or a date value. -#}
             {%- for extra in also_from -%}
                 {%- if extra is string and ' from ' in (extra | lower) -%}
                     {%- set extra_date = genie_analytics.as_date(run_query(extra).columns[0].values()[0]) -%}

@@ -18,7 +18,11 @@
 {%- set window_call -%}
     genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}])
 {%- endset -%}
-{{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
+{#- The run log (macros/incremental/incremental_run_log.sql) keeps the first query_date this run
+    wrote (secondary_date_column: the day genie_cost_attribution, laid out by query/cost date,
+    re-reads from) and the latest last_ingestion_date of the windows it wrote (marker_column:
+    the billing changes already read), so neither needs a scan of this table next run. -#}
+{{ genie_analytics.incremental_by_day_config('window_date', window_call, secondary_date_column='query_date', marker_column='last_ingestion_date') }}
 {%- set from_date = genie_analytics.render_window_start(window_call) -%}
 {#- A full build has no lower bound: a floor date keeps the predicates (and the SQL's shape) the same. -#}
 {%- set queries_from = from_date if from_date is not none else '1900-01-01' -%}

@@ -10,10 +10,19 @@
 #}
 {#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
-    genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], also_from=['select min(cost_date) from ' ~ this ~ ' where not is_cost_final']))
+    genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], open_rows_condition='not is_cost_final'))
 {%- endset -%}
-{{ genie_analytics.incremental_by_day_config('cost_date', window_call) }}
+{#- The allocation replaces whole window_date days and logs the first query_date of the rows
+    it wrote (secondary_date_column), which is the upstream day read here.
+    open_rows_condition: days holding a cost not final yet are re-read (the run log keeps the
+    earliest such day, so no scan of this table finds it). -#}
+{{ genie_analytics.incremental_by_day_config('cost_date', window_call, open_rows_condition='not is_cost_final') }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}
+{#- The allocation is laid out by window_date: its rows of queries started on or after
+    from_date are in windows ending after that day's midnight, the earliest of which is read
+    from the small netted-windows table at compile time (billing windows are not assumed to be
+    one hour long; reference: databricks.md 1.2), so the allocation's days prune. -#}
+{%- set allocation_windows_from = genie_analytics.first_window_date_ending_after(ref('int_billing_windows_netted'), from_date) %}
 
 with
 
@@ -24,7 +33,9 @@ queries as (
 
 allocations as (
     select * from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where {{ genie_analytics.window_predicate('query_date', from_date) }}
+    where
+        {{ genie_analytics.window_predicate('query_date', from_date) }}
+        and {{ genie_analytics.window_predicate('window_date', allocation_windows_from) }}
 ),
 
 billing_windows as (

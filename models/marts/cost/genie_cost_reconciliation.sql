@@ -13,7 +13,9 @@
 {%- set window_call -%}
     genie_analytics.retention_floor(genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'window_date'}, {'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}]))
 {%- endset -%}
-{{ genie_analytics.incremental_by_day_config('window_date', window_call) }}
+{#- marker_column: the run log keeps the latest last_ingestion_date of the windows this run
+    wrote (the billing changes already read), so the next run does not scan this table for it. -#}
+{{ genie_analytics.incremental_by_day_config('window_date', window_call, marker_column='last_ingestion_date') }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with

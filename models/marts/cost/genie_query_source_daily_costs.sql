@@ -7,7 +7,7 @@
     genie_daily_performance (issue 13): only the re-read days are re-computed, and replaced whole.
 #}
 {%- set window_call -%}
-    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days', 3), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
+    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
 {%- endset -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}

@@ -14,6 +14,10 @@
     failed first attempt is not lost: query_cost_dbu/usd = all statements, answer_query_cost_* =
     the answer's share. A statement that query.history does not (yet) hold adds no cost and
     leaves is_query_cost_final false.
+
+    The statements' query-history and cost columns come from int_genie_message_statements
+    (incremental by the statement's day), so this table, rebuilt whole on every run, reads one
+    row per Genie statement instead of genie_query_performance (issue 13).
 #}
 
 with
@@ -23,7 +27,7 @@ messages as (
 ),
 
 queries as (
-    select * from {{ ref('genie_query_performance') }}
+    select * from {{ ref('int_genie_message_statements') }}
 ),
 
 attachments as (
@@ -59,7 +63,7 @@ statement_costs as (
         message_statements.workspace_id,
         message_statements.message_id,
         cast(count(*) as bigint) as query_statement_count,
-        cast(count(queries.query_id) as bigint) as query_statements_in_history_count,
+        cast(count(queries.statement_id) as bigint) as query_statements_in_history_count,
         sum(queries.compute_cost_dbu) as query_cost_dbu,
         sum(queries.estimated_cost_usd) as query_cost_usd,
         sum(queries.duration_ms) as query_total_duration_ms,
@@ -68,7 +72,8 @@ statement_costs as (
     left join queries
         on
             message_statements.workspace_id = queries.workspace_id
-            and message_statements.statement_id = queries.query_id
+            and message_statements.message_id = queries.message_id
+            and message_statements.statement_id = queries.statement_id
     group by message_statements.workspace_id, message_statements.message_id
 ),
 
@@ -117,7 +122,7 @@ final as (
 
         -- booleans
         statement_costs.message_id is not null as has_query,
-        messages.statement_id is not null and queries.query_id is not null as has_query_history,
+        messages.statement_id is not null and queries.statement_id is not null as has_query_history,
         coalesce(
             statement_costs.query_statements_in_history_count = statement_costs.query_statement_count
             and statement_costs.all_costs_final_flag = 1,
@@ -138,7 +143,8 @@ final as (
     left join queries
         on
             messages.workspace_id = queries.workspace_id
-            and messages.statement_id = queries.query_id
+            and messages.message_id = queries.message_id
+            and messages.statement_id = queries.statement_id
     left join statement_costs
         on
             messages.workspace_id = statement_costs.workspace_id
