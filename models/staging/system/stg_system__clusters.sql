@@ -13,8 +13,9 @@ classified as (
     {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'cluster_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
 ),
 
-versioned as (
-    {{ genie_analytics.scd2_versions('classified', ['workspace_id', 'cluster_id']) }}
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
 ),
 
 renamed as (
@@ -45,7 +46,7 @@ renamed as (
 
         -- booleans
         coalesce(enable_elastic_disk, false) as is_elastic_disk_enabled,
-        next_change_time is null as is_current,
+        {{ genie_analytics.scd2_valid_to(['workspace_id', 'cluster_id']) }} is null as is_current,
         delete_time is not null as is_deleted,
 
         -- dates
@@ -55,8 +56,8 @@ renamed as (
         create_time as created_at,
         delete_time as deleted_at,
         change_time as valid_from,
-        next_change_time as valid_to
-    from versioned
+        {{ genie_analytics.scd2_valid_to(['workspace_id', 'cluster_id']) }} as valid_to
+    from deduplicated
 )
 
 select * from renamed

@@ -15,8 +15,9 @@ classified as (
     {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'warehouse_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
 ),
 
-versioned as (
-    {{ genie_analytics.scd2_versions('classified', ['workspace_id', 'warehouse_id']) }}
+deduplicated as (
+    select * from classified
+    where _quarantine_reason is null
 ),
 
 renamed as (
@@ -39,14 +40,14 @@ renamed as (
         auto_stop_minutes,
 
         -- booleans
-        next_change_time is null as is_current,
+        {{ genie_analytics.scd2_valid_to(['workspace_id', 'warehouse_id']) }} is null as is_current,
         delete_time is not null as is_deleted,
 
         -- timestamps
         change_time as valid_from,
-        next_change_time as valid_to,
+        {{ genie_analytics.scd2_valid_to(['workspace_id', 'warehouse_id']) }} as valid_to,
         delete_time as deleted_at
-    from versioned
+    from deduplicated
 )
 
 select * from renamed
