@@ -7,7 +7,8 @@
 
     Why a function generated from the seed, not a function that looks the seed up: Databricks
     documents a mapping-table lookup inside a filter as nesting, which MERGE into the table does
-    not support (the incremental marts MERGE), and recommends simple CASE logic (Databricks docs,
+    not support (the marts replace whole days today, but a MERGE must stay possible), and
+    recommends simple CASE logic (Databricks docs,
     "Row filters and column masks", limitations). So the seed's rows are read when the seed is
     loaded and written into the function body as literals:
 
