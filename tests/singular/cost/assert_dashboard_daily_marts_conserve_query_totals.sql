@@ -4,6 +4,11 @@
     genie_query_performance: per workspace and day, query counts equal and USD within 1e-6.
     Returns the days that differ.
 #}
+{#- Days checked: the retained window of genie_query_performance (its older days move to its
+    archive, issue 16, while these small daily marts keep them), and on incremental runs only
+    the data tests' window, as a literal the engine prunes on (issue 13). -#}
+{%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
+    genie_analytics.data_tests_window_start(ref('genie_query_performance'), 'query_date')) %}
 with
 
 queries as (
@@ -13,6 +18,7 @@ queries as (
         count(*) as total_queries,
         coalesce(sum(estimated_cost_usd), 0) as total_cost_usd
     from {{ ref('genie_query_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
     group by workspace_id, query_date
 ),
 
@@ -23,6 +29,7 @@ by_fingerprint as (
         sum(total_queries) as total_queries,
         coalesce(sum(total_cost_usd), 0) as total_cost_usd
     from {{ ref('genie_daily_fingerprint_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
     group by workspace_id, query_date
 ),
 
@@ -33,6 +40,7 @@ by_source as (
         sum(total_queries) as total_queries,
         coalesce(sum(total_cost_usd), 0) as total_cost_usd
     from {{ ref('genie_query_source_daily_costs') }}
+    where {{ genie_analytics.window_predicate('query_date', start) }}
     group by workspace_id, query_date
 ),
 
