@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_system_tables_shape import run_dbt, write_system_db
 
 

@@ -22,3 +22,19 @@
         (select max(cast({{ date_column }} as date)) from {{ relation }})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    First day ('YYYY-MM-DD') of the optimiser's lookback window (the days int_cost_anomaly_scores
+    scores): optimizer_as_of_date (the var, else the latest `date_column` of `relation`, read at
+    compile time) minus var('optimizer_lookback_days') - 1. None (no bound) when it cannot be
+    read: a relation not built yet or empty (compile_time_value).
+#}
+{% macro optimizer_first_scored_day(relation, date_column) -%}
+    {%- set as_of = var('optimizer_as_of_date') -%}
+    {%- if genie_analytics.is_unset(as_of) -%}
+        {%- set as_of = genie_analytics.compile_time_value('select max(cast(' ~ date_column ~ ' as date)) from ' ~ relation, [relation]) -%}
+    {%- endif -%}
+    {%- set day = genie_analytics.as_date(as_of) -%}
+    {{- return(none if day is none else (day - modules.datetime.timedelta(days=(var('optimizer_lookback_days') | int) - 1)).isoformat()) -}}
+{%- endmacro %}
