@@ -26,7 +26,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 START = dt.date(2026, 10, 1)
 DAYS = 6
-MODELS = ["stg_system__billing_usage", "int_billing_usage_priced", "stg_system__rows_quarantined"]
+MODELS = [
+    "stg_system__billing_usage",
+    "stg_system__list_prices",
+    "negotiated_discounts",
+    "int_billing_usage_priced",
+    "stg_system__rows_quarantined",
+]
 TEST = "assert_stg_billing_usage_drops_no_record"
 
 pytestmark = pytest.mark.slow

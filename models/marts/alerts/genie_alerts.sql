@@ -27,7 +27,9 @@
 {%- if execute and not (ref('genie_query_performance') | string).startswith('__dbt__cte__') -%}
     {%- set as_of = genie_analytics.as_date(run_query('select max(query_date) from ' ~ ref('genie_query_performance')).columns[0].values()[0]) -%}
 {%- endif -%}
-{%- set alert_from = none if as_of is none else (as_of - modules.datetime.timedelta(days=var('alerts_lookback_days') | int)).isoformat() %}
+{%- set alert_from = none if as_of is none else (as_of - modules.datetime.timedelta(days=var('alerts_lookback_days') | int)).isoformat() -%}
+{%- set from_date_sql = dbt.dateadd('day', '-' ~ var('alerts_lookback_days'), 'max(query_date)') if alert_from is none
+    else "max(cast('" ~ alert_from ~ "' as date))" %}
 
 with
 
@@ -55,14 +57,9 @@ billing_usage as (
 ),
 
 as_of as (
-    {#- Inside a dbt unit test (fixtures, no table to ask) or on an empty table: from the data. #}
-    select
-        {%- if alert_from is none %}
-        {{ dbt.dateadd('day', '-' ~ var('alerts_lookback_days'), 'max(query_date)') }} as from_date
+    {# The literal when known; inside a dbt unit test (fixtures, no table to ask) from the data. #}
+    select {{ from_date_sql }} as from_date
     from queries
-        {%- else %}
-        cast('{{ alert_from }}' as date) as from_date
-        {%- endif %}
 ),
 
 cost_and_failure_spikes as (
