@@ -99,7 +99,8 @@ def _totals(work: Path, system_db: Path) -> tuple[float, float]:
     """(sum of usage_quantity in int_billing_usage_priced, the source's sum of kept records)."""
     con = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)
     try:
-        con.execute(f"attach '{system_db}' as src (read_only)")
+        # attached under the name the staging views use (profiles.yml.example)
+        con.execute(f"attach '{system_db}' as system_tables (read_only)")
         priced = con.execute(
             "select sum(cast(usage_quantity as double)) "
             "from genie_analytics.int_billing_usage_priced"
@@ -109,7 +110,7 @@ def _totals(work: Path, system_db: Path) -> tuple[float, float]:
             "where source_table = 'billing.usage'"
         )
         source = con.execute(
-            "select sum(cast(usage_quantity as double)) from src.billing.usage "
+            "select sum(cast(usage_quantity as double)) from system_tables.billing.usage "
             f"where record_id not in ({held})"
         ).fetchone()[0]
         return float(priced), float(source)
