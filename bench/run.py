@@ -608,7 +608,7 @@ from per_query where statement_id = $id
 API_BUILD = [
     "build",
     "--select",
-    "+genie_optimization_opportunities",
+    "+genie_api_opportunity_lookup",
     "genie_api_query_lookup",
     "workspace_access",
     "--exclude",

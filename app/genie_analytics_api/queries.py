@@ -3,7 +3,8 @@
 Sources (columns read by name; see the folder YAMLs for their descriptions):
 - genie_api_query_lookup: one row per query, sorted by query_id so a point lookup reads one
   row group (models/marts/api);
-- genie_optimization_opportunities: the opportunities of a query's fingerprint (optimiser);
+- genie_api_opportunity_lookup: the optimiser's QUERY findings sorted by fingerprint, so the
+  opportunities of one fingerprint are read without scanning genie_optimization_opportunities;
 - genie_daily_performance: per workspace, user and day (cost marts), re-aggregated with weights.
 """
 
@@ -23,7 +24,7 @@ OPPORTUNITIES_BY_FINGERPRINT = """
 select
     optimization_type, description, priority, recommended_fix, status,
     estimated_savings_usd, estimated_savings_dbu
-from genie_optimization_opportunities
+from genie_api_opportunity_lookup
 where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
 order by estimated_savings_usd desc, optimization_type
 """
