@@ -9,7 +9,9 @@ Sources (columns read by name; see the folder YAMLs for their descriptions):
 """
 
 # Two point reads: the query (indexed by query_id), then the opportunities of its fingerprint.
-# (One join of both was slower on DuckDB: the join is planned before the id is known.)
+# (One join of both was slower on DuckDB: the join is planned before the id is known.) Neither
+# has an ORDER BY: DuckDB's sort operator cost ~0.6 ms of CPU per statement here, a third of each
+# read (bench/NOTES.md); the few rows are ordered in Python (main.py).
 QUERY_BY_ID = """
 select
     query_id, workspace_id, executed_by, warehouse_id, query_date, start_time, end_time,
@@ -17,7 +19,6 @@ select
     estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
 from genie_api_query_lookup
 where query_id = $query_id
-order by workspace_id
 """
 
 OPPORTUNITIES_BY_FINGERPRINT = """
@@ -26,7 +27,6 @@ select
     estimated_savings_usd, estimated_savings_dbu
 from genie_api_opportunity_lookup
 where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
-order by estimated_savings_usd desc, optimization_type
 """
 
 # One row per day; the totals are computed from these rows in Python (sums, and averages

@@ -4,15 +4,17 @@
     and GET /api/v1/query-performance/{query_id}. genie_optimization_opportunities is laid out in
     the optimiser's order, so finding one fingerprint there reads the whole mart (issue 14: 130 ms
     p95 at a 1M-query day under load). Here the rows of QUERY rules (query_id is not null;
-    WAREHOUSE rules have no fingerprint or statement) are stored sorted by query_fingerprint, so
-    on DuckDB the join's fingerprint filter is pushed into the scan and min/max statistics skip
-    the other row groups; on Databricks liquid clustering on query_fingerprint gives the same file
-    skipping. No index on DuckDB: an indexed table swapped in beside other models failed DuckDB
+    WAREHOUSE rules have no fingerprint or statement) are stored sorted by lookup_key (the
+    fingerprint, or the example statement's id for statements without text to fingerprint), so a
+    reader joins on one key: on DuckDB the join's key filter is pushed into the scan and min/max
+    statistics skip the other row groups; on Databricks liquid clustering on lookup_key gives the
+    same file skipping. (One key, not "fingerprint = x or query_id = y": an OR in a join is a
+    nested loop over the whole table.) No index on DuckDB: an indexed table swapped in beside other models failed DuckDB
     2.0 builds ("__dbt_backup does not exist", bench/run.py REST_BUILD); the sort is enough.
     Same rows and values as genie_optimization_opportunities (singular test
     assert_opportunity_lookup_equals_query_opportunities).
 #}
-{{ config(liquid_clustered_by=['query_fingerprint']) }}
+{{ config(liquid_clustered_by=['lookup_key']) }}
 
 with
 
@@ -22,6 +24,7 @@ opportunities as (
 
 final as (
     select
+        coalesce(query_fingerprint, 'statement:' || query_id) as lookup_key,
         query_fingerprint,
         workspace_id,
         optimization_type,
@@ -39,4 +42,4 @@ final as (
 )
 
 select * from final
-order by query_fingerprint, workspace_id, optimization_type
+order by lookup_key, workspace_id, optimization_type
