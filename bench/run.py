@@ -624,6 +624,9 @@ API_BUILD = [
     "test",
     "--exclude-resource-type",
     "unit_test",
+    # One thread, as REST_BUILD: genie_api_query_lookup carries an index (DuckDB 2.0 swap race).
+    "--threads",
+    "1",
 ]
 
 

@@ -141,7 +141,7 @@ async def caller(request: Request) -> Principal:
     if principal is None:
         raise request.state.auth_error
     request.state.principal = principal
-    wait = request.app.state.limiter.check(principal.name)
+    wait = await request.app.state.limiter.check(principal.name)
     if wait is not None:
         raise HTTPException(
             status_code=429,
@@ -235,7 +235,7 @@ class AccessLogMiddleware:
             await send(message)
 
         try:
-            rejection = self._reject(scope, state)
+            rejection = await self._reject(scope, state)
             if rejection is not None:
                 await rejection(scope, receive, send_status)
             else:
@@ -256,7 +256,7 @@ class AccessLogMiddleware:
             )
 
     @staticmethod
-    def _reject(scope: Scope, state: dict[str, Any]) -> JSONResponse | None:
+    async def _reject(scope: Scope, state: dict[str, Any]) -> JSONResponse | None:
         """The 414 or 429 answer to send instead of running the app, else None."""
         raw_path = scope.get("raw_path") or scope["path"].encode()
         query_string = scope.get("query_string", b"")
@@ -277,7 +277,7 @@ class AccessLogMiddleware:
             state["auth_error"] = exc
         client = scope.get("client")
         address = client[0] if client else "unknown"
-        wait = app_state.anonymous_limiter.check(address)
+        wait = await app_state.anonymous_limiter.check(address)
         if wait is None:
             return None
         return _json_response(
