@@ -24,7 +24,10 @@ actual as (
 ),
 
 missing as (
-    select 'missing from the lookup' as problem, * from (
+    select
+        'missing from the lookup' as problem,
+        m.*
+    from (
         select * from expected
         except
         select * from actual
@@ -32,7 +35,10 @@ missing as (
 ),
 
 extra as (
-    select 'not in the opportunities mart' as problem, * from (
+    select
+        'not in the opportunities mart' as problem,
+        e.*
+    from (
         select * from actual
         except
         select * from expected
