@@ -45,6 +45,8 @@ BUILD = [
     "+models/intermediate/cost",
     # read by the reconciliation tests (rows held out of the cost totals)
     "stg_system__rows_quarantined",
+    # the anomaly models' daily table (incremental by day, issue 13)
+    "int_query_costs_summed_daily",
     "--resource-type",
     "model",
     "--resource-type",
@@ -76,6 +78,13 @@ COMPARED = {
     # incremental by day since issue 13 (hourly trends also drops days older than its window)
     "genie_daily_query_latency": ["workspace_scope", "query_date"],
     "genie_hourly_trends": ["workspace_id", "query_date", "query_hour"],
+    "int_query_costs_summed_daily": [
+        "dimension_type",
+        "dimension_id",
+        "workspace_id",
+        "usage_date",
+        "query_fingerprint",
+    ],
 }
 IGNORED_COLUMNS = {"_refreshed_at"}
 

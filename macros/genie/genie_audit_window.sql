@@ -175,6 +175,10 @@
     {%- endif -%}
     {%- set bronze = ref('genie_audit_message_events') -%}
     {%- set rejected = ref('genie_audit_rejected_events') -%}
+    {#- Nothing loaded when either table is not built yet (compile on an empty target). -#}
+    {%- if not genie_analytics.relations_exist([bronze, rejected]) -%}
+        {{- return(empty) -}}
+    {%- endif -%}
     {%- set query -%}
         select
             cast(min(_window_start_at) as date) as first_date,
