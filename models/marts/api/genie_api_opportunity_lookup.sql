@@ -14,7 +14,9 @@
     Same rows and values as genie_optimization_opportunities (singular test
     assert_opportunity_lookup_equals_query_opportunities).
 #}
-{{ config(liquid_clustered_by=['lookup_key']) }}
+{#- Tagged daily like genie_optimization_opportunities, which it copies: the daily job rebuilds
+    it right after the mart (the hourly job excludes tag:daily). #}
+{{ config(liquid_clustered_by=['lookup_key'], tags=['daily']) }}
 
 with
 
