@@ -203,3 +203,45 @@ def test_user_id_has_one_meaning_per_model() -> None:
                 if column["name"] == "executed_by" and "doc('executed_by')" not in description:
                     problems.append(f"{node['name']}.executed_by: not the shared doc block")
     assert not problems, "\n".join(problems)
+
+
+def _threshold_in_words(var: str, value: float) -> str:
+    """A var's default as the rule descriptions write it (units from the var's name)."""
+    if var.endswith("_bytes"):
+        for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+            if value >= size and value % size == 0:
+                return f"{value // size:,.0f} {unit}"
+        return f"{value:,.0f} bytes"
+    if var.endswith("_ms"):
+        if value % 60_000 == 0:
+            return f"{value // 60_000:.0f} minute{'s' if value != 60_000 else ''}"
+        return f"{value / 1000:g} second{'s' if value != 1000 else ''}"
+    if var.endswith("_minutes"):
+        return f"{value:g} minutes"
+    if var.endswith("_usd"):
+        return f"USD {value:g}"
+    if var.endswith("_fraction"):
+        return f"{value * 100:g}%"
+    return f"{value:,.0f}"
+
+
+def test_rule_descriptions_state_their_thresholds() -> None:
+    """seeds/optimization_rules.csv says each rule's threshold in words (the default of the var
+    it names), not only "var optimizer_...": a reader of the dashboard or the API sees the
+    description, not dbt_project.yml. A var's default changing without its description fails."""
+    import csv
+
+    defaults = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]
+    with (REPO_ROOT / "seeds" / "optimization_rules.csv").open(newline="") as handle:
+        rules = list(csv.DictReader(handle))
+    missing = []
+    for rule in rules:
+        text = rule["description"]
+        named = re.findall(r"\b(optimizer_\w+)", text)
+        if not named:
+            missing.append(f"{rule['optimization_type']}: names no threshold var")
+        for var in named:
+            words = _threshold_in_words(var, defaults[var])
+            if words not in text:
+                missing.append(f"{rule['optimization_type']}: {var} = {words!r} not in {text!r}")
+    assert not missing, "\n".join(missing)

@@ -49,9 +49,20 @@ class WorkspaceAccess:
                 self._loaded_at = time.monotonic()
             return self._rows
 
+    def fresh_grants(self, principal: Principal) -> Grants | None:
+        """The grants from the cached mapping, or None when it must be read again (no I/O: the
+        async endpoints call this on the event loop, ``grants`` in a worker thread)."""
+        if time.monotonic() - self._loaded_at > self._cache_seconds:
+            return None
+        return self._grants(self._rows, principal)
+
     def grants(self, principal: Principal) -> Grants:
+        return self._grants(self._mapping(), principal)
+
+    @staticmethod
+    def _grants(mapping: list[dict], principal: Principal) -> Grants:
         admin, workspaces = False, set()
-        for row in self._mapping():
+        for row in mapping:
             kind = row["principal_type"]
             if (kind in ("USER", "SERVICE_PRINCIPAL") and row["principal"] == principal.name) or (
                 kind == "GROUP" and row["principal"] in principal.groups

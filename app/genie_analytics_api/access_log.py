@@ -6,6 +6,11 @@ log table and the writer takes little CPU from the requests. ``close()`` flushes
 A failed write is reported on stderr and retried with the next batch (the queue keeps it),
 bounded by ``max_pending`` so a dead log table cannot exhaust memory (dropped records are
 counted and reported).
+
+``path`` and ``query_string`` are stored as their first MAX_LOGGED_CHARS (1,024) characters:
+the service answers longer ones with 414 (main.MAX_PATH_CHARS / MAX_QUERY_CHARS), and a
+request's log row must not grow with whatever a client sends (one probe sent a 60,026-character
+path).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ create table if not exists api_access_log (
     requested_at timestamp
 )
 """
+MAX_LOGGED_CHARS = 1024
 COLUMNS = (
     "request_id",
     "principal",
@@ -61,6 +67,9 @@ class AccessLog:
 
     def record(self, **entry: Any) -> None:
         entry.setdefault("requested_at", datetime.utcnow())  # noqa: DTZ003 - naive UTC column
+        for name in ("path", "query_string"):
+            if isinstance(entry.get(name), str):
+                entry[name] = entry[name][:MAX_LOGGED_CHARS]
         try:
             self._queue.put_nowait(entry)
         except queue.Full:

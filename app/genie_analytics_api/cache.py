@@ -64,6 +64,21 @@ class MartsCache:
                 self._entries.clear()
                 self._version = version
 
+    def cached(self, sql: str, params: Mapping[str, Any]) -> list[Row] | None:
+        """The cached rows, or None when they are not cached or the marts' version is due to be
+        read: no I/O, so the async endpoints call it on the event loop and go to a worker
+        thread (``query``) only when the warehouse must be read."""
+        if not self._enabled:
+            return None
+        key = (sql, tuple(sorted(params.items())))
+        with self._lock:
+            if self._clock() - self._checked_at >= self._check_seconds:
+                return None
+            rows = self._entries.get(key)
+            if rows is not None:
+                self.hits += 1
+            return rows
+
     def query(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
         """The rows of ``sql`` with ``params``, from the cache when the marts are unchanged."""
         if not self._enabled:

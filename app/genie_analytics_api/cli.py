@@ -17,19 +17,11 @@ from .settings import Settings
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .http_server import server_config
     from .main import create_app
 
     settings = Settings.from_env()
-    # One worker: the rate limiter and the DuckDB connection live in the process. uvloop and
-    # httptools (C) instead of asyncio's loop and h11 (pure Python): less CPU per request.
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        loop="uvloop",
-        http="httptools",
-    )
+    uvicorn.Server(server_config(create_app(settings), args.host, args.port, args.log_level)).run()
     return 0
 
 

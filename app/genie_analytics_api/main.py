@@ -5,8 +5,11 @@ tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs``.
 
 Status codes: 200; 401 no/bad/expired token or no forwarded identity; 403 a workspace the caller
 is not granted; 404 unknown query id, or a query of a workspace the caller is not granted (so
-ids do not leak); 422 invalid id, date or range; 429 over the per-principal limit (Retry-After);
-503 the marts cannot be read.
+ids do not leak); 414 a path longer than MAX_PATH_CHARS or a query string longer than
+MAX_QUERY_CHARS; 422 invalid id, date or range (the field and the rule, never the rejected value);
+429 over the per-principal limit, or, for requests without valid credentials, over the
+per-client-address limit (Retry-After); 503 the marts cannot be read. Every error body is JSON
+``{"detail": ...}``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, QueryParams
@@ -39,6 +44,13 @@ WORKSPACE_ID_PATTERN = r"^[0-9]{1,20}$"  # Databricks workspace ids are numeric
 # user_id of the cost marts and of this API's responses (their published name) is query.history's
 # executed_by: the executing user's e-mail or a service principal's application id.
 USER_ID_PATTERN = r"^[A-Za-z0-9._%+@-]{1,254}$"
+# Longest request target answered (characters): the API's paths are under 100 characters and its
+# query strings under 400 (user_id at most 254), so longer ones are refused with 414 before any
+# work, and the access log never holds more (access_log.MAX_LOGGED_CHARS).
+MAX_PATH_CHARS = 1024
+MAX_QUERY_CHARS = 2048
+# Paths answered without authentication and without the per-address limit (platform probes).
+UNLIMITED_PATHS = frozenset({"/healthz"})
 
 
 class PerformanceMetrics(BaseModel):
@@ -120,12 +132,16 @@ def _state_store(settings: Settings) -> Warehouse:
     return DuckDbWarehouse(settings.state_duckdb_path, settings.state_schema, read_only=False)
 
 
-def caller(request: Request) -> Principal:
-    """Authenticate (401), then rate-limit per principal (429 with Retry-After)."""
+async def caller(request: Request) -> Principal:
+    """The principal AccessLogMiddleware authenticated (else its 401), rate-limited per
+    principal (429 with Retry-After). ``async``: it does no I/O, and a plain ``def`` dependency
+    costs a hop to a worker thread per request."""
     settings: Settings = request.app.state.settings
-    principal = authenticate(settings, request)
+    principal = request.state.authenticated
+    if principal is None:
+        raise request.state.auth_error
     request.state.principal = principal
-    wait = request.app.state.limiter.check(principal.name)
+    wait = await request.app.state.limiter.check(principal.name)
     if wait is not None:
         raise HTTPException(
             status_code=429,
@@ -138,8 +154,57 @@ def caller(request: Request) -> Principal:
 Caller = Annotated[Principal, Depends(caller)]
 
 
+# The endpoints are ``async``: an answer in the cache (most requests) is served on the event
+# loop without a thread hop; FastAPI would run a plain ``def`` endpoint, its ``def`` dependencies
+# and its response validation in worker threads (anyio's pool of 40), where 50 concurrent
+# clients queue for a thread and every hop costs a context switch. Only reads of the warehouse
+# (DuckDB releases the GIL while it runs; Databricks is a network call) go to a worker thread.
+async def read_marts(request: Request, sql: str, params: dict[str, Any]) -> list[Any]:
+    cache: MartsCache = request.app.state.cache
+    rows = cache.cached(sql, params)
+    if rows is None:
+        rows = await run_in_threadpool(cache.query, sql, params)
+    return rows
+
+
+async def grants_of(request: Request, principal: Principal):
+    access: WorkspaceAccess = request.app.state.access
+    grants = access.fresh_grants(principal)
+    if grants is None:
+        grants = await run_in_threadpool(access.grants, principal)
+    return grants
+
+
+def _json_response(status_code: int, detail: str, headers: dict[str, str] | None = None):
+    return JSONResponse(status_code=status_code, content={"detail": detail}, headers=headers)
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    """'<where> <field>: <rule>' for each rejected input, without the input itself.
+
+    FastAPI's default 422 body repeats every rejected value (``input``), whatever its size; here
+    only the parameter's location and name (from the route's declaration) and pydantic's rule
+    (``msg``, e.g. "String should match pattern '^[0-9]{1,20}$'", cut at 200 characters).
+    """
+    parts = []
+    for error in exc.errors():
+        where = [str(part) for part in error.get("loc", ())]
+        place = f"{where[0]} parameter " if where and where[0] in ("path", "query") else ""
+        name = ".".join(where[1:] if place else where) or "request"
+        parts.append(f"{place}{name}: {str(error.get('msg', 'invalid'))[:200]}")
+    return "; ".join(parts) or "invalid request"
+
+
 class AccessLogMiddleware:
-    """Every HTTP request into the access log (who, what, when, status, duration), as plain ASGI.
+    """Bounds, authenticates and logs every HTTP request, as plain ASGI.
+
+    In order: a path over MAX_PATH_CHARS or a query string over MAX_QUERY_CHARS is 414; the
+    credentials are checked once (the endpoints' ``caller`` answers 401 with the reason); a
+    request without valid credentials counts against its client address's budget
+    (GENIE_API_ANONYMOUS_RATE_LIMIT, 429 with Retry-After over it), whatever its path, so
+    unauthenticated traffic cannot flood the service or the access log. The client address is
+    the connection's peer (uvicorn applies X-Forwarded-For only from its trusted proxies). Then
+    every request goes into the access log (who, what, when, status, duration).
 
     Not ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs each request through an
     extra task group and memory streams, measurable per request under 50 concurrent clients.
@@ -157,9 +222,10 @@ class AccessLogMiddleware:
             return
         started = time.perf_counter()
         state = scope.setdefault("state", {})
-        query = QueryParams(scope.get("query_string", b""))
         state["principal"] = None
-        state["workspace_id"] = query.get("workspace_id")
+        state["workspace_id"] = None
+        state["authenticated"] = None
+        state["auth_error"] = None
         status_code = 500
 
         async def send_status(message: Message) -> None:
@@ -169,7 +235,11 @@ class AccessLogMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_status)
+            rejection = await self._reject(scope, state)
+            if rejection is not None:
+                await rejection(scope, receive, send_status)
+            else:
+                await self.app(scope, receive, send_status)
         finally:
             principal: Principal | None = state.get("principal")
             request_id = Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex
@@ -179,11 +249,43 @@ class AccessLogMiddleware:
                 auth_source=principal.source if principal else None,
                 method=scope["method"],
                 path=scope["path"],
-                query_string=scope.get("query_string", b"").decode("latin-1")[:2000],
+                query_string=scope.get("query_string", b"").decode("latin-1"),
                 workspace_id=state.get("workspace_id"),
                 status_code=status_code,
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
+
+    @staticmethod
+    async def _reject(scope: Scope, state: dict[str, Any]) -> JSONResponse | None:
+        """The 414 or 429 answer to send instead of running the app, else None."""
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        query_string = scope.get("query_string", b"")
+        if len(raw_path) > MAX_PATH_CHARS or len(query_string) > MAX_QUERY_CHARS:
+            return _json_response(
+                414,
+                f"request target too long: at most {MAX_PATH_CHARS} characters of path and "
+                f"{MAX_QUERY_CHARS} of query string",
+            )
+        state["workspace_id"] = QueryParams(query_string).get("workspace_id")
+        if scope["path"] in UNLIMITED_PATHS:
+            return None
+        app_state = scope["app"].state
+        try:
+            state["authenticated"] = authenticate(app_state.settings, Request(scope))
+            return None
+        except HTTPException as exc:
+            state["auth_error"] = exc
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        wait = await app_state.anonymous_limiter.check(address)
+        if wait is None:
+            return None
+        return _json_response(
+            429,
+            f"rate limit {app_state.settings.anonymous_rate_limit} per client address exceeded "
+            "by requests without valid credentials",
+            {"Retry-After": str(wait)},
+        )
 
 
 def create_app(
@@ -221,8 +323,13 @@ def create_app(
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.anonymous_limiter = RateLimiter(settings.anonymous_rate_limit)
 
     app.add_middleware(AccessLogMiddleware)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return _json_response(422, validation_message(exc))
 
     @app.exception_handler(MartsUnavailable)
     async def marts_unavailable(request: Request, exc: MartsUnavailable):
@@ -233,7 +340,7 @@ def create_app(
         response_model=QueryPerformance,
         responses={401: {}, 404: {}, 422: {}, 429: {}, 503: {}},
     )
-    def query_performance(
+    async def query_performance(
         request: Request,
         principal: Caller,
         query_id: Annotated[str, Path(pattern=QUERY_ID_PATTERN, description="statement id")],
@@ -242,9 +349,13 @@ def create_app(
 
         404 both for an unknown id and for a query of a workspace the caller is not granted.
         """
-        grants = request.app.state.access.grants(principal)
-        rows = request.app.state.cache.query(queries.QUERY_BY_ID, {"query_id": query_id})
-        visible = [r for r in rows if grants.allows(str(r["workspace_id"]))]
+        grants = await grants_of(request, principal)
+        rows = await read_marts(request, queries.QUERY_BY_ID, {"query_id": query_id})
+        # Ordered here, not in SQL (queries.py): the first visible workspace's row answers.
+        visible = sorted(
+            (r for r in rows if grants.allows(str(r["workspace_id"]))),
+            key=lambda r: str(r["workspace_id"]),
+        )
         if not visible:
             raise HTTPException(status_code=404, detail="query not found")
         row = visible[0]
@@ -252,9 +363,19 @@ def create_app(
         request.state.workspace_id = workspace_id
         opportunities = []
         if row["query_fingerprint"] is not None:
-            opportunities = request.app.state.cache.query(
+            found = await read_marts(
+                request,
                 queries.OPPORTUNITIES_BY_FINGERPRINT,
                 {"workspace_id": workspace_id, "query_fingerprint": row["query_fingerprint"]},
+            )
+            # Largest saving first (unknown savings last), then by rule.
+            opportunities = sorted(
+                found,
+                key=lambda o: (
+                    o["estimated_savings_usd"] is None,
+                    -(o["estimated_savings_usd"] or 0.0),
+                    o["optimization_type"],
+                ),
             )
         return QueryPerformance(
             query_id=row["query_id"],
@@ -293,7 +414,7 @@ def create_app(
         response_model=DashboardMetrics,
         responses={401: {}, 403: {}, 422: {}, 429: {}, 503: {}},
     )
-    def dashboard_metrics(
+    async def dashboard_metrics(
         request: Request,
         principal: Caller,
         workspace_id: Annotated[str, Query(pattern=WORKSPACE_ID_PATTERN)],
@@ -313,7 +434,7 @@ def create_app(
                 status_code=422,
                 detail=f"range of {days} days exceeds the maximum of {settings.max_range_days}",
             )
-        if not request.app.state.access.grants(principal).allows(workspace_id):
+        if not (await grants_of(request, principal)).allows(workspace_id):
             raise HTTPException(status_code=403, detail="workspace not granted to this principal")
         params = {
             "workspace_id": workspace_id,
@@ -321,7 +442,7 @@ def create_app(
             "end_date": end_date,
             "user_id": user_id,
         }
-        days = request.app.state.cache.query(queries.METRICS_DAILY, params)
+        days = await read_marts(request, queries.METRICS_DAILY, params)
         total_queries = sum(int(d["query_count"]) for d in days)
 
         def ratio(numerator: float, denominator: float) -> float | None:
@@ -355,7 +476,7 @@ def create_app(
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app

@@ -3,12 +3,15 @@
 Sources (columns read by name; see the folder YAMLs for their descriptions):
 - genie_api_query_lookup: one row per query, sorted by query_id so a point lookup reads one
   row group (models/marts/api);
-- genie_optimization_opportunities: the opportunities of a query's fingerprint (optimiser);
+- genie_api_opportunity_lookup: the optimiser's QUERY findings sorted by fingerprint, so the
+  opportunities of one fingerprint are read without scanning genie_optimization_opportunities;
 - genie_daily_performance: per workspace, user and day (cost marts), re-aggregated with weights.
 """
 
 # Two point reads: the query (indexed by query_id), then the opportunities of its fingerprint.
-# (One join of both was slower on DuckDB: the join is planned before the id is known.)
+# (One join of both was slower on DuckDB: the join is planned before the id is known.) Neither
+# has an ORDER BY: DuckDB's sort operator cost ~0.6 ms of CPU per statement here, a third of each
+# read (bench/NOTES.md); the few rows are ordered in Python (main.py).
 QUERY_BY_ID = """
 select
     query_id, workspace_id, executed_by, warehouse_id, query_date, start_time, end_time,
@@ -16,16 +19,14 @@ select
     estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
 from genie_api_query_lookup
 where query_id = $query_id
-order by workspace_id
 """
 
 OPPORTUNITIES_BY_FINGERPRINT = """
 select
     optimization_type, description, priority, recommended_fix, status,
     estimated_savings_usd, estimated_savings_dbu
-from genie_optimization_opportunities
+from genie_api_opportunity_lookup
 where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
-order by estimated_savings_usd desc, optimization_type
 """
 
 # One row per day; the totals are computed from these rows in Python (sums, and averages

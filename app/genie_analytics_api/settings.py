@@ -9,6 +9,8 @@
 - GENIE_API_JWT_SECRET: jwt mode, the HS256 signing key (required, at least 32 bytes).
 - GENIE_API_JWT_AUDIENCE (genie-analytics-api): jwt mode, the required ``aud`` claim.
 - GENIE_API_RATE_LIMIT (120/minute): per principal, ``limits`` notation (``10/second``).
+- GENIE_API_ANONYMOUS_RATE_LIMIT (60/minute): per client address, requests without valid
+  credentials (no token, a bad or expired token, no forwarded identity), ``limits`` notation.
 - GENIE_API_MAX_RANGE_DAYS (366): dashboard/metrics, longest start..end range (days, inclusive).
 - GENIE_API_ACCESS_LOG_DUCKDB (data/api_state.duckdb): duckdb backend, file of api_access_log
   and alerts_sent.
@@ -21,13 +23,30 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse
+
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
+
+
+def _number(name: str, default: str, kind: type[int] | type[float]) -> int | float:
+    """The variable as a finite ``kind``, or ValueError naming the variable (nan and inf parse
+    as floats and pass comparisons such as ``< 0``, so they are refused here)."""
+    raw = _env(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "an integer" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what}, not {raw[:40]!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {raw[:40]!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class Settings:
     jwt_secret: str = field(default="", repr=False)
     jwt_audience: str = "genie-analytics-api"
     rate_limit: str = "120/minute"
+    anonymous_rate_limit: str = "60/minute"
     max_range_days: int = 366
     state_duckdb_path: Path = Path("data/api_state.duckdb")
     state_schema: str = "genie_analytics_api"
@@ -61,12 +81,13 @@ class Settings:
             jwt_secret=os.environ.get("GENIE_API_JWT_SECRET", ""),
             jwt_audience=_env("GENIE_API_JWT_AUDIENCE", "genie-analytics-api"),
             rate_limit=_env("GENIE_API_RATE_LIMIT", "120/minute"),
-            max_range_days=int(_env("GENIE_API_MAX_RANGE_DAYS", "366")),
+            anonymous_rate_limit=_env("GENIE_API_ANONYMOUS_RATE_LIMIT", "60/minute"),
+            max_range_days=int(_number("GENIE_API_MAX_RANGE_DAYS", "366", int)),
             state_duckdb_path=Path(_env("GENIE_API_ACCESS_LOG_DUCKDB", "data/api_state.duckdb")),
             state_schema=_env("GENIE_API_STATE_SCHEMA", "genie_analytics_api"),
-            access_cache_seconds=float(_env("GENIE_API_ACCESS_CACHE_SECONDS", "60")),
-            cache_entries=int(_env("GENIE_API_CACHE_ENTRIES", "2048")),
-            cache_check_seconds=float(_env("GENIE_API_CACHE_CHECK_SECONDS", "60")),
+            access_cache_seconds=_number("GENIE_API_ACCESS_CACHE_SECONDS", "60", float),
+            cache_entries=int(_number("GENIE_API_CACHE_ENTRIES", "2048", int)),
+            cache_check_seconds=_number("GENIE_API_CACHE_CHECK_SECONDS", "60", float),
         )
         settings.validate(serving=serving)
         return settings
@@ -89,3 +110,17 @@ class Settings:
             raise ValueError("GENIE_API_CACHE_ENTRIES must be 0 (no cache) or more")
         if self.max_range_days < 1:
             raise ValueError("GENIE_API_MAX_RANGE_DAYS must be at least 1")
+        for name, value in (
+            ("GENIE_API_ACCESS_CACHE_SECONDS", self.access_cache_seconds),
+            ("GENIE_API_CACHE_CHECK_SECONDS", self.cache_check_seconds),
+        ):
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value}")
+        for name, limit in (
+            ("GENIE_API_RATE_LIMIT", self.rate_limit),
+            ("GENIE_API_ANONYMOUS_RATE_LIMIT", self.anonymous_rate_limit),
+        ):
+            try:
+                parse(limit)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None

@@ -148,7 +148,7 @@ select max(last_altered) as version
 from information_schema.tables
 where table_schema = $schema
     and table_name in (
-        'genie_api_query_lookup', 'genie_optimization_opportunities',
+        'genie_api_query_lookup', 'genie_api_opportunity_lookup',
         'genie_daily_performance', 'workspace_access'
     )
 """

@@ -12,6 +12,7 @@ secret scope ``genie-obs`` (keys ``sp_client_id`` / ``sp_client_secret``).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -221,11 +222,19 @@ class Settings:
             "stale_after_hours",
             "workspace_failure_threshold",
         )
+        env = {f.name: f.metadata["env"] for f in fields(self)}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            # float('nan') and float('inf') parse, and nan passes every comparison below (nan <= 0
+            # is False): a nan rate turned the token bucket off. No setting means anything
+            # infinite, so every non-finite number is refused.
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{env[f.name]} ({f.name}) must be a finite number, not {value}")
         for name in positive:
             if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be > 0")
+                raise ConfigError(f"{env[name]} ({name}) must be > 0")
         if self.max_retry_count < 0:
-            raise ConfigError("max_retry_count must be >= 0")
+            raise ConfigError(f"{env['max_retry_count']} (max_retry_count) must be >= 0")
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -337,7 +346,8 @@ def load_settings(
             raw = _secret_from_scope(SECRET_KEYS[f.name], values.get("secret_scope", SECRET_SCOPE))
         else:
             continue
-        values[f.name] = raw if isinstance(raw, Secret) else _convert(raw, str(f.type), f.name)
+        label = f"{f.metadata['env']} ({f.name})"
+        values[f.name] = raw if isinstance(raw, Secret) else _convert(raw, str(f.type), label)
     unknown = set(file_values) - {f.name for f in fields(Settings) if not f.metadata.get("secret")}
     if unknown:
         raise ConfigError(f"unknown settings in {path}: {sorted(unknown)}")

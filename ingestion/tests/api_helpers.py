@@ -13,11 +13,14 @@ from typing import Any
 
 import uvicorn
 
+from genie_analytics_api.http_server import server_config
+
 
 @contextmanager
 def serve(app) -> Iterator[str]:
     """Run ``app`` with uvicorn on 127.0.0.1:<free port>; yield its base URL; stop it after."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    # The configuration `genie-analytics-api serve` runs (uvloop, httptools with JSON 400s).
+    server = uvicorn.Server(server_config(app, "127.0.0.1", 0, "warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -9,6 +9,8 @@ a webhook receiver on loopback. Covers 200, 401, 403, 404, 422, 429 and 503.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import subprocess
 import sys
@@ -92,7 +94,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "build",
             "--select",
             "+genie_api_query_lookup",
-            "+genie_optimization_opportunities",
+            "+genie_api_opportunity_lookup",
             "+genie_daily_performance",
             "+genie_alerts",
             "workspace_access",
@@ -415,6 +417,110 @@ def test_rate_limit_is_per_principal_with_retry_after(build) -> None:
         assert 1 <= int(limited.headers["retry-after"]) <= 60
         # Another principal has its own budget.
         assert client.get(url, headers=bearer(settings, ANALYST_A)).status_code == 404
+
+
+def test_requests_without_valid_credentials_are_rate_limited_per_client_address(build) -> None:
+    """No token, a bad token or any path without credentials counts against the client
+    address's budget (they were never limited: a probe could flood the service and its log)."""
+    settings = settings_for(build, anonymous_rate_limit="3/minute")
+    url = "/api/v1/query-performance/00000000-0000-0000-0000-000000000000"
+    bad = {"Authorization": "Bearer not-a-token"}
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base) as client:
+        codes = [
+            client.get(url).status_code,
+            client.get(url, headers=bad).status_code,
+            client.get("/no/such/path").status_code,
+        ]
+        assert codes == [401, 401, 404]
+        for limited in (client.get(url), client.get(url, headers=bad), client.get("/x" * 400)):
+            assert limited.status_code == 429, limited.text
+            assert "client address" in limited.json()["detail"]
+            assert 1 <= int(limited.headers["retry-after"]) <= 60
+        # A valid token is limited per principal only; platform probes are not limited.
+        assert client.get(url, headers=bearer(settings, ANALYST_A)).status_code == 404
+        assert client.get("/healthz").status_code == 200
+        # Another address (127.0.0.2 is loopback too) has its own budget.
+        other = httpx.HTTPTransport(local_address="127.0.0.2")
+        with httpx.Client(base_url=base, transport=other) as elsewhere:
+            assert elsewhere.get(url).status_code == 401
+
+
+def test_long_request_targets_are_414_or_400_json_and_logged_bounded(build) -> None:
+    state = build["work"] / "long_target_test.duckdb"
+    settings = settings_for(build, state_duckdb_path=state)
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        long_path = client.get("/api/v1/query-performance/" + "a" * 60_000)
+        long_query = client.get(
+            "/api/v1/dashboard/metrics",
+            params={"workspace_id": "1", "start_date": "2026-10-01", "user_id": "u" * 5000},
+            headers=bearer(settings, ADMIN),
+        )
+        for response in (long_path, long_query):
+            assert response.status_code == 414, response.text[:200]
+            assert response.headers["content-type"] == "application/json"
+            assert "too long" in response.json()["detail"]
+            assert len(response.content) < 300
+        # 100,000 characters: over httptools' limit, refused by the parser before the app (not
+        # logged), answered as JSON too (http_server.py).
+        # (http.client: httpx refuses URLs over 64 KiB itself.)
+        host, port = base.removeprefix("http://").split(":")
+        raw = http.client.HTTPConnection(host, int(port), timeout=30)
+        raw.request("GET", "/" + "b" * 100_000)
+        huge = raw.getresponse()
+        assert huge.status == 400
+        assert huge.getheader("content-type") == "application/json"
+        assert "80 KiB" in json.loads(huge.read())["detail"]
+        raw.close()
+    con = duckdb.connect(str(state), read_only=True)
+    try:
+        lengths = con.execute(
+            "select max(length(path)), max(length(query_string)), count(*) "
+            "from genie_analytics_api.api_access_log"
+        ).fetchone()
+    finally:
+        con.close()
+    assert lengths == (1024, 1024, 2)  # the parser-refused request never reached the app
+
+
+def test_422_names_the_field_and_rule_without_echoing_the_input(api, build) -> None:
+    client, settings = api
+    headers = bearer(settings, ADMIN)
+    rejected = "9" * 10 + "x" * 1500
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": rejected, "start_date": "2026-10-01", "end_date": "2026-13-40"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, str)
+    assert "query parameter workspace_id: String should match pattern '^[0-9]{1,20}$'" in detail
+    assert "query parameter end_date:" in detail
+    assert "xxxxxxxxxx" not in response.text and "2026-13-40" not in response.text
+    assert len(response.content) < 600
+    bad_id = client.get("/api/v1/query-performance/" + "q" * 900, headers=headers)
+    assert bad_id.status_code == 422
+    assert bad_id.json()["detail"].startswith("path parameter query_id: String should match")
+    assert "qqqqqqqqqq" not in bad_id.text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("GENIE_API_CACHE_ENTRIES", "many", "GENIE_API_CACHE_ENTRIES must be an integer"),
+        ("GENIE_API_MAX_RANGE_DAYS", "1e3", "GENIE_API_MAX_RANGE_DAYS must be an integer"),
+        ("GENIE_API_ACCESS_CACHE_SECONDS", "nan", "GENIE_API_ACCESS_CACHE_SECONDS .*finite"),
+        ("GENIE_API_CACHE_CHECK_SECONDS", "inf", "GENIE_API_CACHE_CHECK_SECONDS .*finite"),
+        ("GENIE_API_CACHE_CHECK_SECONDS", "soon", "GENIE_API_CACHE_CHECK_SECONDS must be a number"),
+        ("GENIE_API_RATE_LIMIT", "lots", "GENIE_API_RATE_LIMIT"),
+        ("GENIE_API_ANONYMOUS_RATE_LIMIT", "-1/minute", "GENIE_API_ANONYMOUS_RATE_LIMIT"),
+    ],
+)
+def test_bad_numbers_in_settings_name_the_variable(monkeypatch, variable, value, message) -> None:
+    monkeypatch.setenv("GENIE_API_JWT_SECRET", SECRET)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env()
 
 
 # --- access log -----------------------------------------------------------------------------

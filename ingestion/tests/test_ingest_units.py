@@ -63,7 +63,15 @@ def test_missing_credentials_name_the_variables_not_values() -> None:
         ({"GENIE_LANDING_SCHEMA": "x; drop table y"}, "identifier"),
         ({"GENIE_INGEST_SINK": "postgres"}, "GENIE_INGEST_SINK"),
         ({"GENIE_INGEST_CONCURRENCY": "0"}, "concurrency"),
-        ({"GENIE_INGEST_BATCH_SIZE": "many"}, "batch_size"),
+        ({"GENIE_INGEST_BATCH_SIZE": "many"}, "GENIE_INGEST_BATCH_SIZE"),
+        ({"GENIE_INGEST_CONCURRENCY": "0"}, "GENIE_INGEST_CONCURRENCY"),
+        # nan passed `<= 0` and turned the token bucket off; inf is no bound either.
+        ({"GENIE_INGEST_RATE_LIMIT": "nan"}, "GENIE_INGEST_RATE_LIMIT .* finite"),
+        ({"GENIE_INGEST_RATE_LIMIT": "inf"}, "GENIE_INGEST_RATE_LIMIT .* finite"),
+        ({"GENIE_INGEST_REQUEST_TIMEOUT": "NaN"}, "GENIE_INGEST_REQUEST_TIMEOUT .* finite"),
+        ({"GENIE_INGEST_RUN_DEADLINE": "-inf"}, "GENIE_INGEST_RUN_DEADLINE .* finite"),
+        ({"GENIE_INGEST_STALE_AFTER_HOURS": "infinity"}, "GENIE_INGEST_STALE_AFTER_HOURS"),
+        ({"GENIE_INGEST_REQUEST_DEADLINE": "nan"}, "GENIE_INGEST_REQUEST_DEADLINE"),
     ],
 )
 def test_invalid_settings_are_config_errors(env: dict[str, str], message: str) -> None:
