@@ -23,10 +23,9 @@
     not lookback + 1: bench/partitions_read.py lists it as a documented exception); the newest
     system-table rows are looked for on their tables' latest days (latest_days_predicate).
 #}
-{%- set as_of = none -%}
-{%- if execute and not (ref('genie_query_performance') | string).startswith('__dbt__cte__') -%}
-    {%- set as_of = genie_analytics.as_date(run_query('select max(query_date) from ' ~ ref('genie_query_performance')).columns[0].values()[0]) -%}
-{%- endif -%}
+{#- none in a unit test or before genie_query_performance is built (compile_time_value). -#}
+{%- set as_of = genie_analytics.as_date(genie_analytics.compile_time_value(
+    'select max(query_date) from ' ~ ref('genie_query_performance'), [ref('genie_query_performance')])) -%}
 {%- set alert_from = none if as_of is none else (as_of - modules.datetime.timedelta(days=var('alerts_lookback_days') | int)).isoformat() -%}
 {%- set from_date_sql = dbt.dateadd('day', '-' ~ var('alerts_lookback_days'), 'max(query_date)') if alert_from is none
     else "max(cast('" ~ alert_from ~ "' as date))" %}
