@@ -232,6 +232,7 @@ def test_daily_models_run_once_a_day_not_every_hour(bundle) -> None:
         p.stem for p in (ROOT / "models").rglob("*.sql") if "tags=['daily']" in p.read_text()
     )
     assert tagged == [
+        "genie_api_opportunity_lookup",  # the deep dive's copy of the opportunities mart
         "genie_optimization_opportunities",
         "genie_query_workloads",
         "genie_user_comparison",
