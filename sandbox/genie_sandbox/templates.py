@@ -25,8 +25,8 @@ The steps:
     derived from all of them at once with gaps-and-islands (``q_timed``): a warehouse starts when
     a query arrives while it is off, stays on while queries keep arriving within
     ``auto_stop_minutes`` of the last one finishing, and queries that arrive while it starts wait
-    for compute. The bulk queries' problem classes (``cls``) are planted here; their codes are
-    ``PROBLEMS[cls - 1]``.
+    for compute. The bulk queries' problem classes (``problem_class``) are planted here; their codes
+    are ``PROBLEMS[problem_class - 1]``.
 ``query_history``
     ``system.query.history`` from ``q_timed``: statement text that matches the planted problem
     (``select *`` only on SELECT_STAR rows, ``order by`` without ``limit`` only on
@@ -64,7 +64,7 @@ STEPS = ("macros", "entities", "activity", "query_history", "compute", "genie")
 
 SQL_DIR = files("genie_sandbox") / "sql"
 
-# Problem codes of the bulk queries' classes: cls = 1 + the index.
+# Problem codes of the bulk queries' classes: problem_class = 1 + the index.
 PROBLEMS = [
     "SELECT_STAR",
     "ORDER_BY_NO_LIMIT",

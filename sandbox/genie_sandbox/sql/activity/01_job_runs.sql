@@ -13,19 +13,19 @@ with cand as (
         end as fires,
         {start_ms} + h * 3600000::bigint
             + case jb.k when 1 then 300000 when 2 then 1800000 else 0 end
-            + floor(u01({salt_job_run_start_jitter}, jb.ws_idx * 10000000 + jb.k * 1000000 + h) * 40000)::bigint
+            + floor(u01({salt_job_run_start_jitter}, jb.workspace_idx * 10000000 + jb.k * 1000000 + h) * 40000)::bigint
             as start_ms,
     from jobs as jb, range({days} * 24) as r(h)
 ),
 fired as (
     select
         *,
-        ws_idx * 10000000 + k * 1000000 + h as jb_key,
+        workspace_idx * 10000000 + k * 1000000 + h as job_run_key,
     from cand
     where fires and (delete_ms is null or start_ms < delete_ms)
 )
 select
-    ws_idx,
+    workspace_idx,
     workspace_id,
     k,
     job_id,
@@ -34,21 +34,21 @@ select
     node_dbu,
     sp_name,
     tags,
-    jb_key,
+    job_run_key,
     start_ms,
-    (100000000000 + hash({seed}, {salt_job_run_id}, jb_key) % 899999999999)::varchar as run_id,
-    (100000000000 + hash({seed}, {salt_job_task_run_id}, jb_key) % 899999999999)::varchar as task_run_id,
+    (100000000000 + hash({seed}, {salt_job_run_id}, job_run_key) % 899999999999)::varchar as run_id,
+    (100000000000 + hash({seed}, {salt_job_task_run_id}, job_run_key) % 899999999999)::varchar as task_run_id,
     case
-        when u01({salt_job_run_result_state}, jb_key) < 0.05 then 'FAILED'
-        when u01({salt_job_run_result_state}, jb_key) < 0.065 then 'CANCELED'
+        when u01({salt_job_run_result_state}, job_run_key) < 0.05 then 'FAILED'
+        when u01({salt_job_run_result_state}, job_run_key) < 0.065 then 'CANCELED'
         else 'SUCCEEDED'
     end as result_state,
     case
-        when k = 3 then 4200000 + floor(u01({salt_job_run_cluster_duration}, jb_key) * 4800000)::bigint
-        else clamp(lognorm({salt_job_run_cluster_duration}, jb_key, median_ms, 0.45), 60000, 14400000)::bigint
-    end * case when u01({salt_job_run_result_state}, jb_key) < 0.065 then 0.4 else 1.0 end as cluster_dur_ms,
+        when k = 3 then 4200000 + floor(u01({salt_job_run_cluster_duration}, job_run_key) * 4800000)::bigint
+        else clamp(lognorm({salt_job_run_cluster_duration}, job_run_key, median_ms, 0.45), 60000, 14400000)::bigint
+    end * case when u01({salt_job_run_result_state}, job_run_key) < 0.065 then 0.4 else 1.0 end as cluster_dur_ms,
     case when k > 0 then
-        strftime(ts_ms(start_ms), '%m%d-%H%M%S') || '-' || substr(hex16({salt_job_cluster_id}, jb_key), 1, 8)
+        strftime(ts_ms(start_ms), '%m%d-%H%M%S') || '-' || substr(hex16({salt_job_cluster_id}, job_run_key), 1, 8)
     end as cluster_id,
-    floor(20 + u01({salt_job_cluster_setup}, jb_key) * 100)::bigint * 1000 as setup_ms,
+    floor(20 + u01({salt_job_cluster_setup}, job_run_key) * 100)::bigint * 1000 as setup_ms,
 from fired

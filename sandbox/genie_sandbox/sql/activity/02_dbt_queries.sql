@@ -12,17 +12,17 @@ with models as (
     ) as v(m, model, materialized, src_t)
 )
 select
-    1000000000000 + r.jb_key * 100 + m.m as qid,
-    r.ws_idx,
+    1000000000000 + r.job_run_key * 100 + m.m as qid,
+    r.workspace_idx,
     r.run_id,
     r.task_run_id,
     r.job_id,
-    r.start_ms + 20000 + m.m * 75000 + floor(u01({salt_dbt_query_start_jitter}, r.jb_key * 100 + m.m) * 5000)::bigint
+    r.start_ms + 20000 + m.m * 75000 + floor(u01({salt_dbt_query_start_jitter}, r.job_run_key * 100 + m.m) * 5000)::bigint
         as start_ms,
     m.model,
     m.materialized,
     m.src_t,
-    uuidish({salt_dbt_invocation_id}, r.jb_key) as invocation_id,
+    uuidish({salt_dbt_invocation_id}, r.job_run_key) as invocation_id,
     case m.materialized
         when 'view' then 'create or replace view analytics.dbt_prod.' || m.model
             || ' as select * except (_rescued_data) from ' || t.fqn

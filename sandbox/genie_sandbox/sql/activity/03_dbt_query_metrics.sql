@@ -3,23 +3,23 @@ create or replace temp table q_dbt as
 select
     d.qid,
     'dbt' as src,
-    d.ws_idx,
-    0 as j,
+    d.workspace_idx,
+    0 as warehouse_idx,
     d.start_ms,
-    0 as cls,
+    0 as problem_class,
     'DBT' as kind,
     d.stmt_type,
     'FINISHED' as status,
     d.src_t as t_idx,
     null::integer as source_kind,
-    null::integer as u_idx,
-    clamp(lognorm({salt_dbt_query_compilation}, d.qid, 250, 0.5), 20, 5000)::bigint as comp_ms,
+    null::integer as user_idx,
+    clamp(lognorm({salt_dbt_query_compilation}, d.qid, 250, 0.5), 20, 5000)::bigint as compilation_ms,
     case when d.materialized = 'view' then clamp(lognorm({salt_dbt_query_execution}, d.qid, 400, 0.4), 50, 3000)
-         else clamp(lognorm({salt_dbt_query_execution}, d.qid, 15000, 0.8), 1000, 60000) end::bigint as exec_ms,
+         else clamp(lognorm({salt_dbt_query_execution}, d.qid, 15000, 0.8), 1000, 60000) end::bigint as execution_ms,
     floor(1 + u01({salt_dbt_query_fetch}, d.qid) * 20)::bigint as fetch_ms,
-    0::bigint as wac_ms,
+    0::bigint as wait_for_capacity_ms,
     case when d.materialized = 'view' then 0
-         else floor(exec_ms * w.cores * (0.2 + 0.6 * u01({salt_dbt_query_task_time}, d.qid))) end::bigint as task_ms,
+         else floor(execution_ms * w.cores * (0.2 + 0.6 * u01({salt_dbt_query_task_time}, d.qid))) end::bigint as task_ms,
     case when d.materialized = 'view' then 0
          else clamp(lognorm({salt_dbt_query_read_bytes}, d.qid, 150000000, 0.8), 1000000, 450000000) end::bigint
         as read_bytes,
@@ -44,5 +44,5 @@ select
     false as progress_row,
     floor(1000 + u01({salt_dbt_query_late_update}, d.qid) * 4000)::bigint as late_ms,
 from q_dbt_text as d
-join wh as w on w.ws_idx = d.ws_idx and w.j = 0
+join wh as w on w.workspace_idx = d.workspace_idx and w.warehouse_idx = 0
 join tbls as t on t.t_idx = d.src_t

@@ -12,5 +12,5 @@ with d as (
         end as n,
     from range({days}) as r(d)
 )
-select *, sum(n) over (order by d rows unbounded preceding) - n as off
+select *, sum(n) over (order by d rows unbounded preceding) - n as first_query_offset
 from d

@@ -16,16 +16,16 @@ a as (
         w.auto_stop_minutes * 60000 as auto_stop_ms,
         w.startup_min_ms,
         w.startup_max_ms,
-        q.start_ms + q.wac_ms + q.comp_ms + q.exec_ms + q.fetch_ms + w.startup_max_ms
+        q.start_ms + q.wait_for_capacity_ms + q.compilation_ms + q.execution_ms + q.fetch_ms + w.startup_max_ms
             + 30000 as pad_end_ms,
     from q_all as q
-    join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
+    join wh as w on w.workspace_idx = q.workspace_idx and w.warehouse_idx = q.warehouse_idx
 ),
 b as (
     select
         *,
         max(pad_end_ms) over (
-            partition by ws_idx, j order by start_ms, qid
+            partition by workspace_idx, warehouse_idx order by start_ms, qid
             rows between unbounded preceding and 1 preceding
         ) as prev_pad_end_ms,
     from a
@@ -41,24 +41,24 @@ d as (
     select
         *,
         sum(is_first::integer) over (
-            partition by ws_idx, j order by start_ms, qid rows unbounded preceding
+            partition by workspace_idx, warehouse_idx order by start_ms, qid rows unbounded preceding
         ) as island_no,
         max(case when is_first then start_ms end) over (
-            partition by ws_idx, j order by start_ms, qid rows unbounded preceding
+            partition by workspace_idx, warehouse_idx order by start_ms, qid rows unbounded preceding
         ) as island_start_ms,
     from c
 ),
 e as (
     select
         *,
-        startup_min_ms + floor(u01({salt_warehouse_startup}, hash(ws_idx, j, island_no))
+        startup_min_ms + floor(u01({salt_warehouse_startup}, hash(workspace_idx, warehouse_idx, island_no))
                                * (startup_max_ms - startup_min_ms))::bigint as startup_ms,
         island_start_ms + startup_ms - start_ms as raw_wait_ms,
     from d
 )
 select
     * exclude (raw_wait_ms, pad_end_ms, prev_pad_end_ms, is_first),
-    case when raw_wait_ms >= 2000 then raw_wait_ms else 0 end as wfc_ms,
-    wfc_ms + wac_ms + comp_ms + exec_ms + fetch_ms as total_ms,
+    case when raw_wait_ms >= 2000 then raw_wait_ms else 0 end as wait_for_compute_ms,
+    wait_for_compute_ms + wait_for_capacity_ms + compilation_ms + execution_ms + fetch_ms as total_ms,
     start_ms + total_ms as end_ms,
 from e

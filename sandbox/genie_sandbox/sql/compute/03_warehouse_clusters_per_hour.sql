@@ -2,19 +2,19 @@
 -- Clusters per (warehouse, hour): enough clusters for the hour's query volume.
 create or replace temp table wh_hours as
 with slices as (
-    select o.ws_idx, o.j, o.on_start_ms, o.on_end_ms, h
+    select o.workspace_idx, o.warehouse_idx, o.on_start_ms, o.on_end_ms, h
     from wh_on as o, range(o.on_start_ms // 3600000, (o.on_end_ms - 1) // 3600000 + 1) as r(h)
 ),
 on_ms as (
     select
-        ws_idx, j, h,
+        workspace_idx, warehouse_idx, h,
         sum(least(on_end_ms, (h + 1) * 3600000::bigint)
             - greatest(on_start_ms, h * 3600000::bigint)) as on_ms,
     from slices
     group by all
 ),
 load as (
-    select ws_idx, j, start_ms // 3600000 as h, count(*) as n
+    select workspace_idx, warehouse_idx, start_ms // 3600000 as h, count(*) as n
     from q_timed
     group by all
 )
@@ -24,5 +24,5 @@ select
     case when w.is_resized and o.h * 3600000::bigint >= w.resize_ms then w.resized_dbu_rate
          else w.dbu_rate end as dbu_rate,
 from on_ms as o
-join wh as w on w.ws_idx = o.ws_idx and w.j = o.j
-left join load as l on l.ws_idx = o.ws_idx and l.j = o.j and l.h = o.h
+join wh as w on w.workspace_idx = o.workspace_idx and w.warehouse_idx = o.warehouse_idx
+left join load as l on l.workspace_idx = o.workspace_idx and l.warehouse_idx = o.warehouse_idx and l.h = o.h

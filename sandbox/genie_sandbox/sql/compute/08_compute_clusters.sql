@@ -1,26 +1,26 @@
 -- Writes system table compute.clusters.
 insert into compute.clusters
 with versions as (
-    select ws_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms,
+    select workspace_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms,
            null::bigint as del_ms, node_type, worker_count as workers, 60 as auto_term,
            tags, 'UI' as cluster_source, create_ms as change_ms, '15.4.x-scala2.12' as dbr
     from ap_clusters
     union all
-    select ws_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms, null,
+    select workspace_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms, null,
            node_type, resized_worker_count, 60, tags, 'UI', resize_ms, '15.4.x-scala2.12'
     from ap_clusters where resize_ms is not null
     union all
-    select ws_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms, delete_ms,
+    select workspace_idx, workspace_id, cluster_id, cluster_name, owned_by, create_ms, delete_ms,
            node_type, worker_count, 60, tags, 'UI', delete_ms, '15.4.x-scala2.12'
     from ap_clusters where delete_ms is not null
     union all
-    select r.ws_idx, r.workspace_id, r.cluster_id, 'job-' || r.job_id || '-run-' || r.run_id,
+    select r.workspace_idx, r.workspace_id, r.cluster_id, 'job-' || r.job_id || '-run-' || r.run_id,
            sp.application_id, r.start_ms, null, 'i3.xlarge', r.workers, 0,
            map_concat(r.tags, map(['JobId', 'RunName'], [r.job_id, r.name])), 'JOB',
            r.start_ms, '16.4.x-scala2.12'
     from runs as r join sps as sp using (sp_name) where r.k > 0
     union all
-    select r.ws_idx, r.workspace_id, r.cluster_id, 'job-' || r.job_id || '-run-' || r.run_id,
+    select r.workspace_idx, r.workspace_id, r.cluster_id, 'job-' || r.job_id || '-run-' || r.run_id,
            sp.application_id, r.start_ms, r.end_ms + 45000, 'i3.xlarge', r.workers, 0,
            map_concat(r.tags, map(['JobId', 'RunName'], [r.job_id, r.name])), 'JOB',
            r.end_ms + 45000, '16.4.x-scala2.12'

@@ -30,4 +30,4 @@ select
     case when s.is_last then greatest(0, (s.end_ms - s.start_ms) // 1000
         - case when s.k = 0 then 2 else s.setup_ms // 1000 end - 5) end,
 from run_slices as s
-left join wh as w on w.ws_idx = s.ws_idx and w.j = 0
+left join wh as w on w.workspace_idx = s.workspace_idx and w.warehouse_idx = 0

@@ -36,4 +36,4 @@ select
     ts_ms(v.create_ms),
 from versions as v
 join sps as sp using (sp_name)
-join users as u on u.u_idx = (v.ws_idx + v.k) % {users}
+join users as u on u.user_idx = (v.workspace_idx + v.k) % {users}

@@ -3,7 +3,7 @@
 create or replace temp table usage_raw as
 select
     'SQL' as product,
-    h.ws_idx,
+    h.workspace_idx,
     w.workspace_id,
     w.sku_name,
     h.h,
@@ -14,15 +14,15 @@ select
     null::varchar as job_run_id,
     null::varchar as job_name,
     w.warehouse_id,
-    (select email from users where u_idx = (w.ws_idx + w.j) % {users}) as owner_email,
+    (select email from users where user_idx = (w.workspace_idx + w.warehouse_idx) % {users}) as owner_email,
     null::varchar as run_as,
     w.warehouse_type,
     'w' || w.warehouse_id || '-' || h.h::varchar as rkey,
 from wh_hours as h
-join wh as w on w.ws_idx = h.ws_idx and w.j = h.j
+join wh as w on w.workspace_idx = h.workspace_idx and w.warehouse_idx = h.warehouse_idx
 union all
 select
-    'ALL_PURPOSE', a.ws_idx, a.workspace_id, 'PREMIUM_ALL_PURPOSE_COMPUTE', a.h,
+    'ALL_PURPOSE', a.workspace_idx, a.workspace_id, 'PREMIUM_ALL_PURPOSE_COMPUTE', a.h,
     a.on_ms * round(a.node_dbu * 10)::bigint
         * (1 + case when a.resize_ms is not null and a.h * 3600000::bigint >= a.resize_ms
                     then a.resized_worker_count else a.worker_count end),
@@ -30,7 +30,7 @@ select
     'c' || a.cluster_id || '-' || a.h::varchar,
 from (
     select
-        c.ws_idx, c.workspace_id, c.cluster_id, c.tags, c.node_dbu, c.resize_ms,
+        c.workspace_idx, c.workspace_id, c.cluster_id, c.tags, c.node_dbu, c.resize_ms,
         c.resized_worker_count, c.worker_count, h,
         sum(least(c.on_end_ms, (h + 1) * 3600000::bigint)
             - greatest(c.on_start_ms, h * 3600000::bigint)) as on_ms,
@@ -39,7 +39,7 @@ from (
 ) as a
 union all
 select
-    'JOBS', s.ws_idx, s.workspace_id, 'PREMIUM_JOBS_COMPUTE', s.h,
+    'JOBS', s.workspace_idx, s.workspace_id, 'PREMIUM_JOBS_COMPUTE', s.h,
     (s.p_end_ms - s.p_start_ms) * round(s.node_dbu * 10)::bigint * (s.workers + 1),
     s.tags, s.cluster_id, s.job_id, s.run_id, s.name, null, null, sp.application_id, null,
     'j' || s.run_id || '-' || s.h::varchar,

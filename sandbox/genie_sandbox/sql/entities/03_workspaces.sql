@@ -2,7 +2,7 @@
 -- workspaces (16-digit ids, url on a loopback port per workspace)
 create or replace temp table ws as
 select
-    i::integer as ws_idx,
+    i::integer as workspace_idx,
     num16({salt_workspace_id}, i)::varchar as workspace_id,
     ['acme-prod', 'acme-analytics', 'acme-data-science', 'acme-finance',
      'acme-marketing', 'acme-dev'][1 + i % 6]

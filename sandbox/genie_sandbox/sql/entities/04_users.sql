@@ -2,7 +2,7 @@
 -- users: account-level people with a numeric workspace user id
 create or replace temp table users as
 select
-    i::integer as u_idx,
+    i::integer as user_idx,
     {first_names}[1 + i % 20] as first_name,
     {last_names}[1 + ((i // 20) + i) % 20] as last_name,
     first_name || '.' || last_name

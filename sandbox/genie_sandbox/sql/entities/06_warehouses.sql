@@ -3,47 +3,47 @@
 create or replace temp table wh as
 with base as (
     select
-        w.ws_idx,
-        j::integer as j,
+        w.workspace_idx,
+        warehouse_idx::integer as warehouse_idx,
         w.workspace_id,
-        hex16({salt_warehouse_id}, w.ws_idx * 1000 + j) as warehouse_id,
-        j % 4 as role,
-        ['Shared SQL', 'BI Serverless', 'ETL Classic', 'Analyst Sandbox'][1 + j % 4]
-            || case when j >= 4 then ' ' || (j // 4 + 1)::varchar else '' end
+        hex16({salt_warehouse_id}, w.workspace_idx * 1000 + warehouse_idx) as warehouse_id,
+        warehouse_idx % 4 as role,
+        ['Shared SQL', 'BI Serverless', 'ETL Classic', 'Analyst Sandbox'][1 + warehouse_idx % 4]
+            || case when warehouse_idx >= 4 then ' ' || (warehouse_idx // 4 + 1)::varchar else '' end
             as warehouse_name,
-        ['PRO', 'SERVERLESS', 'CLASSIC', 'SERVERLESS'][1 + j % 4] as warehouse_type,
+        ['PRO', 'SERVERLESS', 'CLASSIC', 'SERVERLESS'][1 + warehouse_idx % 4] as warehouse_type,
         -- size index into {warehouse_sizes}
-        case j % 4
-            when 0 then 2 + floor(u01({salt_warehouse_size}, w.ws_idx * 1000 + j) * 2)::integer
-            when 1 then 2 + floor(u01({salt_warehouse_size}, w.ws_idx * 1000 + j) * 2)::integer
-            when 2 then 4 + floor(u01({salt_warehouse_size}, w.ws_idx * 1000 + j) * 2)::integer
-            else floor(u01({salt_warehouse_size}, w.ws_idx * 1000 + j) * 2)::integer
+        case warehouse_idx % 4
+            when 0 then 2 + floor(u01({salt_warehouse_size}, w.workspace_idx * 1000 + warehouse_idx) * 2)::integer
+            when 1 then 2 + floor(u01({salt_warehouse_size}, w.workspace_idx * 1000 + warehouse_idx) * 2)::integer
+            when 2 then 4 + floor(u01({salt_warehouse_size}, w.workspace_idx * 1000 + warehouse_idx) * 2)::integer
+            else floor(u01({salt_warehouse_size}, w.workspace_idx * 1000 + warehouse_idx) * 2)::integer
         end as size_i,
-        case j % 4 when 0 then 3 when 1 then 4 else 1 end as max_clusters,
-        (w.ws_idx = 0 and j = 3) as is_idle,
+        case warehouse_idx % 4 when 0 then 3 when 1 then 4 else 1 end as max_clusters,
+        (w.workspace_idx = 0 and warehouse_idx = 3) as is_idle,
         case
-            when w.ws_idx = 0 and j = 3 then 120
-            when j % 4 = 0 then 10
-            when j % 4 = 1 then 5
-            when j % 4 = 2 then 15
+            when w.workspace_idx = 0 and warehouse_idx = 3 then 120
+            when warehouse_idx % 4 = 0 then 10
+            when warehouse_idx % 4 = 1 then 5
+            when warehouse_idx % 4 = 2 then 15
             else 10
         end as auto_stop_minutes,
-        (w.ws_idx = {workspaces} - 1 and j = 2) as is_deleted,
-        (w.ws_idx = 0 and j = 0) as is_resized,
-        case j % 4
+        (w.workspace_idx = {workspaces} - 1 and warehouse_idx = 2) as is_deleted,
+        (w.workspace_idx = 0 and warehouse_idx = 0) as is_resized,
+        case warehouse_idx % 4
             when 0 then 3.0 when 1 then 4.0 when 2 then 2.0 else 1.0
-        end * case when w.ws_idx = 0 and j = 3 then 0.004 else 1.0 end as weight,
-        case j % 4
+        end * case when w.workspace_idx = 0 and warehouse_idx = 3 then 0.004 else 1.0 end as weight,
+        case warehouse_idx % 4
             when 0 then map(['cost-center', 'team'],
-                            ['cc-' || (100 + w.ws_idx)::varchar, 'analytics'])
+                            ['cc-' || (100 + w.workspace_idx)::varchar, 'analytics'])
             when 1 then map(['team'], ['bi'])
             when 2 then map(['cost-center', 'team'],
-                            ['cc-' || (200 + w.ws_idx)::varchar, 'data-eng'])
+                            ['cc-' || (200 + w.workspace_idx)::varchar, 'data-eng'])
             else map([]::varchar[], []::varchar[])
         end as tags,
-        {start_ms} - (30 + floor(u01({salt_warehouse_create_days_ago}, w.ws_idx * 1000 + j) * 300))::bigint * 86400000::bigint
+        {start_ms} - (30 + floor(u01({salt_warehouse_create_days_ago}, w.workspace_idx * 1000 + warehouse_idx) * 300))::bigint * 86400000::bigint
             as create_ms,
-    from ws as w, range({warehouses_per_workspace}) as r(j)
+    from ws as w, range({warehouses_per_workspace}) as r(warehouse_idx)
 )
 select
     *,

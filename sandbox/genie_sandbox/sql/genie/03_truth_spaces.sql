@@ -18,13 +18,13 @@ select
             'Amounts are in USD. Weeks start on Monday.'])
     ))::varchar as serialized_space,
     ('/Workspace/Users/' || u.email)::varchar as parent_path,
-    hex16({salt_genie_space_etag}, s.ws_idx * 100 + s.s)::varchar as etag,
+    hex16({salt_genie_space_etag}, s.workspace_idx * 100 + s.s)::varchar as etag,
     ts_ms(s.create_ms) as create_time,
-    ts_ms(greatest(s.create_ms, {start_ms} + floor(u01({salt_genie_space_update_time}, s.ws_idx * 100 + s.s)
+    ts_ms(greatest(s.create_ms, {start_ms} + floor(u01({salt_genie_space_update_time}, s.workspace_idx * 100 + s.s)
                                              * {days} * 86400000::bigint)::bigint)) as update_time,
     s.is_forbidden::boolean as is_forbidden,
 from spaces as s
-join users as u on u.u_idx = s.owner_u_idx
+join users as u on u.user_idx = s.owner_user_idx
 join tbls as t1 on t1.t_idx = s.t_list[1]
 join tbls as t2 on t2.t_idx = s.t_list[2]
 join tbls as t3 on t3.t_idx = s.t_list[3]

@@ -26,7 +26,7 @@ select
         when m.status = 'COMPLETED' then 'Could you clarify which ' || m.dim
             || ' you mean? This space covers ' || m.fqn || '.'
     end::varchar as text_answer,
-    case when m.status = 'COMPLETED' and u01({salt_genie_message_has_suggestions}, m.mk) < 0.5 then to_json([
+    case when m.status = 'COMPLETED' and u01({salt_genie_message_has_suggestions}, m.message_key) < 0.5 then to_json([
         'How does this compare with the previous period?',
         'Break this down by ' || case when m.dim = 'region' then 'channel' else 'region' end
     ])::varchar end as suggested_questions,

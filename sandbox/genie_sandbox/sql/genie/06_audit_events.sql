@@ -4,13 +4,13 @@ create or replace temp table audit_ev as
 with m as (
     select
         *,
-        u01({salt_audit_bad_result}, mk) < 0.03 as bad_result,
-        u01({salt_audit_get_missing_id}, mk) < 0.03 and not (u01({salt_audit_bad_result}, mk) < 0.03) as get_missing_id,
+        u01({salt_audit_bad_result}, message_key) < 0.03 as bad_result,
+        u01({salt_audit_get_missing_id}, message_key) < 0.03 and not (u01({salt_audit_bad_result}, message_key) < 0.03) as get_missing_id,
     from msg_final
 ),
 gets as (
     select m.*, gi
-    from m, range(1 + floor(u01({salt_audit_get_count}, m.mk) * 3)::bigint) as r(gi)
+    from m, range(1 + floor(u01({salt_audit_get_count}, m.message_key) * 3)::bigint) as r(gi)
 )
 -- create / start: ids only in response.result
 select
@@ -23,25 +23,25 @@ select
     200 as status_code,
     null::varchar as err,
     case
-        when bad_result and u01({salt_audit_bad_result_is_ok}, mk) < 0.5 then 'OK'
+        when bad_result and u01({salt_audit_bad_result_is_ok}, message_key) < 0.5 then 'OK'
         when bad_result then '{{"space_id":"' || space_id || '","conversation_id":"'
         else to_json(struct_pack(space_id := space_id, conversation_id := conversation_id,
                                  message_id := message_id, user_id := user_id::varchar))::varchar
     end as result,
-    mk * 100 + 1 as ek,
+    message_key * 100 + 1 as ek,
 from m
 union all
 -- the UI opens a conversation first: no message id anywhere
 select workspace_id, created_ms - 900, user_email, is_api, 'aibiGenie', 'createConversation',
        map(['space_id'], [space_id]), 200, null,
-       to_json(struct_pack(conversation_id := conversation_id))::varchar, mk * 100 + 2
+       to_json(struct_pack(conversation_id := conversation_id))::varchar, message_key * 100 + 2
 from m where mi = 0 and not is_api
 union all
 -- 429s: API callers above the 5 questions/minute limit retry
 select workspace_id, created_ms - 20000, user_email, true, 'aibiGenie',
        'genieStartConversationMessage', map(['space_id'], [space_id]), 429,
-       'RESOURCE_EXHAUSTED: Too many requests. Please wait and try again.', null, mk * 100 + 3
-from m where is_api and mi = 0 and u01({salt_audit_rate_limited}, mk) < 0.08
+       'RESOURCE_EXHAUSTED: Too many requests. Please wait and try again.', null, message_key * 100 + 3
+from m where is_api and mi = 0 and u01({salt_audit_rate_limited}, message_key) < 0.08
 union all
 -- polling gets: ids in request_params
 select
@@ -53,28 +53,28 @@ select
         then map(['space_id', 'conversation_id'], [space_id, conversation_id])
         else map(['space_id', 'conversation_id', 'message_id'],
                  [space_id, conversation_id, message_id]) end,
-    200, null, null, mk * 100 + 10 + gi
+    200, null, null, message_key * 100 + 10 + gi
 from gets
 union all
-select workspace_id, updated_ms + 10000 + floor(u01({salt_audit_feedback_delay}, mk) * 290000)::bigint, user_email,
+select workspace_id, updated_ms + 10000 + floor(u01({salt_audit_feedback_delay}, message_key) * 290000)::bigint, user_email,
        is_api, 'aibiGenie', 'updateConversationMessageFeedback',
        map(['space_id', 'conversation_id', 'message_id', 'feedback_rating'],
            [space_id, conversation_id, message_id, feedback_rating]),
-       200, null, null, mk * 100 + 20
+       200, null, null, message_key * 100 + 20
 from m where feedback_rating <> 'NONE'
 union all
-select workspace_id, updated_ms + 60000 + floor(u01({salt_audit_comment_delay}, mk) * 540000)::bigint, user_email,
+select workspace_id, updated_ms + 60000 + floor(u01({salt_audit_comment_delay}, message_key) * 540000)::bigint, user_email,
        is_api, 'aibiGenie', 'createConversationMessageComment',
        map(['space_id', 'conversation_id', 'message_id'],
            [space_id, conversation_id, message_id]),
-       200, null, null, mk * 100 + 21
+       200, null, null, message_key * 100 + 21
 from m where has_comment
 union all
-select workspace_id, updated_ms + 600000 + floor(u01({salt_audit_delete_delay}, mk) * 3600000)::bigint, user_email,
+select workspace_id, updated_ms + 600000 + floor(u01({salt_audit_delete_delay}, message_key) * 3600000)::bigint, user_email,
        is_api, 'aibiGenie', 'deleteConversationMessage',
        map(['space_id', 'conversation_id', 'message_id'],
            [space_id, conversation_id, message_id]),
-       200, null, null, mk * 100 + 22
+       200, null, null, message_key * 100 + 22
 from m where is_deleted
 union all
 -- Genie traffic from a workspace that is not (any more) in workspaces_latest
@@ -115,11 +115,11 @@ select
     end,
     null, 7000000000000 + x.k
 from (
-    select ws_idx, d, i, (ws_idx * 1000 + d) * 1000 + i as k
+    select workspace_idx, d, i, (workspace_idx * 1000 + d) * 1000 + i as k
     from ws, range({days}) as r1(d), range(40) as r2(i)
 ) as x
-join ws as w on w.ws_idx = x.ws_idx
-join users as u on u.u_idx = floor(u01({salt_table_read_user}, x.k) * {users})::integer
+join ws as w on w.workspace_idx = x.workspace_idx
+join users as u on u.user_idx = floor(u01({salt_table_read_user}, x.k) * {users})::integer
 join (select * from (values
     (0, 'genie_query_performance'), (1, 'genie_cost_attribution'),
     (2, 'genie_daily_performance'), (3, 'genie_workspace_daily_costs'),
@@ -135,11 +135,11 @@ select
         % 86400000 + 86400000) % 86400000,
     u.email, false, a.service, a.action, a.params, 200, null, null, 8000000000000 + x.k
 from (
-    select ws_idx, d, i, (ws_idx * 1000 + d) * 1000 + i as k
+    select workspace_idx, d, i, (workspace_idx * 1000 + d) * 1000 + i as k
     from ws, range({days}) as r1(d), range(60) as r2(i)
 ) as x
-join ws as w on w.ws_idx = x.ws_idx
-join users as u on u.u_idx = floor(u01({salt_audit_other_user}, x.k) * {users})::integer
+join ws as w on w.workspace_idx = x.workspace_idx
+join users as u on u.user_idx = floor(u01({salt_audit_other_user}, x.k) * {users})::integer
 join (select * from (values
     (0, 'accounts', 'tokenLogin', map(['tokenId'], ['dapi-redacted'])),
     (1, 'clusters', 'list', map([]::varchar[], []::varchar[])),

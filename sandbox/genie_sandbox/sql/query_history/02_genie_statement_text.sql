@@ -3,7 +3,7 @@ create or replace temp table genie_text as
 select
     g.*,
     '`' || replace(g.fqn, '.', '`.`') || '`' as fqn_bt,
-    case g.tmpl
+    case g.text_template
         when 0 then 'What was the total ' || measure || ' by ' || dim || ' since '
             || lit_date || '?'
         when 1 then 'Show me the top ' || top_n || ' ' || dim || ' values by ' || measure
@@ -13,7 +13,7 @@ select
         when 4 then 'Compare ' || measure || ' before and after ' || lit_date || ' by ' || dim
         else 'List the lowest ' || measure || ' records on ' || lit_date
     end as content,
-    case when g.has_query then case g.tmpl
+    case when g.has_query then case g.text_template
         when 0 then 'SELECT `' || dim || '`, SUM(`' || measure || '`) AS `total_' || measure
             || '` FROM ' || fqn_bt || ' WHERE `' || date_col || '` >= ''' || lit_date
             || ''' GROUP BY `' || dim || '` ORDER BY `total_' || measure || '` DESC LIMIT 1000'
@@ -36,7 +36,7 @@ select
             || ' WHERE CAST(`' || date_col || '` AS DATE) = ''' || lit_date
             || ''' ORDER BY `' || measure || '` ASC LIMIT 100'
     end end as query_sql,
-    case when g.has_query then case g.tmpl
+    case when g.has_query then case g.text_template
         when 0 then 'Total ' || measure || ' by ' || dim
         when 1 then 'Top ' || top_n || ' ' || dim || ' by ' || measure
         when 2 then 'Daily ' || measure || ' trend'

@@ -5,7 +5,7 @@ select
     w.workspace_id,
     uuidish({salt_statement_id}, q.qid),
     u.email,
-    uuidish({salt_genie_session_id}, g.ck),
+    uuidish({salt_genie_session_id}, g.conversation_key),
     q.status,
     struct_pack(type := 'WAREHOUSE', cluster_id := null::varchar,
                 warehouse_id := w.warehouse_id)::{query_compute_type},
@@ -15,7 +15,7 @@ select
     null,
     'Databricks SQL Genie Space',
     null,
-    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, m.task_ms, q.fetch_ms,
+    q.total_ms, q.wait_for_compute_ms, q.wait_for_capacity_ms, q.execution_ms, q.compilation_ms, m.task_ms, q.fetch_ms,
     ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + m.late_ms),
     m.read_partitions, m.pruned_files, m.read_files, m.read_rows, q.produced_rows,
     q.read_bytes, m.io_cache_pct::tinyint, m.from_cache, m.spilled_bytes, m.written_bytes,
@@ -37,6 +37,6 @@ select
 from q_timed as q
 join q_genie as m on m.qid = q.qid
 join genie_text as g on g.qid = q.qid
-join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
-join users as u on u.u_idx = g.u_idx
+join wh as w on w.workspace_idx = q.workspace_idx and w.warehouse_idx = q.warehouse_idx
+join users as u on u.user_idx = g.user_idx
 where q.src = 'genie'

@@ -15,7 +15,7 @@ select
     null,
     'dbt',
     'Databricks SQL Connector for Python 4.0.3',
-    q.total_ms, q.wfc_ms, q.wac_ms, q.exec_ms, q.comp_ms, m.task_ms, q.fetch_ms,
+    q.total_ms, q.wait_for_compute_ms, q.wait_for_capacity_ms, q.execution_ms, q.compilation_ms, m.task_ms, q.fetch_ms,
     ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + m.late_ms),
     m.read_partitions, m.pruned_files, m.read_files, m.read_rows, q.produced_rows,
     q.read_bytes, m.io_cache_pct::tinyint, m.from_cache, m.spilled_bytes, m.written_bytes,
@@ -40,6 +40,6 @@ select
 from q_timed as q
 join q_dbt as m on m.qid = q.qid
 join q_dbt_text as d on d.qid = q.qid
-join wh as w on w.ws_idx = q.ws_idx and w.j = q.j
+join wh as w on w.workspace_idx = q.workspace_idx and w.warehouse_idx = q.warehouse_idx
 cross join (select * from sps where sp_name = 'dbt') as sp
 where q.src = 'dbt'

@@ -32,7 +32,7 @@ from query.history as h
 join (
     select uuidish({salt_statement_id}, qid) as statement_id
     from q_timed
-    where src = 'bulk' and u01({salt_query_has_progress_row}, qid) < 0.005 and exec_ms >= 2000
+    where src = 'bulk' and u01({salt_query_has_progress_row}, qid) < 0.005 and execution_ms >= 2000
       and status in ('FINISHED', 'FAILED')
 ) as p
     on p.statement_id = h.statement_id
