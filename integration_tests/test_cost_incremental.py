@@ -46,6 +46,8 @@ BUILD = [
     "+models/intermediate/cost",
     # read by the reconciliation tests (rows held out of the cost totals)
     "stg_system__rows_quarantined",
+    # the anomaly models' daily table (incremental by day, issue 13)
+    "int_query_costs_summed_daily",
     "--resource-type",
     "model",
     "--resource-type",
@@ -73,10 +75,20 @@ COMPARED = {
     "genie_query_performance": ["workspace_id", "query_id"],
     # carries the query fingerprints (int_query_fingerprints is a view of it)
     "stg_system__query_history": ["workspace_id", "statement_id"],
+    # incremental by usage_date since issue 13 part B: corrections found within the horizon
+    "stg_system__billing_usage": ["record_id"],
+    "int_billing_usage_priced": ["record_id"],
     "genie_daily_performance": ["workspace_id", "user_id", "query_date"],
     # incremental by day since issue 13 (hourly trends also drops days older than its window)
     "genie_daily_query_latency": ["workspace_scope", "query_date"],
     "genie_hourly_trends": ["workspace_id", "query_date", "query_hour"],
+    "int_query_costs_summed_daily": [
+        "dimension_type",
+        "dimension_id",
+        "workspace_id",
+        "usage_date",
+        "query_fingerprint",
+    ],
 }
 IGNORED_COLUMNS = {"_refreshed_at"}
 

@@ -59,6 +59,10 @@ REPLACED_BY_DAY = {
     "genie_daily_query_latency": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_hourly_trends": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_table_reads": ("event_date", "genie_analytics.incremental_window_start("),
+    # issue 13, part B
+    "stg_system__billing_usage": ("usage_date", "genie_analytics.incremental_window_start("),
+    "int_billing_usage_priced": ("usage_date", "genie_analytics.incremental_window_start("),
+    "genie_api_query_lookup": ("query_date", "genie_analytics.incremental_window_start("),
 }
 
 

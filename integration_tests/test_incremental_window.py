@@ -130,6 +130,8 @@ def _sql(run: dict[str, object], name: str) -> str:
         ("genie_hourly_trends", r"query_date >= " + LITERAL_DATE),
         ("genie_warehouse_utilization", r"query_date >= " + LITERAL_DATE),
         ("genie_audit_message_events", r"event_date >= " + LITERAL_DATE),
+        # the anomaly models' small daily table (per entity, day and fingerprint)
+        ("int_query_costs_summed_daily", r"query_date >= " + LITERAL_DATE),
     ],
 )
 def test_incremental_models_read_from_a_literal_day(
@@ -165,6 +167,23 @@ def test_message_performance_reads_statements_not_query_performance(
     sql = _sql(incremental_run, "genie_message_performance")
     assert "int_genie_message_statements" in sql
     assert "genie_query_performance" not in sql
+
+
+@pytest.mark.slow
+def test_anomaly_models_read_the_daily_table_not_query_performance(
+    incremental_run: dict[str, object],
+) -> None:
+    """The anomaly series and drivers sum int_query_costs_summed_daily (per entity, day and
+    fingerprint) instead of reading 58 days of genie_query_performance on every run, and the
+    drivers read only the scored days and their baselines, from a literal day."""
+    for name in ("int_cost_anomaly_daily_series", "genie_cost_anomalies"):
+        sql = _sql(incremental_run, name)
+        assert "int_query_costs_summed_daily" in sql, name
+        assert "genie_query_performance" not in sql, name
+    series = _sql(incremental_run, "int_cost_anomaly_daily_series")
+    assert re.search(r"usage_date <= " + LITERAL_DATE, series), series[:3000]
+    drivers = _sql(incremental_run, "genie_cost_anomalies")
+    assert re.search(r"daily\.usage_date >= " + LITERAL_DATE, drivers), drivers[:3000]
 
 
 @pytest.mark.slow

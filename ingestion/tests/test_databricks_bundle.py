@@ -72,8 +72,9 @@ def test_misspelled_keys_outside_resources_are_refused(bundle, section, typo) ->
 def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
     assert bundle_check.environment_pins(ROOT, bundle) == []
     old = copy.deepcopy(bundle)
-    env = next(e for e in _job(old)["environments"] if e["environment_key"] == "dbt")
-    env["spec"]["dependencies"] = ["dbt-databricks>=1.11,<1.13"]  # the original pin
+    for job in old["resources"]["jobs"].values():  # the hourly job and genie_analytics_daily
+        env = next(e for e in job["environments"] if e["environment_key"] == "dbt")
+        env["spec"]["dependencies"] = ["dbt-databricks>=1.11,<1.13"]  # the original pin
     problems = bundle_check.environment_pins(ROOT, old)
     assert any("dbt-core" in p for p in problems)
     assert any("dbt-databricks" in p for p in problems)
@@ -95,7 +96,8 @@ def test_item4_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundl
 def test_item4_every_variable_reaches_a_task(bundle) -> None:
     assert bundle_check.variables_used(bundle) == []
     old = copy.deepcopy(bundle)
-    for task in _job(old)["tasks"]:
+    tasks = [t for job in old["resources"]["jobs"].values() for t in job["tasks"]]
+    for task in tasks:
         if "python_wheel_task" in task:  # the original tasks: only catalog/schema, dbt only
             task["python_wheel_task"]["parameters"] = ["messages", "--config", "x.toml"]
         if "dbt_task" in task:
@@ -210,3 +212,30 @@ def test_item10_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
         'databricks_schema: s}"'
     )
     assert any("2 times" in p for p in bundle_check.snapshots_once(old, variables))
+
+
+def test_daily_models_run_once_a_day_not_every_hour(bundle) -> None:
+    """Issue 13: the optimiser models tagged `daily` (exact multi-day windows) are left out of
+    the hourly job and built by genie_analytics_daily; the days-read harness measures the
+    hourly build the same way."""
+    jobs = bundle["resources"]["jobs"]
+    hourly = " ".join(
+        c for t in _job(bundle)["tasks"] if "dbt_task" in t for c in t["dbt_task"]["commands"]
+    )
+    assert "--exclude source:genie_api+ tag:daily" in hourly
+    daily = jobs["genie_analytics_daily"]
+    assert daily["schedule"]["quartz_cron_expression"].split()[2] != "*"  # once a day
+    (task,) = daily["tasks"]
+    (command,) = task["dbt_task"]["commands"]
+    assert command.startswith("dbt build --select tag:daily ")
+    tagged = sorted(
+        p.stem for p in (ROOT / "models").rglob("*.sql") if "tags=['daily']" in p.read_text()
+    )
+    assert tagged == [
+        "genie_optimization_opportunities",
+        "genie_query_workloads",
+        "genie_user_comparison",
+        "int_query_rule_findings",
+    ]
+    harness = (ROOT / "bench" / "partitions_read.py").read_text()
+    assert '"--exclude", "tag:daily"' in harness

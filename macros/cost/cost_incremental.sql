@@ -20,11 +20,12 @@
     {%- if not execute or day is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- if (netted_windows | string).startswith('__dbt__cte__') -%}
-        {#- Inside a dbt unit test (a fixture CTE): no bound. -#}
+    {%- if not genie_analytics.relations_exist([netted_windows]) -%}
+        {#- A dbt unit test's fixture CTE, or the table not built yet (compile on an empty
+            target): no bound. -#}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set first = genie_analytics.as_date(run_query("select min(window_date) from " ~ netted_windows
-        ~ " where window_end_at > cast('" ~ day.isoformat() ~ " 00:00:00' as timestamp)").columns[0].values()[0]) -%}
+    {%- set first = genie_analytics.as_date(genie_analytics.compile_time_value("select min(window_date) from " ~ netted_windows
+        ~ " where window_end_at > cast('" ~ day.isoformat() ~ " 00:00:00' as timestamp)", [netted_windows])) -%}
     {{- return(([first, day] | min).isoformat() if first is not none else day.isoformat()) -}}
 {%- endmacro %}

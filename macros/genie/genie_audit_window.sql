@@ -111,8 +111,9 @@
 
 {#
     First event_date ('YYYY-MM-DD') of a message-action audit row, read by no run yet, that is
-    older than the latest event bronze / rejected hold and not older than the first window they
-    recorded: the rows the accounted-for test reports as lost. None when there is none, or on
+    older than the latest event bronze / rejected hold, not older than the first window they
+    recorded and not older than var('genie_audit_late_horizon_days') before the latest day bronze
+    holds: the rows the accounted-for test reports as lost. None when there is none, or on
     the first build. Run-time query (run_query), keyed on the audit event_id (bronze's event_id,
     rejected's event_key); rows without an event_id are rejected under a derived key and are
     re-read only inside the watermark's window. Reads the stg_system__audit view by name in
@@ -131,25 +132,36 @@
     {%- if audit is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- if rejected is none -%}
-        {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze -%}
-    {%- else -%}
-        {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze
-            ~ ' union all select event_key, event_time, _window_start_at from ' ~ rejected -%}
+    {#- The search looks back var('genie_audit_late_horizon_days') days from the latest day
+        bronze holds (issue 13: not the whole audit log on every run; a row later than that is
+        reported by the full tests' assert_genie_audit_rows_all_accounted_for and picked up by
+        the weekly task's larger horizon, macros/incremental/late_rows_horizon.sql). Both ends
+        are literals, so access.audit and the two Genie tables prune on event_date. -#}
+    {%- set latest = genie_analytics.as_date(run_query('select max(event_date) from ' ~ bronze).columns[0].values()[0]) -%}
+    {%- if latest is none -%}
+        {{- return(none) -}}
     {%- endif -%}
+    {%- set horizon_from = (latest - modules.datetime.timedelta(days=var('genie_audit_late_horizon_days') | int)).isoformat() -%}
+    {%- set horizon_predicate = genie_analytics.window_predicate('event_date', horizon_from) -%}
+    {%- if rejected is none -%}
+        {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze ~ ' where ' ~ horizon_predicate -%}
+    {%- else -%}
+        {%- set loaded_keys = 'select event_id as event_key, event_time, _window_start_at from ' ~ bronze ~ ' where ' ~ horizon_predicate
+            ~ ' union all select event_key, event_time, _window_start_at from ' ~ rejected ~ ' where ' ~ horizon_predicate -%}
+    {%- endif -%}
+    {%- set scope = run_query('select cast(min(_window_start_at) as date), max(event_time) from (' ~ loaded_keys ~ ') as loaded').rows[0] -%}
+    {%- if genie_analytics.is_unset(scope[0]) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set search_from = genie_analytics.later_date(horizon_from, (scope[0] | string)[:10]) -%}
     {%- set query -%}
-        with loaded as ({{ loaded_keys }}),
-        scope as (
-            select cast(min(_window_start_at) as date) as first_date, max(event_time) as max_event_at
-            from loaded
-        )
+        with loaded as ({{ loaded_keys }})
         select min(audit.event_date) as unloaded_from
         from {{ audit }} as audit
-        cross join scope
         where
             audit.action_name in ('{{ var("genie_message_actions") | join("', '") }}')
-            and audit.event_date >= scope.first_date
-            and audit.event_at <= scope.max_event_at
+            and {{ genie_analytics.window_predicate('audit.event_date', search_from) }}
+            and audit.event_at <= cast('{{ (scope[1] | string)[:26] }}' as timestamp)
             and nullif(trim(audit.event_id), '') is not null
             and not exists (
                 select 1 from loaded where loaded.event_key = trim(audit.event_id)
@@ -175,6 +187,10 @@
     {%- endif -%}
     {%- set bronze = ref('genie_audit_message_events') -%}
     {%- set rejected = ref('genie_audit_rejected_events') -%}
+    {#- Nothing loaded when either table is not built yet (compile on an empty target). -#}
+    {%- if not genie_analytics.relations_exist([bronze, rejected]) -%}
+        {{- return(empty) -}}
+    {%- endif -%}
     {%- set query -%}
         select
             cast(min(_window_start_at) as date) as first_date,

@@ -16,7 +16,8 @@
     {%- if not execute or flags.FULL_REFRESH or genie_analytics.is_unset(var('data_tests_lookback_days')) -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set latest = genie_analytics.as_date(run_query('select max(' ~ date_column ~ ') from ' ~ relation).columns[0].values()[0]) -%}
+    {#- none (test everything) when the table is not built yet (compile_time_value). -#}
+    {%- set latest = genie_analytics.as_date(genie_analytics.compile_time_value('select max(' ~ date_column ~ ') from ' ~ relation, [relation])) -%}
     {%- if latest is none -%}
         {{- return(none) -}}
     {%- endif -%}

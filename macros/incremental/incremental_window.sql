@@ -233,14 +233,14 @@
 {#
     First day genie_hourly_trends keeps ('YYYY-MM-DD'): the latest query_date of `relation`
     minus var('hourly_trends_days') - 1, read at compile time from the days >= `from_date`
-    only (the latest day is inside any re-read window); none before execution or on an empty
-    relation.
+    only (the latest day is inside any re-read window); none before execution, on an empty
+    relation or one not built yet (compile_time_value).
 #}
 {% macro hourly_trends_first_day(relation, from_date) -%}
     {%- if not execute -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set query = 'select max(query_date) from ' ~ relation ~ ' where ' ~ genie_analytics.window_predicate('query_date', from_date) -%}
-    {%- set latest = genie_analytics.as_date(run_query(query).columns[0].values()[0]) -%}
+    {%- set latest = genie_analytics.as_date(genie_analytics.compile_time_value(query, [relation])) -%}
     {{- return(none if latest is none else (latest - modules.datetime.timedelta(days=(var('hourly_trends_days') | int) - 1)).isoformat()) -}}
 {%- endmacro %}

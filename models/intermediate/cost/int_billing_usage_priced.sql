@@ -1,20 +1,28 @@
 {#
-    A table, not a view: DuckDB 2.0 cannot create a view that references
-    "genie_analytics"."genie_analytics".<model> (catalog = file stem = schema name; Binder
-    Error "Ambiguous reference to catalog or schema"). Small: billing rows, not queries.
-#}
-{{ config(materialized='table') }}
-
-{#
     Every billing.usage record priced in USD: the list price in effect at usage_start_time
     (price_start_at <= usage_start_at < price_end_at, same sku_name, cloud and usage_unit),
     minus the negotiated discount of the seed when one matches. One pricing rule for all cost
     marts (warehouse windows, job runs, chargeback).
+
+    Incremental by whole days of usage_date (issue 13; it was a table rebuilt from all of
+    billing.usage every run): each run re-prices from max(usage_date) - var('cost_lookback_days'),
+    from the first day stg_system__billing_usage replaced since the last run (the incremental
+    run log), and from the first day holding a correction delivered since the last run within
+    var('billing_correction_horizon_days') (billing_corrections_from); those days are replaced
+    whole. A price or discount seed change for older days needs --full-refresh (as before for the
+    cost marts).
 #}
+{%- set window_call -%}
+    genie_analytics.incremental_window_start('usage_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('stg_system__billing_usage'), 'date_column': 'usage_date'}], also_from=[genie_analytics.billing_corrections_from(ref('stg_system__billing_usage'), var('cost_lookback_days'), var('billing_correction_horizon_days'))])
+{%- endset -%}
+{{ genie_analytics.incremental_by_day_config('usage_date', window_call) }}
+{%- set window_start = genie_analytics.render_window_start(window_call) %}
+
 with
 
 usage as (
     select * from {{ ref('stg_system__billing_usage') }}
+    where {{ genie_analytics.window_predicate('usage_date', window_start) }}
 ),
 
 list_prices as (

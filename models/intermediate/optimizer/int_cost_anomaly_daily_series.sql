@@ -1,72 +1,46 @@
 {#
     Daily query cost, query count and failures per workspace, SQL warehouse and user, with a
     row for every day from the entity's first query to optimizer_as_of_date (zero-filled), so a
-    quiet day counts in the baseline instead of vanishing from it.
+    quiet day counts in the baseline instead of vanishing from it. Summed from the small daily
+    table int_query_costs_summed_daily (per entity, day and fingerprint; issue 13), not from
+    genie_query_performance.
 #}
 {{ config(materialized='table') }}
 
 {#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
-    the date partitions prune; the as_of CTE keeps it as a column. -#}
-{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') %}
+    the date partitions prune; the as_of CTE keeps it as a column. The daily table holds every
+    query day of genie_query_performance under dimension WORKSPACE, so its latest usage_date is
+    genie_query_performance's latest query_date. -#}
+{%- set as_of_sql = genie_analytics.optimizer_as_of_date(ref('int_query_costs_summed_daily'), 'usage_date') %}
 
 with
 
-queries as (
-    select * from {{ ref('genie_query_performance') }}
+daily as (
+    select * from {{ ref('int_query_costs_summed_daily') }}
 ),
 
 as_of as (
-    select {{ genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') }} as as_of_date
-),
-
-windowed as (
-    {# Baseline days before the evaluated lookback are needed too. #}
-    select queries.*
-    from queries
-    cross join as_of
-    where
-        queries.query_date <= {{ as_of_sql }}
-        and queries.query_date > {{ genie_analytics.date_add_days(
-            as_of_sql,
-            - (var('optimizer_lookback_days') | int) - (var('optimizer_anomaly_baseline_days') | int)
-        ) }}
+    select {{ as_of_sql }} as as_of_date
 ),
 
 entity_days as (
+    {# Baseline days before the evaluated lookback are needed too. #}
     select
-        'WORKSPACE' as dimension_type,
-        workspace_id as dimension_id,
+        dimension_type,
+        dimension_id,
         workspace_id,
-        query_date as usage_date,
-        sum(coalesce(estimated_cost_usd, 0.0)) as cost_usd,
-        count(*) as query_count,
-        sum(case when is_failed then 1 else 0 end) as failed_count
-    from windowed
-    group by workspace_id, query_date
-    union all
-    select
-        'WAREHOUSE' as dimension_type,
-        warehouse_id as dimension_id,
-        workspace_id,
-        query_date as usage_date,
-        sum(coalesce(estimated_cost_usd, 0.0)) as cost_usd,
-        count(*) as query_count,
-        sum(case when is_failed then 1 else 0 end) as failed_count
-    from windowed
-    where warehouse_id is not null
-    group by workspace_id, warehouse_id, query_date
-    union all
-    select
-        'USER' as dimension_type,
-        user_id as dimension_id,
-        workspace_id,
-        query_date as usage_date,
-        sum(coalesce(estimated_cost_usd, 0.0)) as cost_usd,
-        count(*) as query_count,
-        sum(case when is_failed then 1 else 0 end) as failed_count
-    from windowed
-    where user_id is not null
-    group by workspace_id, user_id, query_date
+        usage_date,
+        sum(cost_usd) as cost_usd,
+        cast(sum(query_count) as {{ dbt.type_bigint() }}) as query_count,
+        sum(failed_count) as failed_count
+    from daily
+    where
+        usage_date <= {{ as_of_sql }}
+        and usage_date > {{ genie_analytics.date_add_days(
+            as_of_sql,
+            - (var('optimizer_lookback_days') | int) - (var('optimizer_anomaly_baseline_days') | int)
+        ) }}
+    group by dimension_type, dimension_id, workspace_id, usage_date
 ),
 
 entities as (

@@ -8,7 +8,10 @@
     count. Not incremental: REPEATED_UNCACHED counts repeats across the whole window, so a
     finding depends on the window rather than on its own day.
 #}
-{{ config(materialized='table') }}
+{#- tag daily (issue 13): a finding is one query's, and REPEATED_UNCACHED counts a text's repeats
+    over the whole 30-day window, which no daily sum gives back; the rules are unchanged, and
+    the model runs in the bundle's daily job (genie_analytics_daily) instead of every hour. -#}
+{{ config(materialized='table', tags=['daily']) }}
 
 {#- The window's bounds: the as-of date is a literal computed at compile time
     (optimizer_as_of_date), so both sides prune their date partitions. -#}

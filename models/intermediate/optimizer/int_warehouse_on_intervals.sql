@@ -29,16 +29,24 @@ horizon as (
     from (
         select max(event_at) as horizon_at from events
         union all
+        {# The newest rows are on the latest days: each table is read from its latest day
+           minus the longest a row can span (a literal, latest_days_predicate), not whole
+           (issue 13). Billing windows are at most a day long; a statement runs at most
+           var('cost_max_query_days') days (statement timeout). #}
         select max(usage_end_at) as horizon_at
         from {{ ref('stg_system__billing_usage') }}
-        where warehouse_id is not null
+        where
+            warehouse_id is not null
+            and {{ genie_analytics.latest_days_predicate(ref('stg_system__billing_usage'), 'usage_date', 1) }}
         union all
         {# The bounded end (issue 11.2): an end_time of 9999-12-31 must not become the horizon. #}
         select
             max({{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }})
                 as horizon_at
         from {{ ref('stg_system__query_history') }}
-        where warehouse_id is not null
+        where
+            warehouse_id is not null
+            and {{ genie_analytics.latest_days_predicate(ref('stg_system__query_history'), 'query_date', var('cost_max_query_days')) }}
     ) as latest_by_source
 ),
 

@@ -9,16 +9,40 @@
     reads it too (issue 14): the phases, the query source, the billing windows the query
     overlapped (genie_cost_attribution) and the first 1,000 characters of its text, so one page
     view is an index lookup, not a scan of genie_query_performance and genie_cost_attribution.
+
+    Incremental by query_date (issue 13; it was a table copied whole from
+    genie_query_performance every run): each run re-copies the days from incremental_window_start
+    (max(query_date) - var('cost_lookback_days'), or the first day genie_query_performance or
+    genie_cost_attribution rewrote since this model's last run) and replaces them; the same
+    replace predicate removes the days genie_query_performance no longer holds (its retention
+    moved them to its archive: `query_date < first day it holds`, macro first_day_held), so the
+    table equals a full build.
 #}
+{%- set window_call -%}
+    genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}, {'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}])
+{%- endset -%}
+{%- set window_call = window_call | trim -%}
+{%- set first_day_call = "genie_analytics.first_day_held(ref('genie_query_performance'), 'query_date')" -%}
 {{ config(
-    liquid_clustered_by=['query_id'],
-    post_hook=["{{ genie_analytics.create_point_lookup_index(['query_id']) }}"],
+    materialized='incremental',
+    incremental_strategy=genie_analytics.reread_days_strategy(),
+    incremental_predicates=genie_analytics.reread_days_predicates('query_date', window_call, or_before_call=first_day_call),
+    partition_by=genie_analytics.partition_by_date('query_date'),
+    liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_id', 'query_date']),
+    on_schema_change='append_new_columns',
+    meta={'reread_date_column': 'query_date'},
+    pre_hook=genie_analytics.run_log_pre_hooks(window_call)
+        + genie_analytics.clear_reread_days_hooks('query_date', window_call, or_before_call=first_day_call),
+    post_hook=genie_analytics.run_log_post_hooks('query_date')
+        + ["{{ genie_analytics.create_point_lookup_index(['query_id']) }}"],
 ) }}
+{%- set from_date = genie_analytics.render_window_start(window_call) %}
 
 with
 
 queries as (
     select * from {{ ref('genie_query_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', from_date) }}
 ),
 
 costs as (
@@ -28,6 +52,7 @@ costs as (
         usage_quantity,
         billing_window_count
     from {{ ref('genie_cost_attribution') }}
+    where {{ genie_analytics.window_predicate('cost_date', from_date) }}
 ),
 
 final as (

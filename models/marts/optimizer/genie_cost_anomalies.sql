@@ -8,14 +8,19 @@
 #}
 {{ config(materialized='table') }}
 
+{#- First scored day ('YYYY-MM-DD', compile time; none when it cannot be read: no bound):
+    int_cost_anomaly_scores scores the days after as_of_date - optimizer_lookback_days. -#}
+{%- set scored_from = genie_analytics.optimizer_first_scored_day(ref('int_query_costs_summed_daily'), 'usage_date') %}
+
 with
 
 scores as (
     select * from {{ ref('int_cost_anomaly_scores') }}
 ),
 
-queries as (
-    select * from {{ ref('genie_query_performance') }}
+daily as (
+    {# Per entity, day and fingerprint (int_query_costs_summed_daily), not every query. #}
+    select * from {{ ref('int_query_costs_summed_daily') }}
 ),
 
 anomalies as (
@@ -44,41 +49,6 @@ anomalies as (
     where is_failure_anomaly
 ),
 
-query_entities as (
-    {# Each query under the three dimensions, to split an entity's day by workload. #}
-    select
-        'WORKSPACE' as dimension_type,
-        workspace_id as dimension_id,
-        workspace_id,
-        query_date,
-        query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd,
-        case when is_failed then 1 else 0 end as failed_count
-    from queries
-    union all
-    select
-        'WAREHOUSE' as dimension_type,
-        warehouse_id as dimension_id,
-        workspace_id,
-        query_date,
-        query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd,
-        case when is_failed then 1 else 0 end as failed_count
-    from queries
-    where warehouse_id is not null
-    union all
-    select
-        'USER' as dimension_type,
-        user_id as dimension_id,
-        workspace_id,
-        query_date,
-        query_fingerprint,
-        coalesce(estimated_cost_usd, 0.0) as cost_usd,
-        case when is_failed then 1 else 0 end as failed_count
-    from queries
-    where user_id is not null
-),
-
 driver_deltas as (
     select
         anomalies.dimension_type,
@@ -86,36 +56,39 @@ driver_deltas as (
         anomalies.workspace_id,
         anomalies.usage_date,
         anomalies.anomaly_metric,
-        query_entities.query_fingerprint,
+        daily.query_fingerprint,
         sum(
             case
-                when query_entities.query_date = anomalies.usage_date
-                    then case when anomalies.anomaly_metric = 'COST' then query_entities.cost_usd else query_entities.failed_count end
+                when daily.usage_date = anomalies.usage_date
+                    then case when anomalies.anomaly_metric = 'COST' then daily.cost_usd else daily.failed_count end
                 else 0
             end
         )
         - sum(
             case
-                when query_entities.query_date < anomalies.usage_date
-                    then case when anomalies.anomaly_metric = 'COST' then query_entities.cost_usd else query_entities.failed_count end
+                when daily.usage_date < anomalies.usage_date
+                    then case when anomalies.anomaly_metric = 'COST' then daily.cost_usd else daily.failed_count end
                 else 0
             end
         ) / max(anomalies.baseline_days) as driver_delta
     from anomalies
-    inner join query_entities
+    inner join daily
         on
-            anomalies.dimension_type = query_entities.dimension_type
-            and anomalies.dimension_id = query_entities.dimension_id
-            and anomalies.workspace_id = query_entities.workspace_id
-            and anomalies.usage_date >= query_entities.query_date
-            and query_entities.query_date >= {{ genie_analytics.date_add_days('anomalies.usage_date', - var('optimizer_anomaly_baseline_days')) }}
+            anomalies.dimension_type = daily.dimension_type
+            and anomalies.dimension_id = daily.dimension_id
+            and anomalies.workspace_id = daily.workspace_id
+            and anomalies.usage_date >= daily.usage_date
+            and daily.usage_date >= {{ genie_analytics.date_add_days('anomalies.usage_date', - var('optimizer_anomaly_baseline_days')) }}
+    {#- The scored days (the lookback window) and their baselines, as a literal: the daily
+        table's older days are not read. #}
+    where {{ genie_analytics.window_predicate('daily.usage_date', scored_from, offset_days=- (var('optimizer_anomaly_baseline_days') | int)) }}
     group by
         anomalies.dimension_type,
         anomalies.dimension_id,
         anomalies.workspace_id,
         anomalies.usage_date,
         anomalies.anomaly_metric,
-        query_entities.query_fingerprint
+        daily.query_fingerprint
 ),
 
 ranked_drivers as (

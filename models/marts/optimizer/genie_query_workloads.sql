@@ -5,6 +5,10 @@
     before it: executions, users, cost, p50/p95 duration and the trend between the two.
     A table: both periods move with the as-of date, so every run recomputes them.
 #}
+{#- tag daily (issue 13): exact p50/p95 duration over each 7-day period (percentile_cont of
+    every execution), which daily aggregates cannot reproduce; kept exact, so the model runs in
+    the bundle's daily job (genie_analytics_daily), not hourly. -#}
+{{ config(tags=['daily']) }}
 {%- set period_days = var('optimizer_workload_period_days') | int %}
 
 {#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so

@@ -18,7 +18,7 @@ source as (
 ),
 
 classified as (
-    {{ genie_analytics.classify_system_rows('source', ['event_id'], required_columns=['event_time']) }}
+    {{ genie_analytics.classify_system_rows('source', ['event_id'], required_columns=['event_time'], partition_date_column='event_date') }}
 ),
 
 deduplicated as (

@@ -19,12 +19,12 @@
     '(' ~ genie_analytics.window_predicate('start_time', backfill_start.isoformat(), data_type='timestamp') ~ ' or start_time is null)' -%}
 {%- set tables = [
     {'source': ('billing', 'usage'), 'keys': ['record_id'], 'required': ['workspace_id', 'usage_date', 'usage_start_time', 'usage_end_time'],
-     'extra': genie_analytics.billing_quarantine_reasons(), 'ignore': ['ingestion_date'], 'workspace': 'workspace_id', 'date': 'usage_date', 'dbu': 'usage_quantity'},
+     'extra': genie_analytics.billing_quarantine_reasons(), 'ignore': ['ingestion_date'], 'workspace': 'workspace_id', 'date': 'usage_date', 'partition_date': 'usage_date', 'dbu': 'usage_quantity'},
     {'source': ('billing', 'list_prices'), 'keys': ['account_id', 'sku_name', 'cloud', 'usage_unit', 'currency_code', 'price_start_time'],
      'workspace': none, 'date': 'price_start_time'},
     {'source': ('query', 'history'), 'keys': ['workspace_id', 'statement_id'], 'required': ['start_time'], 'check_conflicts': false,
      'workspace': 'workspace_id', 'date': 'start_time', 'where': query_history_bound},
-    {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date',
+    {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date', 'partition_date': 'event_date',
      'where': "service_name = 'aibiGenie' or (" ~ genie_analytics.audit_table_read_filter() ~ ")"},
     {'source': ('access', 'workspaces_latest'), 'keys': ['workspace_id'], 'workspace': 'workspace_id', 'date': 'create_time'},
     {'source': ('compute', 'warehouses'), 'keys': ['workspace_id', 'warehouse_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
@@ -62,7 +62,8 @@ classified_{{ loop.index }} as (
         extra_reasons=table.get('extra', []),
         check_conflicts=table.get('check_conflicts', true),
         ignore_columns=table.get('ignore', []),
-        keep_order=table.get('keep_order')) }}
+        keep_order=table.get('keep_order'),
+        partition_date_column=table.get('partition_date')) }}
 ),
 
 quarantined_{{ loop.index }} as (

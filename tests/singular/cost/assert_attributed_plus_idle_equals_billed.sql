@@ -24,7 +24,7 @@ billed as (
         warehouse_id,
         window_date,
         sum(usage_dbu) as billed_dbu
-    from ({{ genie_analytics.raw_billing_rows() }}) as raw_rows
+    from ({{ genie_analytics.raw_billing_rows(start) }}) as raw_rows
     where
         is_sql_warehouse_usage
         and not is_held

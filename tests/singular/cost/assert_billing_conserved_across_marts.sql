@@ -18,7 +18,7 @@
 with
 
 raw_rows as (
-    {{ genie_analytics.raw_billing_rows() }}
+    {{ genie_analytics.raw_billing_rows(start) }}
 ),
 
 raw_daily as (

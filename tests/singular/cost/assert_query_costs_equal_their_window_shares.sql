@@ -2,8 +2,12 @@
     A query whose cost is final costs exactly the sum of its window shares (to 1e-9 relative),
     and every allocated query is in genie_cost_attribution: attributed DBUs do not leak between
     the allocation and the per-query mart. Rows returned = queries that differ.
-    Over the retained window only (issue 16): older queries' costs are in the archive.
+    Over the retained window only (issue 16): older queries' costs are in the archive. On
+    incremental runs only the data tests' window (data_tests_window_start, literals the engine
+    prunes on, issue 13); everything on --full-refresh or with var data_tests_lookback_days null.
 #}
+{%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
+    genie_analytics.data_tests_window_start(ref('genie_cost_attribution'), 'cost_date')) %}
 with
 
 shares as (
@@ -12,12 +16,13 @@ shares as (
         statement_id,
         sum(attributed_dbu) as attributed_dbu
     from {{ ref('int_queries_allocated_to_billing_windows') }}
-    where query_date >= cast('{{ genie_analytics.retained_from_date() }}' as date)
+    where {{ genie_analytics.window_predicate('query_date', start) }}
     group by workspace_id, statement_id
 ),
 
 costs as (
     select * from {{ ref('genie_cost_attribution') }}
+    where {{ genie_analytics.window_predicate('cost_date', start) }}
 ),
 
 failures as (

@@ -6,16 +6,26 @@
     becomes 'user-' + 16 hex digits, the same address always the same pseudonym and two
     addresses never one (over the marts' users); a value without '@' (a service principal id)
     and null stay as they are. Inside: every value unchanged. Rows returned = violations.
+
+    On incremental runs only the days of the data tests' window are checked (issue 13:
+    data_tests_window_start, a literal the engine prunes on); --full-refresh or var
+    data_tests_lookback_days null (`make test`) checks every day.
 #}
+{%- set window_from = genie_analytics.data_tests_window_start(ref('genie_query_performance'), 'query_date') %}
 
 with
 
+queries as (
+    select * from {{ ref('genie_query_performance') }}
+    where {{ genie_analytics.window_predicate('query_date', window_from) }}
+),
+
 texts as (
-    select query_text as original_value from {{ ref('genie_query_performance') }}
+    select query_text as original_value from queries
 ),
 
 emails as (
-    select distinct user_id as original_value from {{ ref('genie_query_performance') }}
+    select distinct user_id as original_value from queries
 ),
 
 masked_texts as (

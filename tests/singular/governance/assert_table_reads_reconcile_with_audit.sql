@@ -7,7 +7,14 @@
     they always exist: genie_sandbox generates getTable reads of the project's marts).
     Rows returned = violations.
 #}
-{%- set project_tables = genie_analytics.project_table_names() %}
+{%- set project_tables = genie_analytics.project_table_names() -%}
+{#- Issue 13: from the first day the mart holds, read now as a literal (not a subquery, which
+    prunes nothing), and on incremental runs only the data tests' window
+    (data_tests_window_start); everything on --full-refresh or with data_tests_lookback_days null. -#}
+{%- set first_held = genie_analytics.first_day_held(ref('genie_table_reads'), 'event_date') -%}
+{%- set start = genie_analytics.later_date(first_held,
+    genie_analytics.data_tests_window_start(ref('genie_table_reads'), 'event_date')) -%}
+{%- set source_days = '1 = 0' if first_held is none else genie_analytics.window_predicate('r.event_date', start) %}
 
 with
 
@@ -24,7 +31,7 @@ source_reads as (
             {%- for name in project_tables %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}
             {%- if not project_tables %}''{% endif -%}
         )
-        and r.event_date >= (select min(m.event_date) from {{ ref('genie_table_reads') }} as m)
+        and {{ source_days }}
     group by r.event_date, r.table_full_name
 ),
 
@@ -36,6 +43,7 @@ mart_reads as (
         sum(failed_read_count) as failed_read_count,
         sum(case when user_email is null then read_count else 0 end) as unattributed_count
     from {{ ref('genie_table_reads') }}
+    where {{ genie_analytics.window_predicate('event_date', start) }}
     group by event_date, table_full_name
 ),
 
@@ -60,7 +68,7 @@ empty_mart as (
         'genie_table_reads is empty' as table_full_name,
         (
             select count(*) from {{ ref('stg_system__audit_table_reads') }}
-            where concat(table_schema, '.', table_name) in (
+            where {{ genie_analytics.window_predicate('event_date', start) }} and concat(table_schema, '.', table_name) in (
                 {%- for name in project_tables %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}
                 {%- if not project_tables %}''{% endif -%}
             )
