@@ -25,12 +25,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
 from genie_sandbox.schema import SYSTEM_TABLES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
-START = dt.datetime(2026, 10, 1)
+START = dt.datetime.combine(DEFAULT_START_DATE, dt.time())  # the sandbox's first day
 DAYS = 4
 # Corrections land 2-4 days after the usage (generator and injected rows), some of them later
 # than cost_lookback_days: those windows are re-read because their billing changed (issue 13),

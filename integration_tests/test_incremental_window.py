@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 LITERAL_DATE = r"cast\('\d{4}-\d{2}-\d{2}' as date\)"
@@ -35,7 +37,7 @@ def _env(work: Path, system_db: Path) -> dict[str, str]:
         "DBT_PROFILES_DIR": str(work),
         "SYSTEM_TABLES_DUCKDB": str(system_db),
         "GENIE_ANALYTICS_DUCKDB": str(work / "warehouse.duckdb"),
-        "GENIE_START_DATE": "2026-10-01",
+        "GENIE_START_DATE": DEFAULT_START_DATE.isoformat(),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
     }

@@ -26,6 +26,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
@@ -129,7 +131,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
         "GENIE_ANALYTICS_DUCKDB": str(target_db),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
-        "GENIE_START_DATE": "2026-10-01",
+        "GENIE_START_DATE": DEFAULT_START_DATE.isoformat(),
     }
     run(
         [

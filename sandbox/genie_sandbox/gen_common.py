@@ -1,8 +1,9 @@
-"""Shared pieces of the sandbox generator: the run configuration and the SQL macros.
+"""Shared pieces of the sandbox generator: the run configuration and how a statement runs.
 
-Every random number in the sandbox comes from DuckDB's ``hash()`` of (seed, purpose key, row id),
-so the data is a pure function of the arguments: no Python RNG, no row order dependence, and the
-whole generator stays set-based (one ``INSERT ... SELECT`` per table, whatever the row count).
+Every random number in the sandbox comes from DuckDB's ``hash()`` of (seed, salt, row key) (the
+macros of sql/macros/, the salts of salts.py), so the data is a pure function of the arguments:
+no Python RNG, no row order dependence, and the whole generator stays set-based (one
+``INSERT ... SELECT`` per table, whatever the row count).
 """
 
 from __future__ import annotations
@@ -71,50 +72,11 @@ class GenConfig:
         }
 
 
-def macros_sql(cfg: GenConfig) -> list[str]:
-    """Temp macros: seeded uniform/normal numbers, ids, timestamps, exact decimals."""
-    s = int(cfg.seed)
-    return [
-        # uniform in [0, 1): the top 53 bits of a 64-bit hash. DuckDB combines the hashes of
-        # several arguments cheaply (hash(s, 1, i) and hash(s, 2, i) correlate at ~0.6), so the
-        # combined value is hashed once more to make draws with different keys independent.
-        f"create or replace temp macro u01(k, i) as "
-        f"((hash(hash({s}, k, i)) >> 11)::double / 9007199254740992.0)",
-        # standard normal via Box-Muller on two independent uniforms.
-        "create or replace temp macro nrm(k, i) as "
-        "(sqrt(-2.0 * ln(1.0 - u01(k, i))) * cos(2.0 * pi() * u01(k + 7919, i)))",
-        # log-normal with a given median and sigma (heavy right tail, like real durations).
-        "create or replace temp macro lognorm(k, i, median, sigma) as "
-        "((median) * exp((sigma) * nrm(k, i)))",
-        "create or replace temp macro clamp(x, lo, hi) as least(greatest(x, lo), hi)",
-        f"create or replace temp macro hex16(k, i) as printf('%016x', hash({s}, k, i, 11))",
-        f"create or replace temp macro hex32(k, i) as "
-        f"printf('%016x%016x', hash({s}, k, i, 21), hash({s}, k, i, 22))",
-        f"create or replace temp macro uuidish(k, i) as printf('%08x-%04x-%04x-%04x-%012x', "
-        f"hash({s}, k, i, 31) >> 32, (hash({s}, k, i, 31) >> 16) & 65535, "
-        f"hash({s}, k, i, 31) & 65535, hash({s}, k, i, 32) >> 48, "
-        f"hash({s}, k, i, 32) & 281474976710655)",
-        # a 16-digit numeric id (workspace ids, user ids, job ids look like this).
-        f"create or replace temp macro num16(k, i) as "
-        f"(1000000000000000 + hash({s}, k, i, 41) % 8999999999999999)::bigint",
-        "create or replace temp macro pick(lst, k, i) as "
-        "lst[1 + floor(u01(k, i) * len(lst))::bigint]",
-        "create or replace temp macro ts_ms(ms) as make_timestamp((ms)::bigint * 1000)",
-        # num / den as an exact DECIMAL(38,18) (DuckDB divides decimals in DOUBLE).
-        "create or replace temp macro dec18(num, den) as ("
-        "((num)::hugeint // (den))::varchar || '.' || "
-        "lpad(((((num)::hugeint % (den)) * 1000000000000000000) // (den))::varchar, 18, '0')"
-        ")::decimal(38, 18)",
-    ]
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, statements: Iterable[str], params: dict) -> None:
-    """Execute templated statements in order. Params are ints/dates produced by GenConfig."""
-    for stmt in statements:
-        sql = stmt.format(**params)
+def run_sql(con: duckdb.DuckDBPyConnection, statements: Iterable[tuple[str, str]]) -> None:
+    """Execute rendered statements, (file name, SQL), in order (templates.rendered_steps)."""
+    for name, sql in statements:
         try:
             con.execute(sql)
         except duckdb.Error as exc:
-            # name the failing statement: the SQL is long and the error alone rarely says where
-            head = " ".join(sql.split())[:160]
-            raise type(exc)(f"{exc}\n  in statement: {head}...") from exc
+            # name the failing file: the SQL is long and the error alone rarely says where
+            raise type(exc)(f"{exc}\n  in sql/{name}") from exc

@@ -1,9 +1,10 @@
 """`genie-sandbox generate`: write a simulated Databricks account to DuckDB (+ parquet).
 
-The generator is set-based SQL inside DuckDB (see gen_*.py): entities first, then activity
-(job runs, Genie conversations, dbt and ad-hoc queries), then warehouse uptime derived from
-the queries, then every system table from those facts, then the ``sandbox_truth`` schema that
-the sandbox API server and the tests read. Same arguments => same table contents.
+The generator is set-based SQL inside DuckDB, one named file per statement under ``sql/<step>/``
+(templates.py renders them): the random-draw macros, entities, then activity (job runs, Genie
+conversations, dbt and ad-hoc queries) and warehouse uptime derived from the queries, then every
+system table from those facts, then the ``sandbox_truth`` schema that the sandbox API server and
+the tests read. Same arguments => same table contents.
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from .gen_activity import activity_sql
-from .gen_common import DEFAULT_START_DATE, GenConfig, macros_sql, run_sql
-from .gen_compute import compute_sql
-from .gen_dims import dims_sql
-from .gen_genie import genie_sql
-from .gen_queries import query_history_sql
+from .gen_common import DEFAULT_START_DATE, GenConfig, run_sql
 from .schema import SYSTEM_TABLES, create_all_sql
+from .templates import rendered_steps
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,15 +80,6 @@ def config_from_args(args: argparse.Namespace) -> GenConfig:
     )
 
 
-STEPS = [
-    ("entities", dims_sql),
-    ("activity", activity_sql),
-    ("query.history", query_history_sql),
-    ("compute, jobs, billing", compute_sql),
-    ("genie truth, audit", genie_sql),
-]
-
-
 def generate(cfg: GenConfig, db_path: str | os.PathLike, log=None) -> dict[str, float]:
     """(Re)create ``db_path`` with the ten system tables and ``sandbox_truth``.
 
@@ -103,20 +91,19 @@ def generate(cfg: GenConfig, db_path: str | os.PathLike, log=None) -> dict[str, 
     tmp = db_path.with_name(db_path.name + ".tmp")
     for stale in (tmp, Path(str(tmp) + ".wal")):
         stale.unlink(missing_ok=True)
-    params = cfg.sql_params()
+    steps = rendered_steps(cfg)
     timings: dict[str, float] = {}
     con = duckdb.connect(str(tmp))
     try:
         con.execute("set preserve_insertion_order = false")
         for stmt in create_all_sql():
             con.execute(stmt)
-        run_sql(con, macros_sql(cfg), {})
-        for name, step in STEPS:
+        for step, statements in steps:
             started = time.perf_counter()
-            run_sql(con, step(), params)
-            timings[name] = time.perf_counter() - started
+            run_sql(con, ((f"{step}/{name}", sql) for name, sql in statements))
+            timings[step] = time.perf_counter() - started
             if log:
-                log(f"  {name:<24} {timings[name]:7.1f} s")
+                log(f"  {step:<24} {timings[step]:7.1f} s")
         con.execute("checkpoint")
     finally:
         con.close()

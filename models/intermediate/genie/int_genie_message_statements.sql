@@ -25,30 +25,14 @@ messages as (
     select * from {{ ref('stg_genie_api__message_details') }}
 ),
 
-attachments as (
-    select * from {{ ref('stg_genie_api__message_attachments') }}
+message_statements as (
+    {# Every statement the message ran: its query attachments and the legacy query_result one. #}
+    select * from {{ ref('int_genie_message_statement_ids') }}
 ),
 
 queries as (
     select * from {{ ref('genie_query_performance') }}
     where {{ genie_analytics.window_predicate('query_date', from_date) }}
-),
-
-message_statements as (
-    {# Every statement the message ran: its query attachments and the legacy query_result one. #}
-    select
-        workspace_id,
-        message_id,
-        statement_id
-    from attachments
-    where attachment_kind = 'query' and statement_id is not null
-    union
-    select
-        workspace_id,
-        message_id,
-        statement_id
-    from messages
-    where statement_id is not null
 ),
 
 message_landings as (

@@ -15,9 +15,10 @@
     the answer's share. A statement that query.history does not (yet) hold adds no cost and
     leaves is_query_cost_final false.
 
-    The statements' query-history and cost columns come from int_genie_message_statements
-    (incremental by the statement's day), so this table, rebuilt whole on every run, reads one
-    row per Genie statement instead of genie_query_performance (issue 13).
+    Which statements a message ran comes from int_genie_message_statement_ids, their
+    query-history and cost columns from int_genie_message_statements (incremental by the
+    statement's day), so this table, rebuilt whole on every run, reads one row per Genie
+    statement instead of genie_query_performance (issue 13).
 #}
 
 with
@@ -26,12 +27,12 @@ messages as (
     select * from {{ ref('stg_genie_api__message_details') }}
 ),
 
-queries as (
-    select * from {{ ref('int_genie_message_statements') }}
+message_statements as (
+    select * from {{ ref('int_genie_message_statement_ids') }}
 ),
 
-attachments as (
-    select * from {{ ref('stg_genie_api__message_attachments') }}
+queries as (
+    select * from {{ ref('int_genie_message_statements') }}
 ),
 
 spaces as (
@@ -40,22 +41,6 @@ spaces as (
 
 workspaces as (
     select * from {{ ref('stg_system__workspaces') }}
-),
-
-message_statements as (
-    select
-        workspace_id,
-        message_id,
-        statement_id
-    from attachments
-    where attachment_kind = 'query' and statement_id is not null
-    union
-    select
-        workspace_id,
-        message_id,
-        statement_id
-    from messages
-    where statement_id is not null
 ),
 
 statement_costs as (

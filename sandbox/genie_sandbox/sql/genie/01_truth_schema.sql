@@ -1,0 +1,2 @@
+-- Writes schema sandbox_truth.
+create schema if not exists sandbox_truth
