@@ -26,25 +26,25 @@ actual as (
 missing as (
     select
         'missing from the lookup' as problem,
-        m.*
+        {{ columns | join(', ') }}
     from (
-        select * from expected
+        select {{ columns | join(', ') }} from expected
         except
-        select * from actual
+        select {{ columns | join(', ') }} from actual
     ) as m
 ),
 
 extra as (
     select
         'not in the opportunities mart' as problem,
-        e.*
+        {{ columns | join(', ') }}
     from (
-        select * from actual
+        select {{ columns | join(', ') }} from actual
         except
-        select * from expected
+        select {{ columns | join(', ') }} from expected
     ) as e
 )
 
-select * from missing
+select problem, {{ columns | join(', ') }} from missing
 union all
-select * from extra
+select problem, {{ columns | join(', ') }} from extra
