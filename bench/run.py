@@ -882,7 +882,7 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
 
     def report(name: str, runs, raw_ms: float) -> None:
         lines.append(
-            f"- {name}: the same answer from the raw system tables (the documents' views): "
+            f"- {name}: the same answer from the raw system tables (views over the system tables): "
             f"median {raw_ms:.0f} ms"
         )
         for label, run in runs:

@@ -1,4 +1,5 @@
-"""The FastAPI application: the documents' two endpoints over the marts.
+"""The FastAPI application: GET /api/v1/query-performance/{query_id} and
+GET /api/v1/dashboard/metrics over the marts.
 
 ``uvicorn genie_analytics_api.main:app`` builds it from the environment (settings.py);
 tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs``.

@@ -10,8 +10,8 @@ Sources (columns read by name; see the folder YAMLs for their descriptions):
 
 # Two point reads: the query (indexed by query_id), then the opportunities of its fingerprint.
 # (One join of both was slower on DuckDB: the join is planned before the id is known.) Neither
-# has an ORDER BY: DuckDB's sort operator cost ~0.6 ms of CPU per statement here, a third of each
-# read (bench/NOTES.md); the few rows are ordered in Python (main.py).
+# has an ORDER BY: DuckDB's sort operator was a third of each read's CPU (bench/NOTES.md); the
+# few rows are ordered in Python (main.py).
 QUERY_BY_ID = """
 select
     query_id, workspace_id, executed_by, warehouse_id, query_date, start_time, end_time,

@@ -90,9 +90,8 @@ class DuckDbWarehouse:
     ) -> None:
         """Insert ``rows`` (dicts keyed by ``columns``) in ONE statement: each column travels as
         one list parameter and ``unnest`` zips them back into rows. ``table`` and ``columns`` are
-        constants of this package, never request values. Measured on this machine: 500 access-log
-        rows in 10-20 ms, against 0.9-1.4 s for one INSERT per row (executemany or a loop), whose
-        CPU the service's requests were competing with."""
+        constants of this package, never request values. One statement per batch, not one INSERT
+        per row, whose CPU the service's requests would compete with (bench/NOTES.md)."""
         if not rows:
             return
         names = [f"c{i}" for i in range(len(columns))]

@@ -66,7 +66,7 @@ MESSAGE_DETAILS: list[tuple[str, str]] = [
     ("ingestion_timestamp", "TIMESTAMP"),
     ("ingestion_batch_id", "STRING"),
     ("_loaded_at", "TIMESTAMP"),
-    # Added for issue 10 (existing tables get them through ensure_tables()):
+    # Columns added after the first release (existing tables get them through ensure_tables()):
     ("error_message", "STRING"),
     ("fetch_state", "STRING"),
     ("message_json", "STRING"),
@@ -103,7 +103,8 @@ MESSAGE_FETCH_ERRORS: list[tuple[str, str]] = [
     ("resolved_at", "TIMESTAMP"),
     ("ingestion_batch_id", "STRING"),
     ("_loaded_at", "TIMESTAMP"),
-    # Added for issue 10: the body that could not become a row (MALFORMED_RESPONSE), bounded.
+    # The body that could not become a row (MALFORMED_RESPONSE), bounded; added after the first
+    # release (ensure_tables() adds it to existing tables).
     ("raw_response", "STRING"),
 ]
 GENIE_SPACE_DETAILS: list[tuple[str, str]] = [

@@ -14,7 +14,7 @@
 {% macro statement_ended_at_bounded(started_at, ended_at) -%}
     case
         when {{ ended_at }} < {{ started_at }} then {{ started_at }}
-        when {{ ended_at }} > {{ started_at }} + interval '{{ var("cost_max_query_days", 2) }}' day
+        when {{ ended_at }} > {{ started_at }} + interval '{{ var("cost_max_query_days") }}' day
             then {{ started_at }}
         else {{ ended_at }}
     end
@@ -38,8 +38,8 @@
 {% macro statement_weight_exclusion_reason(started_at, ended_at, weight_column) -%}
     case
         when
-            {{ ended_at }} > {{ started_at }} + interval '{{ var("cost_max_query_days", 2) }}' day
-            or total_duration_ms > {{ var("cost_max_query_days", 2) * 86400000 }}
+            {{ ended_at }} > {{ started_at }} + interval '{{ var("cost_max_query_days") }}' day
+            or total_duration_ms > {{ var("cost_max_query_days") * 86400000 }}
             then 'exceeds_statement_timeout'
         when {{ weight_column }} < 0 then 'negative_duration'
         when

@@ -1,11 +1,12 @@
 {#
-    on-run-start: create the landing schema and the three tables genie-ingest writes
+    on-run-start: create the landing schema and the four tables genie-ingest writes
     when they do not exist yet, so the first `dbt build` (which runs before any ingestion) can
     read them as sources, and `genie-ingest` finds its tables on a fresh account.
 
     The DDL is generated from the `genie_api` source YAML (sources whose meta says
-    `genie_landing: true`): its columns and their `data_type`. That YAML is the one definition
-    of the landed shape; there is no second copy here to drift. Existing tables are never
+    `genie_landing: true`): its columns and their `data_type`. The wheel declares the same
+    shape in genie_ingest/records.py (it cannot read the dbt project);
+    ingestion/tests/test_landing_shape.py makes the two agree column by column. Existing tables are never
     altered or dropped.
 
     Type names (string, bigint, int, date, timestamp, boolean) are accepted by DuckDB (string

@@ -2,7 +2,7 @@
 
 This module is the contract between the sandbox generator, the schema checker that runs before
 dbt, and any hand-written test file. Column names and nested types follow Databricks' docs and a
-live ``DESCRIBE`` (see the reference notes); the type mapping to DuckDB is:
+live ``DESCRIBE`` of the system tables; the type mapping to DuckDB is:
 string->VARCHAR, bigint->BIGINT, int->INTEGER, tinyint->TINYINT, boolean->BOOLEAN,
 timestamp->TIMESTAMP (UTC), date->DATE, decimal(38,18)->DECIMAL(38,18),
 map<string,string>->MAP(VARCHAR, VARCHAR), struct->STRUCT, array->LIST.

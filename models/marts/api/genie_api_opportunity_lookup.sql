@@ -2,8 +2,8 @@
     The optimiser's QUERY findings keyed by the query shape, for the two readers that look them up
     one statement at a time: the dashboard's query deep dive (dashboards/datasets/dive_findings.sql)
     and GET /api/v1/query-performance/{query_id}. genie_optimization_opportunities is laid out in
-    the optimiser's order, so finding one fingerprint there reads the whole mart (issue 14: 130 ms
-    p95 at a 1M-query day under load). Here the rows of QUERY rules (query_id is not null;
+    the optimiser's order, so finding one fingerprint there reads the whole mart (bench/NOTES.md).
+    Here the rows of QUERY rules (query_id is not null;
     WAREHOUSE rules have no fingerprint or statement) are stored sorted by lookup_key (the
     fingerprint, or the example statement's id for statements without text to fingerprint), so a
     reader joins on one key: on DuckDB the join's key filter is pushed into the scan and min/max

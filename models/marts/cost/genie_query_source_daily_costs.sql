@@ -2,7 +2,7 @@
     Per workspace, day and query source type (JOB, DASHBOARD, GENIE_SPACE, DBT, NOTEBOOK, ...,
     OTHER; genie_query_performance.query_source_type): queries, attributed USD and DBUs. The
     dashboard's cost-by-query-source chart reads this table instead of grouping every query of
-    the period at view time (p95 101 ms at a 1M-query day, so ~1 s at 10M; issue 14).
+    the period at view time, which grows with the day's queries (bench/NOTES.md).
     Totals equal genie_query_performance's. Incremental by query_date like
     genie_daily_performance (issue 13): only the re-read days are re-computed, and replaced whole.
 #}

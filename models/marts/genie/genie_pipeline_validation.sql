@@ -146,7 +146,7 @@ error_counts as (
 final as (
     select
         -- strings
-        '{{ var("genie_load_mode", "watermark") }}' as configured_load_mode,
+        '{{ var("genie_load_mode") }}' as configured_load_mode,
         cast({{ start_date_literal }} as date) as configured_start_date,
 
         -- numerics: configuration
