@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from test_system_tables_shape import REPO_ROOT, run_dbt, write_system_db
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
 from genie_sandbox.report import attach_system_tables
 
 INJECTING_SCHEMA = 'genie_landing"; create table main.pwned as select 42 as x; --'
@@ -148,7 +149,7 @@ def test_target_schema_with_a_quote_is_refused_at_parse_time(
         "DBT_TARGET": "databricks",
         "DATABRICKS_HOST": "check.invalid",
         "DATABRICKS_HTTP_PATH": "/sql/1.0/warehouses/0123456789abcdef",
-        "GENIE_START_DATE": "2026-10-01",
+        "GENIE_START_DATE": DEFAULT_START_DATE.isoformat(),
         variable: value,
     }
     profiles = tmp_path / "profiles"

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
 from genie_sandbox.schema import create_all_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ S1, S2 = "a1" * 16, "b2" * 16
 C1, C2 = "c1" * 16, "c2" * 16
 M1, M2, M3, M4, M5 = ("d1" * 16, "d2" * 16, "d3" * 16, "d4" * 16, "d5" * 16)
 M6, M7 = "d6" * 16, "d7" * 16  # landed PENDING / STALE (issue 10 item 3)
-START_DATE = "2026-10-01"
+START_DATE = DEFAULT_START_DATE.isoformat()
 
 # (event_id, workspace_id, event_time, action_name, request_params, status, result, email)
 GOOD_EVENTS = [

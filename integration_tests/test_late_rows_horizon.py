@@ -22,9 +22,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-START = dt.date(2026, 10, 1)
+START = DEFAULT_START_DATE
 DAYS = 6
 MODELS = [
     "stg_system__billing_usage",

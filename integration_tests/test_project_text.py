@@ -10,12 +10,19 @@
 - No text points at a document that is not in the repository (the design sketches by their
   contract letter or seed number, a section of the team's reference or conventions notes, a
   docs/ folder): the rule is written where it applies.
+- Tests live beside their subject: every test that runs dbt in integration_tests/, the
+  sandbox's own tests in sandbox/tests/, and every test folder in pyproject's `testpaths`.
+- The sandbox's start date has one definition (genie_sandbox.gen_common.DEFAULT_START_DATE):
+  no Python file writes the date again.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
+import tokenize
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -245,3 +252,74 @@ def test_rule_descriptions_state_their_thresholds() -> None:
             if words not in text:
                 missing.append(f"{rule['optimization_type']}: {var} = {words!r} not in {text!r}")
     assert not missing, "\n".join(missing)
+
+
+# A test running the dbt executable: `BIN / "dbt"` or a command list starting with "dbt".
+DBT_CALL = re.compile(r"""/\s*["']dbt["']\s*\)|\[\s*["']dbt["']\s*,""")
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_tests_live_beside_their_subject() -> None:
+    """ingestion/tests tests the ingestion package: a module there that runs dbt belongs in
+    integration_tests/, one whose subject is the sandbox (it imports sandbox modules other than
+    the fixtures genie_sandbox.pytest_fixtures offers every folder) in sandbox/tests/. Every
+    tracked test module sits under one of pyproject's `testpaths`, so `make pytest` runs it."""
+    problems = []
+    for path in _tracked("ingestion/tests"):
+        if path.suffix != ".py":
+            continue
+        name = path.relative_to(REPO_ROOT)
+        if DBT_CALL.search(path.read_text()):
+            problems.append(f"{name}: runs dbt (move it to integration_tests/)")
+        sandbox = {
+            m
+            for m in _top_level_imports(path)
+            if m.split(".")[0] == "genie_sandbox" and m != "genie_sandbox.pytest_fixtures"
+        }
+        if sandbox:
+            problems.append(f"{name}: tests the sandbox ({sorted(sandbox)}): sandbox/tests/")
+    pytest_options = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    testpaths = [REPO_ROOT / p for p in pytest_options["ini_options"]["testpaths"]]
+    problems += [
+        f"{path.relative_to(REPO_ROOT)}: in no pyproject testpaths folder"
+        for path in _tracked("*test_*.py")
+        if path.name.startswith("test_")
+        and not any(path.is_relative_to(folder) for folder in testpaths)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_sandbox_start_date_is_written_once() -> None:
+    """The sandbox's fixed calendar starts at DEFAULT_START_DATE; tests, scripts and the
+    benchmark import it (the Makefile's GENIE_START_DATE is checked against it by
+    sandbox/tests/test_sandbox_generate.py). A literal copy of the date in Python is a second
+    definition that silently disagrees when the calendar moves. Fixture rows that merely fall on
+    that day are timestamps ('... 08:00:00'), not the date alone, and do not count."""
+    from genie_sandbox.gen_common import DEFAULT_START_DATE as START
+
+    constructor = re.compile(rf"date\(\s*{START.year},\s*{START.month},\s*{START.day}\s*\)")
+    definition = REPO_ROOT / "sandbox" / "genie_sandbox" / "gen_common.py"
+    offenders = []
+    for path in _tracked("*.py"):
+        if path in (definition, Path(__file__).resolve()):
+            continue
+        with path.open("rb") as handle:
+            tokens = list(tokenize.tokenize(handle.readline))
+        for token in tokens:
+            whole_string = token.type == tokenize.STRING and token.string.strip("\"'") == str(START)
+            if whole_string or (token.type == tokenize.NAME and token.string == "date"):
+                line = token.line.strip()
+                if whole_string or constructor.search(line):
+                    offenders.append(
+                        f"{path.relative_to(REPO_ROOT)}:{token.start[0]}: {line[:100]}"
+                    )
+    assert not offenders, "\n".join(sorted(set(offenders)))

@@ -1,11 +1,11 @@
-"""Retention of the cost marts (issue 16): older days move to <mart>_archive, then expire.
+"""Retention of the cost marts: older days move to <mart>_archive, then expire.
 
-A small sandbox (6 days from 2026-10-01) is built on DuckDB with a pinned as-of date and short
-windows, so every rule applies on the sandbox's own dates:
+A small sandbox (6 days from the sandbox's start date, day 1) is built on DuckDB with a pinned
+as-of date and short windows, so every rule applies on the sandbox's own dates:
 
-    retention_as_of_date 2026-10-06, retention_active_days 3 -> the marts keep 2026-10-03 on;
-    retention_archive_days 4                               -> the archives keep 2026-10-02;
-    2026-10-01 is deleted.
+    retention_as_of_date day 6, retention_active_days 3 -> the marts keep day 3 on;
+    retention_archive_days 4                            -> the archives keep day 2;
+    day 1 is deleted.
 
 Checked against a reference build of the same sandbox without retention: the marts hold exactly
 the reference rows of the kept days, each archive exactly those of the archived day; running the
@@ -26,18 +26,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = Path(os.environ.get("DBT_PROJECT_DIR", REPO_ROOT))
 BIN = Path(sys.executable).parent
-START = dt.date(2026, 10, 1)
-AS_OF = dt.date(2026, 10, 6)
-ACTIVE_FROM = dt.date(2026, 10, 3)  # AS_OF - 3 days
-ARCHIVE_FROM = dt.date(2026, 10, 2)  # AS_OF - 4 days
+START = DEFAULT_START_DATE  # day 1
+AS_OF = START + dt.timedelta(days=5)  # day 6
+ACTIVE_FROM = AS_OF - dt.timedelta(days=3)  # retention_active_days
+ARCHIVE_FROM = AS_OF - dt.timedelta(days=4)  # retention_archive_days
 RETENTION_VARS = (
-    "{retention_as_of_date: '2026-10-06', retention_active_days: 3, retention_archive_days: 4}"
+    f"{{retention_as_of_date: '{AS_OF}', retention_active_days: 3, retention_archive_days: 4}}"
 )
 # The same build with nothing old enough to move (as-of on the sandbox's first day).
-NO_RETENTION_VARS = "{retention_as_of_date: '2026-10-01'}"
+NO_RETENTION_VARS = f"{{retention_as_of_date: '{START}'}}"
 # model -> its date column; every column but _refreshed_at is compared.
 MARTS = {
     "genie_query_performance": "query_date",

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
 from genie_sandbox.schema import create_all_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def run_dbt(work: Path, *args: str, env_extra: dict | None = None) -> subprocess
         "SYSTEM_TABLES_DUCKDB": str(work / "system_tables.duckdb"),
         "GENIE_ANALYTICS_DUCKDB": str(work / "warehouse.duckdb"),
         "GENIE_LANDING_SCHEMA": "genie_landing",
-        "GENIE_START_DATE": "2026-10-01",
+        "GENIE_START_DATE": DEFAULT_START_DATE.isoformat(),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
         **(env_extra or {}),

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import cli, pipeline
 from genie_ingest.records import MessageKey
 from genie_ingest.sinks import DuckDBSink, Filters
+from genie_sandbox.pytest_fixtures import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 
 TERMINAL = ["completed_full", "completed_no_title", "text_only", "failed", "cancelled", "expired"]
 # The still-executing message lands too, as PENDING with its current status (issue 10 item 3).

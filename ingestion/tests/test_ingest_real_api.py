@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 from ingest_helpers import FakeClock, rows, test_settings, write_to_fetch
 
 from genie_ingest import pipeline
@@ -36,6 +35,7 @@ from genie_ingest.records import (
 from genie_ingest.redaction import scrub
 from genie_ingest.settings import ConfigError, Secret, Settings
 from genie_ingest.sinks import DuckDBSink, Filters, SinkError
+from genie_sandbox.pytest_fixtures import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 
 # A bound against a hang, not a speed check: a CLI start-up (imports of duckdb, databricks-sdk)
 # took up to ~20 s each on a loaded shared machine, so 60 s failed spuriously in make test.

@@ -16,7 +16,7 @@ import duckdb
 
 # The sandbox's fixed calendar starts here (a seed then fully determines the data). The one
 # definition: the generator, the benchmark and the tests read it; the Makefile's GENIE_START_DATE
-# repeats it for dbt, and ingestion/tests/test_sandbox_generate.py checks that they agree.
+# repeats it for dbt, and sandbox/tests/test_sandbox_generate.py checks that they agree.
 DEFAULT_START_DATE = dt.date(2026, 10, 1)
 
 # Warehouse sizes, their DBU per cluster-hour, and a stand-in for the cores one cluster brings.

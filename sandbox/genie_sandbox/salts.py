@@ -221,7 +221,7 @@ UUID_SECOND_PART = 32
 NUM16_PART = 41
 
 # Values two names share on purpose, with the reason. Anything else repeated is a mistake
-# (ingestion/tests/test_sandbox_sql.py).
+# (sandbox/tests/test_sandbox_sql.py).
 INTENDED_REPEATS: dict[int, tuple[frozenset[str], str]] = {
     11: (
         frozenset({"JOB_ID", "HEX16_PART"}),

@@ -6,7 +6,7 @@ A statement names what it needs as ``{placeholder}``: the run's configuration
 the registry (``{salt_bulk_query_status}``, see salts.py), a value spelled once in Python below
 (a system table's column type from schema.py, a list of names), or a fragment of SQL that several
 statements share (``sql/fragments/<name>.sql``, pasted where a statement names ``{<name>}``).
-Every placeholder is supplied and every parameter is used (ingestion/tests/test_sandbox_sql.py).
+Every placeholder is supplied and every parameter is used (sandbox/tests/test_sandbox_sql.py).
 Literal braces in SQL (JSON text) are doubled, as ``str.format`` wants: ``'{{"a": 1}}'``.
 
 The steps:

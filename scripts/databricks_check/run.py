@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from genie_sandbox.gen_common import DEFAULT_START_DATE
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
@@ -232,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         # A dbt task with a custom profile gets these two from Databricks.
         "DBT_HOST": "databricks-check.invalid",  # reserved name: never resolves
         "DBT_ACCESS_TOKEN": "check-token",
-        "GENIE_START_DATE": os.environ.get("GENIE_START_DATE", "2026-10-01"),
+        "GENIE_START_DATE": os.environ.get("GENIE_START_DATE", DEFAULT_START_DATE.isoformat()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     with mock.patch.dict(os.environ, env):

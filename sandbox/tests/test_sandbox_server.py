@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B, build_tiny_truth, write_truth_db
 from databricks.sdk.errors import (
     BadRequest,
     InternalError,
@@ -34,6 +33,14 @@ from databricks.sdk.service.dashboards import GenieFeedbackRating, MessageErrorT
 from genie_sandbox.api_auth import TokenStore
 from genie_sandbox.api_data import message_json
 from genie_sandbox.api_faults import FaultConfig, FaultInjector
+from genie_sandbox.pytest_fixtures import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    WS_A,
+    WS_B,
+    build_tiny_truth,
+    write_truth_db,
+)
 from genie_sandbox.server import SandboxApi
 
 

@@ -1,8 +1,14 @@
-"""Shared pytest fixtures: a tiny hand-written sandbox file and the sandbox Genie API server.
+"""Pytest fixtures the sandbox offers to the tests of the sandbox and of the ingestion.
+
+A pytest plugin (registered through the ``pytest11`` entry point in sandbox/pyproject.toml, so
+every test folder gets the same fixtures without a conftest.py of its own): a tiny hand-written
+sandbox file and the sandbox Genie API server on free loopback ports.
 
 The tiny sandbox is written here, row by row, rather than by the generator, so server and
 ingestion tests know every expected value and do not depend on the generator's randomness.
-``tiny_truth`` exposes those rows; ``sandbox_api`` serves them on free loopback ports.
+``tiny_truth`` exposes those rows; ``sandbox_api`` serves them; ``workspace_client`` makes a
+real databricks-sdk client against it. The module-level constants (``CLIENT_ID``, ``WS_A``, ...)
+and ``build_tiny_truth`` / ``write_truth_db`` are for tests that need the values themselves.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ from genie_sandbox.gen_common import DEFAULT_START_DATE
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIRST_DAY = DEFAULT_START_DATE.isoformat()  # the sandbox calendar's first day
 BIN = Path(sys.executable).parent
 SECRET = "test-signing-key-of-at-least-32-bytes!"  # noqa: S105 - test-only key
 ANALYST_A = "analyst.a@example.com"  # USER row for workspace A
@@ -373,17 +374,17 @@ def test_invalid_ids_dates_and_ranges_are_422_with_a_reason(api, build) -> None:
     assert bad_id.status_code == 422
     cases = [
         (
-            {"workspace_id": "12ab", "start_date": "2026-10-01", "end_date": "2026-10-02"},
+            {"workspace_id": "12ab", "start_date": FIRST_DAY, "end_date": "2026-10-02"},
             "workspace_id",
         ),
         ({"workspace_id": ws, "start_date": "2026-13-01", "end_date": "2026-10-02"}, "start_date"),
         ({"workspace_id": ws, "end_date": "2026-10-02"}, "start_date"),
-        ({"workspace_id": ws, "start_date": "2026-10-05", "end_date": "2026-10-01"}, "before"),
+        ({"workspace_id": ws, "start_date": "2026-10-05", "end_date": FIRST_DAY}, "before"),
         ({"workspace_id": ws, "start_date": "2025-01-01", "end_date": "2026-01-02"}, "366"),
         (
             {
                 "workspace_id": ws,
-                "start_date": "2026-10-01",
+                "start_date": FIRST_DAY,
                 "end_date": "2026-10-02",
                 "user_id": "a' or 'x'='x",
             },
@@ -452,7 +453,7 @@ def test_long_request_targets_are_414_or_400_json_and_logged_bounded(build) -> N
         long_path = client.get("/api/v1/query-performance/" + "a" * 60_000)
         long_query = client.get(
             "/api/v1/dashboard/metrics",
-            params={"workspace_id": "1", "start_date": "2026-10-01", "user_id": "u" * 5000},
+            params={"workspace_id": "1", "start_date": FIRST_DAY, "user_id": "u" * 5000},
             headers=bearer(settings, ADMIN),
         )
         for response in (long_path, long_query):
@@ -488,7 +489,7 @@ def test_422_names_the_field_and_rule_without_echoing_the_input(api, build) -> N
     rejected = "9" * 10 + "x" * 1500
     response = client.get(
         "/api/v1/dashboard/metrics",
-        params={"workspace_id": rejected, "start_date": "2026-10-01", "end_date": "2026-13-40"},
+        params={"workspace_id": rejected, "start_date": FIRST_DAY, "end_date": "2026-13-40"},
         headers=headers,
     )
     assert response.status_code == 422

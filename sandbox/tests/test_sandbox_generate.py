@@ -5,13 +5,11 @@ One small sandbox is generated per module (a few seconds); every check reads it 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import pytest
 
 from genie_sandbox import generate as gen
-from genie_sandbox.gen_common import GenConfig
+from genie_sandbox.gen_common import DEFAULT_START_DATE, GenConfig
 from genie_sandbox.schema import SYSTEM_TABLES, create_table_sql
 
 SMALL = GenConfig(seed=11, days=4, workspaces=2, users=30, queries_per_day=1500)
@@ -107,7 +105,7 @@ def test_cli_main_and_parquet_export(tmp_path):
 
 def test_default_start_date_is_fixed():
     args = gen.build_parser().parse_args(["--db", "x.duckdb"])
-    assert args.start_date == dt.date(2026, 10, 1)
+    assert args.start_date == DEFAULT_START_DATE
 
 
 # ------------------------------------------------------------------------------------ contract
