@@ -147,7 +147,7 @@ COLUMN_TYPES = {
     "audit_identity_metadata_type": ("access", "audit", "identity_metadata"),
 }
 
-FRAGMENTS = ("query_columns", "bulk_metrics", "bulk_statement_text")
+FRAGMENTS = ("query_columns", "bulk_metrics", "bulk_statement_text", "timed_query_metrics")
 
 
 def sql_list(items: list) -> str:

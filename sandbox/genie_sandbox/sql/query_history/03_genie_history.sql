@@ -15,11 +15,7 @@ select
     null,
     'Databricks SQL Genie Space',
     null,
-    q.total_ms, q.wait_for_compute_ms, q.wait_for_capacity_ms, q.execution_ms, q.compilation_ms, m.task_ms, q.fetch_ms,
-    ts_ms(q.start_ms), ts_ms(q.end_ms), ts_ms(q.end_ms + m.late_ms),
-    m.read_partitions, m.pruned_files, m.read_files, m.read_rows, q.produced_rows,
-    q.read_bytes, m.io_cache_pct::tinyint, m.from_cache, m.spilled_bytes, m.written_bytes,
-    m.shuffle_bytes,
+{timed_query_metrics}
     struct_pack(
         job_info := null::{query_job_info_type},
         legacy_dashboard_id := null::varchar,
