@@ -563,7 +563,7 @@ def test_missing_marts_are_503_not_500(build, tmp_path: Path) -> None:
     assert response.status_code == 503
 
 
-# --- the cache of the marts' answers (issue 15's latency; cache.py) ---------------------------
+# --- the cache of the marts' answers (answers fast on the 10M-query day; cache.py) -------------
 
 
 class CountingWarehouse(DuckDbWarehouse):

@@ -1,4 +1,4 @@
-"""The project compiles on an empty target (issue 13, part A item 1).
+"""The project compiles on an empty target (a first `dbt compile` or `dbt docs generate`).
 
 Macros that inline a date read from the warehouse at compile time (optimizer_as_of_date,
 hourly_trends_first_day, data_tests_window_start, first_window_date_ending_after,

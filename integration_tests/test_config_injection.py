@@ -1,4 +1,4 @@
-"""Configuration that reaches SQL cannot inject it (issue 11, item 7).
+"""Configuration that reaches SQL cannot inject it.
 
 - dbt: a landing schema (env GENIE_LANDING_SCHEMA) containing `"` and a statement is refused by
   the one identifier check (macros/checks/validated_identifier.sql) before any DDL runs, both
@@ -134,7 +134,7 @@ sys.exit(0 if result.success else 1)
 def test_target_schema_with_a_quote_is_refused_at_parse_time(
     tmp_path: Path, variable: str, value: str
 ) -> None:
-    """Issue 11 review, item 3c: dbt 1.11 creates the target schemas BEFORE on-run-start, so the
+    """dbt 1.11 creates the target schemas BEFORE on-run-start, so the
     target's schema and catalog are validated while dbt parses (generate_schema_name /
     generate_database_name, macros/checks/generate_names.sql): dbt fails with the clear message
     and sends no statement at all (no CREATE SCHEMA) to the warehouse."""

@@ -34,7 +34,7 @@ BIN = Path(sys.executable).parent
 START = dt.datetime.combine(DEFAULT_START_DATE, dt.time())  # the sandbox's first day
 DAYS = 4
 # Corrections land 2-4 days after the usage (generator and injected rows), some of them later
-# than cost_lookback_days: those windows are re-read because their billing changed (issue 13),
+# than cost_lookback_days: those windows are re-read because their billing changed,
 # not because the lookback covers them.
 # hourly_trends_days 2 < DAYS: genie_hourly_trends must drop the days that leave its window.
 DBT_VARS = "{cost_lookback_days: 2, query_history_lookback_days: 5, hourly_trends_days: 2}"
@@ -46,7 +46,7 @@ BUILD = [
     "+models/intermediate/cost",
     # read by the reconciliation tests (rows held out of the cost totals)
     "stg_system__rows_quarantined",
-    # the anomaly models' daily table (incremental by day, issue 13)
+    # the anomaly models' daily table (incremental by day)
     "int_query_costs_summed_daily",
     "--resource-type",
     "model",
@@ -75,11 +75,11 @@ COMPARED = {
     "genie_query_performance": ["workspace_id", "query_id"],
     # carries the query fingerprints (int_query_fingerprints is a view of it)
     "stg_system__query_history": ["workspace_id", "statement_id"],
-    # incremental by usage_date since issue 13 part B: corrections found within the horizon
+    # incremental by usage_date: corrections found within the horizon
     "stg_system__billing_usage": ["record_id"],
     "int_billing_usage_priced": ["record_id"],
     "genie_daily_performance": ["workspace_id", "user_id", "query_date"],
-    # incremental by day since issue 13 (hourly trends also drops days older than its window)
+    # incremental by day (hourly trends also drops days older than its window)
     "genie_daily_query_latency": ["workspace_scope", "query_date"],
     "genie_hourly_trends": ["workspace_id", "query_date", "query_hour"],
     "int_query_costs_summed_daily": [

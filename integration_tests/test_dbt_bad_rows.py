@@ -1,11 +1,11 @@
 """Duplicates, null keys and bad values in the system tables neither stop the DAG nor move money.
 
-Issue 11 items 1-2 and issue 9 item 7. The whole project is built once over the hand-written
-tiny catalog (fixtures/tiny_system_tables.sql) plus the adversarial rows of
-fixtures/bad_system_rows.sql; each test then checks one class of fault on the built tables.
-The build itself runs every data test, including the reconciliation tests against the raw
-billing.usage totals (tests/singular/cost/assert_*), so "the build goes on" is also "the money
-still adds up".
+Duplicates and null keys, bad values, a warehouse billed in another region. The whole project is
+built once over the hand-written tiny catalog (fixtures/tiny_system_tables.sql) plus the
+adversarial rows of fixtures/bad_system_rows.sql; each test then checks one class of fault on
+the built tables. The build itself runs every data test, including the reconciliation tests
+against the raw billing.usage totals (tests/singular/cost/assert_*), so "the build goes on" is
+also "the money still adds up".
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def test_null_quantity_is_quarantined_not_zero(built) -> None:
 
 
 def test_other_region_warehouse_is_its_own_line_never_idle_nor_a_finding(built) -> None:
-    """Issue 9 item 7: wh-zz is billed (another region) but unknown to compute.warehouses."""
+    """wh-zz is billed (another region) but unknown to compute.warehouses."""
     assert rows(
         built,
         """select reconciliation_line, billed_dbu, idle_dbu, unobservable_dbu

@@ -36,7 +36,7 @@ W1, W2, W_UNKNOWN = "1111111111111111", "2222222222222222", "9999999999999999"
 S1, S2 = "a1" * 16, "b2" * 16
 C1, C2 = "c1" * 16, "c2" * 16
 M1, M2, M3, M4, M5 = ("d1" * 16, "d2" * 16, "d3" * 16, "d4" * 16, "d5" * 16)
-M6, M7 = "d6" * 16, "d7" * 16  # landed PENDING / STALE (issue 10 item 3)
+M6, M7 = "d6" * 16, "d7" * 16  # landed PENDING / STALE (not yet final; too old to wait for)
 START_DATE = DEFAULT_START_DATE.isoformat()
 
 # (event_id, workspace_id, event_time, action_name, request_params, status, result, email)
@@ -188,7 +188,7 @@ BAD_EVENTS = {
             "ann@x.io",
         ),
     ),
-    # issue 10 item 6: an id that would add a query to the REST path
+    # an id that would add a query to the REST path
     "e13": (
         "malformed_ids",
         (
@@ -590,7 +590,7 @@ def test_default_watermark_mode_heals_a_gap_that_lookback_minutes_misses(
     assert str(row[3]) == "2026-10-03"
 
 
-# A lagging workspace (issue 11, item 3): W2's row of 2026-10-02 is delivered only after W1's
+# A lagging workspace: W2's row of 2026-10-02 is delivered only after W1's
 # latest event (2026-10-03 23:59) was loaded, i.e. before the next run's watermark window.
 LAGGING_EVENT = (
     "e21",
@@ -635,10 +635,10 @@ def test_rows_of_a_lagging_workspace_are_read_on_the_next_run(
 def test_an_event_that_becomes_invalid_moves_to_rejected_and_leaves_bronze(
     first_build: Path, tmp_path: Path
 ) -> None:
-    # Issue 9, defect 9: e17 (2026-10-03, inside the next window) is delivered again without
-    # its message ids. Re-read, it is rejected; replacing whole days removes it from bronze,
-    # where an upsert keyed on event_id would keep it (then it is in both tables and the
-    # accounted-for test fails).
+    # A row that moves between tables: e17 (2026-10-03, inside the next window) is delivered
+    # again without its message ids. Re-read, it is rejected; replacing whole days removes it
+    # from bronze, where an upsert keyed on event_id would keep it (then it is in both tables
+    # and the accounted-for test fails).
     work = copy_work(first_build, tmp_path / "moved")
     con = duckdb.connect(str(work / "system_tables.duckdb"))
     try:

@@ -1,5 +1,4 @@
-"""Models whose rows can move or vanish replace whole re-read days on every engine (issue 9,
-defect 9).
+"""Models whose rows can move or vanish replace whole re-read days on every engine.
 
 On Databricks a MERGE only upserts: an audit event that moved from bronze to the rejected
 table, or a warehouse-day / (query, window) pair that no longer exists, would stay. These
@@ -29,8 +28,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
 
 # model -> (date column, the run-time call returning the first re-read date). Every incremental
-# model re-reads whole days and replaces them (issue 13: no MERGE scans its whole target; the
-# REPLACE WHERE predicate prunes it to the re-read days).
+# model re-reads whole days and replaces them (no MERGE scans its whole target; the REPLACE
+# WHERE predicate prunes it to the re-read days).
 REPLACED_BY_DAY = {
     "genie_audit_message_events": ("event_date", "genie_analytics.genie_audit_window_start()"),
     "genie_audit_rejected_events": (
@@ -59,7 +58,7 @@ REPLACED_BY_DAY = {
     "genie_daily_query_latency": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_hourly_trends": ("query_date", "genie_analytics.incremental_window_start("),
     "genie_table_reads": ("event_date", "genie_analytics.incremental_window_start("),
-    # issue 13, part B
+    # billing corrections found by ingestion_date within the horizon
     "stg_system__billing_usage": ("usage_date", "genie_analytics.incremental_window_start("),
     "int_billing_usage_priced": ("usage_date", "genie_analytics.incremental_window_start("),
     "genie_api_query_lookup": ("query_date", "genie_analytics.incremental_window_start("),

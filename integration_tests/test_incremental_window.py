@@ -1,8 +1,8 @@
-"""Every incremental run reads only what changed (issue 13), checked on the SQL dbt runs.
+"""Every incremental run reads only what changed, checked on the SQL dbt runs.
 
 The project is built twice on DuckDB over a small sandbox (a first build, then an incremental
-run), and the SQL the second run executed (dbt's target/run/) is read: each step that issue 13
-found reading whole history must now compare its date column with a LITERAL date (what lets
+run), and the SQL the second run executed (dbt's target/run/) is read: each step that once read
+the whole history must now compare its date column with a LITERAL date (what lets
 Databricks and Spark prune partitions / clustered files), never through a cross join with a
 subquery. The data tests compiled for an incremental run look at the re-read window
 (var data_tests_lookback_days), and at everything with the var null.

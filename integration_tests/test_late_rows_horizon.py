@@ -1,4 +1,4 @@
-"""Billing corrections later than the horizon are never silently lost (issue 13, part B).
+"""Billing corrections later than the horizon are never silently lost.
 
 The hourly run looks for billing corrections (found by ``ingestion_date``, which ``usage_date``
 partitions cannot prune) only ``billing_correction_horizon_days`` before its window

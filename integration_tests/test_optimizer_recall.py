@@ -12,7 +12,7 @@ truth:
   (the share of the optimiser's findings that would waste a reader's time). The classic
   FP / negatives rate is printed too; it is always lower on this data.
 
-Goal from issue 5: recall >= 95 % and false-positive rate <= 5 % for every rule.
+The goal: recall >= 95 % and false-positive rate <= 5 % for every rule.
 dbt runs in a subprocess with private target/log dirs and DuckDB files in a temp dir.
 """
 

@@ -1,4 +1,4 @@
-"""An incremental run reads only the days it re-computes (issue 13, "Proof").
+"""An incremental run reads only the days it re-computes, measured on Spark's executed plans.
 
 bench/partitions_read.py builds the whole project on local Spark over a 31-day, date-partitioned
 parquet sandbox, adds one day, runs the incremental ``dbt build`` (models and data tests) and
@@ -6,7 +6,7 @@ counts, from Spark's executed plans, the days of each large relation (system.que
 system.billing.usage, system.access.audit, the query x billing-window allocation,
 genie_query_performance, genie_cost_attribution) that every dbt node's scans read.
 
-The rule (issue 13): no scan of an incremental step reads more than lookback + 1 days up to its
+The rule: no scan of an incremental step reads more than lookback + 1 days up to its
 watermark day, plus the day the measured run adds (bench/partitions_read.py day_bound). The first
 test proves the counter can fail: an unbounded query on a 5-day table counts 5 days, a bounded
 one 1, on both kinds of table (partitioned, and query.history's day files counted by statistics).

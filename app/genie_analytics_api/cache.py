@@ -1,4 +1,5 @@
-"""A cache of the marts' answers, dropped whenever the marts change (issue 15's latency goal).
+"""A cache of the marts' answers, dropped whenever the marts change (the API answers fast on
+the 10M-query day).
 
 What is cached: the rows a constant statement of queries.py returned for one set of parameters
 (a query's lookup row, the opportunities of a (workspace, fingerprint), the daily metrics of a

@@ -220,7 +220,7 @@ class BoundedClientCredentials(oauth.ClientCredentials):
     Why hand-written (databricks-sdk 0.117 source): ``oauth.retrieve_token`` calls
     ``requests.post(token_url, ...)`` with no ``timeout``, and neither ``Config`` nor
     ``ClientCredentials`` lets a caller set one, so a token endpoint that accepts the connection
-    and never answers held the fetch threads for as long as it hung (issue 10). This POST is the
+    and never answers held the fetch threads for as long as it hung. This POST is the
     same request (form body, HTTP Basic ``client_id:client_secret``, RFC 6749 §4.4) with
     ``(connect, read)`` timeouts; its answer is read as the SDK reads it (a refused grant is a
     ``ValueError``, as in the SDK, so it stays a NO_TOKEN failure). A timeout or a connection

@@ -191,7 +191,7 @@ def _rfc3339(value: Any) -> datetime | None:
 # --- reading the raw JSON -----------------------------------------------------------------------
 # Hand-written on purpose: the SDK 0.117 dataclasses (GenieMessage.from_dict) turn an enum value
 # they do not know into None and drop unknown keys, so error_type, status or rating sent by a
-# newer API would land NULL without a warning (issue 10 item 2). Every value is read from the
+# newer API would land NULL without a warning. Every value is read from the
 # body as sent; the whole body is kept in message_json.
 
 

@@ -2,7 +2,8 @@
 
 - The committed dashboards/genie_analytics.lvdash.json is exactly what the generator writes, so
   the Lakeview file and the HTML report (same definition) cannot drift.
-- Its structure is valid: pages as issue 14 lists them, every widget bound to an existing dataset,
+- Its structure is valid: the five pages (Overview, Cost, Optimisation, Query deep dive, Genie),
+  every widget bound to an existing dataset,
   query and field, parameters declared where they are used, spec versions per widget type.
 - The validator itself rejects broken files (so the structure test can fail).
 """

@@ -11,7 +11,7 @@ package (its wheel ships the driver; no `playwright install`).
 - the report opens from disk with the network blocked, logs no console error, every chart draws
   marks, and the overview's billed / attributed / idle figures equal genie_cost_reconciliation;
 - a workspace's view returns none of another workspace's rows, and another workspace's
-  statement id opens nothing in the Query deep dive (issue 16: DuckDB has no Unity Catalog row
+  statement id opens nothing in the Query deep dive (DuckDB has no Unity Catalog row
   filter, so the report is one file per workspace and each dataset must keep to `:workspace`);
 - screenshots of every page of every report file go to data/report/screenshots/, one PNG per
   page and file: `<file>-<page>.png`, e.g. index-overview.png (every workspace),
@@ -204,7 +204,7 @@ def test_report_renders_in_headless_chromium(defn, report, period) -> None:
             browser.close()
 
 
-# --- workspace isolation (issue 16) ------------------------------------------------------------
+# --- workspace isolation: a principal sees only its workspaces' rows ----------------------------
 
 # Datasets without a workspace filter, on purpose: the filter's own list of values, and the
 # ingestion run's error counts by type (genie_pipeline_validation is one row per run, no rows
@@ -266,7 +266,8 @@ def test_another_workspace_s_statement_opens_nothing(defn, con, statements) -> N
                 assert run_dataset(con, defn, name, values) == [], (name, workspace, statement)
 
 
-# The marts with one row per query: what grows with the 10M-query day (issue 14's latency goal).
+# The marts with one row per query: what grows with the 10M-query day (every dataset must answer
+# fast on it).
 QUERY_GRAIN_MARTS = {"genie_query_performance", "genie_cost_attribution", "genie_api_query_lookup"}
 
 
@@ -278,7 +279,7 @@ def _table_scans(node: dict):
 
 
 def test_deep_dive_reads_one_statement_not_the_query_marts(defn, con, period, workspaces) -> None:
-    """Issue 14: a query-deep-dive view must not scan the marts with a row per query (169-319 ms
+    """A query-deep-dive view must not scan the marts with a row per query (169-319 ms
     at the small bench scale, seconds on the 10M-query day). From DuckDB's executed plan (EXPLAIN
     ANALYZE, JSON): every scan of such a mart reads at most the statement's own rows (an index
     lookup of genie_api_query_lookup), whatever the size of the build; the fingerprint history

@@ -1,8 +1,9 @@
 """The bundle checks of `make databricks-check` (scripts/databricks_check/bundle_check.py), fast.
 
-Each defect of issue 9 that lives in the bundle has a check; these tests run the checks on the
-repository's bundle (must pass) and on a copy with the defect put back (must fail), so a check
-that cannot fail is caught here. The Spark/dbt part of the check runs in `make databricks-check`.
+Each bundle defect that once kept the job from deploying or running has a check; these tests run
+the checks on the repository's bundle (must pass) and on a copy with the defect put back (must
+fail), so a check that cannot fail is caught here. The Spark/dbt part of the check runs in `make
+databricks-check`.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ def test_item10_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
 
 
 def test_daily_models_run_once_a_day_not_every_hour(bundle) -> None:
-    """Issue 13: the optimiser models tagged `daily` (exact multi-day windows) are left out of
+    """The optimiser models tagged `daily` (exact multi-day windows) are left out of
     the hourly job and built by genie_analytics_daily; the days-read harness measures the
     hourly build the same way."""
     jobs = bundle["resources"]["jobs"]

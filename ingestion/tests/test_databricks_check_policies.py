@@ -1,4 +1,4 @@
-"""Issue 16's policy checks in `make databricks-check` (scripts/databricks_check), fast.
+"""The governance policy checks in `make databricks-check` (scripts/databricks_check), fast.
 
 * The column-mask invariant (run.mask_problems): a masked mart's table is never created or
   replaced without each masked column's MASK in the same statement.

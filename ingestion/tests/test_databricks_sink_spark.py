@@ -1,4 +1,5 @@
-"""The Databricks sink's statements through a real SQL engine (issue 9 items 2, 5 and 6).
+"""The Databricks sink's statements through a real SQL engine: they analyse (no struct IN
+subquery), a large backlog is read in pages, timestamps do not depend on the session time zone.
 
 A fake ``statement_execution`` runs every statement the sink issues on a local Spark session
 (Databricks SQL is Spark SQL), binding its named parameters as the Statement Execution API
@@ -233,7 +234,8 @@ def test_every_sink_statement_analyses_and_runs_on_spark(sink_and_engine):
 
 
 def test_struct_in_subquery_is_refused_by_the_engine(sink_and_engine):
-    """The form issue 9 item 2 removed, through the same fake: it must FAIL analysis."""
+    """The struct IN (subquery) form Databricks refuses (no message ever landed with it), through
+    the same fake: it must FAIL analysis, so the fake can tell."""
     _, engine = sink_and_engine
     old = (
         "update genie_landing.message_fetch_errors set resolved = true where not resolved "
@@ -310,7 +312,7 @@ def test_a_single_inline_result_above_the_limit_fails(sink_and_engine):
 
 
 def test_pending_message_that_answers_not_found_becomes_terminal(spark, sink_and_engine):
-    """Issue 10: a PENDING row whose next fetch answers 404 leaves PENDING: one MERGE sets it
+    """A PENDING row whose next fetch answers 404 leaves PENDING: one MERGE sets it
     TERMINAL with the 404 kept. Local Spark has no Delta, so the MERGE is analysed, not run."""
     sink, engine = sink_and_engine
     key = _key(77)

@@ -23,7 +23,8 @@ from genie_ingest.sinks import DuckDBSink, Filters
 from genie_sandbox.pytest_fixtures import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 
 TERMINAL = ["completed_full", "completed_no_title", "text_only", "failed", "cancelled", "expired"]
-# The still-executing message lands too, as PENDING with its current status (issue 10 item 3).
+# The still-executing message lands too, as PENDING with its current status (a message that
+# never reaches a final state is still kept).
 LANDABLE = [*TERMINAL, "other_workspace", "executing"]
 
 
@@ -218,7 +219,7 @@ def test_wrong_secret_is_run_wide_and_never_leaks(analytics_db, sandbox_api, cap
         settings, sink, pipeline.build_fetcher(settings, FakeClock()), Filters()
     )
     sink.close()
-    # Issue 10 item 5: a token refusal is not the messages' fault: nothing is counted against
+    # A run-wide failure (the token refused) is not the messages' fault: nothing is counted against
     # them (no error rows, no retry spent), both workspaces are named as skipped.
     assert dict(summary.failed) == {} and summary.not_attempted == 10
     assert set(summary.unavailable) == {WS_A, WS_B}

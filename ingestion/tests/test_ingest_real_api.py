@@ -1,4 +1,4 @@
-"""Issue 10: how the real Genie API, network and credentials behave, one class of fault per test
+"""How the real Genie API, network and credentials behave, one class of fault per test
 group. Every group goes through the real databricks-sdk client against the sandbox HTTP server on
 loopback, or calls the row functions directly where the class is about reading one body.
 """
@@ -70,7 +70,7 @@ def _query(statement_id: str, sql: str) -> dict[str, Any]:
     }
 
 
-# --- item 1: every attachment lands; the last query attachment is the answer -------------------
+# --- every attachment lands; the last query attachment is the answer ------------------------------
 
 
 def test_every_attachment_is_a_row_and_the_last_query_is_the_answer() -> None:
@@ -122,7 +122,7 @@ def test_attachments_land_and_are_replaced_when_the_message_lands_again(
     ]
 
 
-# --- item 2: values the SDK's types would lose --------------------------------------------------
+# --- values the SDK's types would lose ------------------------------------------------------------
 
 
 def test_unknown_enum_values_and_keys_are_kept_in_every_nested_object() -> None:
@@ -176,7 +176,7 @@ def test_unknown_enum_values_land_through_the_api(analytics_db, tiny_truth, sand
     assert got == [("BUDGET_EXCEEDED_EXCEPTION", "over budget", "MIXED")]
 
 
-# --- item 3: non-terminal messages land, are updated, and go stale ------------------------------
+# --- non-terminal messages land, are updated, and go stale ----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -238,7 +238,7 @@ def test_stale_message_is_no_longer_fetched(analytics_db, tiny_truth, sandbox_ap
     assert not [p for p in sandbox_api.stats()["by_path"] if p.endswith(executing)]
 
 
-# --- item 4: a body that cannot become a row is one error row; the rest lands -------------------
+# --- a body that cannot become a row is one error row; the rest lands -----------------------------
 
 POISON = {
     "int64_as_string": {"status": "COMPLETED", "created_timestamp": "1730000000000"},
@@ -294,7 +294,7 @@ def test_poison_bodies_become_error_rows_and_the_batch_lands(analytics_db, tiny_
     assert len(rows(analytics_db, "select message_id from genie_landing.message_details")) == 8
 
 
-# --- item 5: run-wide failures ------------------------------------------------------------------
+# --- run-wide failures ----------------------------------------------------------------------------
 
 
 def _closed_port_url() -> str:
@@ -409,7 +409,7 @@ def test_run_wide_failure_exits_non_zero_naming_the_workspace(tmp_path, tiny_tru
     assert f"workspace {WS_A} skipped" not in proc.stderr
 
 
-# --- item 6: ids go into REST paths encoded ----------------------------------------------------
+# --- ids go into REST paths encoded ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -432,7 +432,7 @@ def test_every_path_segment_is_url_encoded(tiny_truth, sandbox_api, suffix) -> N
     assert any(p.endswith(quote(m["message_id"] + suffix, safe="")) for p in paths), paths
 
 
-# --- item 7: secrets in every form ---------------------------------------------------------------
+# --- secrets in every form ------------------------------------------------------------------------
 
 
 def test_scrub_removes_the_secret_in_every_form() -> None:
@@ -469,7 +469,7 @@ def test_echoed_basic_credentials_never_reach_stderr_or_tables(analytics_db, san
         assert leaked not in proc.stderr + proc.stdout + dumped
 
 
-# --- item 8: clear errors ------------------------------------------------------------------------
+# --- clear errors ---------------------------------------------------------------------------------
 
 
 def _hold_lock(db: Path) -> subprocess.Popen:
@@ -579,7 +579,7 @@ def test_databricks_sink_without_warehouse_is_a_config_error_naming_it(clean_dat
     assert "client-id-xyz" not in proc.stderr and "Traceback" not in proc.stderr
 
 
-# --- issue 9 item 3: failures exit non-zero from the entry point itself ------------------------
+# --- failures exit non-zero from the entry point itself ----------------------------------------
 
 
 def test_wheel_task_style_call_fails_the_process(tmp_path):
@@ -637,7 +637,7 @@ def test_databricks_sink_host_unreachable_fails_fast(clean_databricks_env):
     assert time.monotonic() - started < 30
 
 
-# --- issue 10 leftovers ------------------------------------------------------------------------
+# --- a token endpoint that hangs; PENDING messages that end in 404 or are still in flight -------
 
 
 def test_token_endpoint_that_never_answers_is_bounded_and_exits_non_zero(

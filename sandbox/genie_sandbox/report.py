@@ -99,7 +99,8 @@ class Report:
         first, last, *nums = row
         self.table(
             f"SQL warehouse bill, last 7 days of data ({first} to {last})",
-            # "not observable here": no warehouse_id, or a warehouse of another region (issue 9.7).
+            # "not observable here": no warehouse_id, or a warehouse of another region
+            # (billing.usage covers every region, compute.warehouses only this one).
             ["", "billed", "attributed to queries", "idle", "not observable here", "sum of lines"],
             [("DBU", *nums[0:5]), ("USD", *nums[5:10])],
         )
@@ -250,7 +251,7 @@ def attach_system_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Attach the system-tables file read-only as catalog `system_tables`.
 
     The path is bound as a parameter (data), never pasted into the SQL text, so a quote in a
-    file name cannot end the literal and run what follows (issue 11, item 7).
+    file name cannot end the literal and run what follows.
     """
     con.execute("attach ? as system_tables (read_only)", [str(path)])
 

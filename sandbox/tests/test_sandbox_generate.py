@@ -407,7 +407,7 @@ def test_audit_ids_match_genie_messages(sandbox):
 
 
 def test_unity_catalog_reads_of_project_tables(sandbox):
-    """Issue 16 (genie_table_reads): getTable reads of the project's marts, shaped as the audit
+    """For genie_table_reads: getTable reads of the project's marts, shaped as the audit
     log reference's example (request_params full_name_arg, workspace_id, metastore_id), some
     denied, some by a service principal (application id, no '@'), a few whose name is not
     catalog.schema.table."""

@@ -1,6 +1,6 @@
 """`make databricks-check`: the Databricks path of this project, proven offline (no account).
 
-What it does, in one process and one local Spark session (see issue 9, "The lasting part"):
+What it does, in one process and one local Spark session:
 
 1. **dbt on the real dbt-databricks adapter**, twice (a first build, then an incremental build
    over the relations the first one created), with only ``databricks.sql.connect`` stubbed
@@ -108,7 +108,7 @@ def mask_functions(project_file: Path) -> dict[str, str]:
 def mask_problems(
     statements: list[Statement], relations: set[str], masks: dict[str, str]
 ) -> list[str]:
-    """Issue 16's invariant: a masked model's table (or its archive) is never created or
+    """The masking invariant: a masked model's table (or its archive) is never created or
     replaced without the mask of each of its masked columns IN THE SAME STATEMENT (a later
     ``ALTER ... SET MASK`` leaves a window in which the new table is readable unmasked).
 
@@ -312,7 +312,7 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
     for phase, sql, err in analysis:
         failures.append(f"Spark analysis ({phase}): {err}\n      {_short(sql)}")
 
-    # Issue 16: masks are part of every CREATE of a masked table (column_masks_at_create.sql).
+    # Masks are part of every CREATE of a masked table (column_masks_at_create.sql).
     masking = mask_problems(
         statements,
         masked_relations(target_path / "first" / "manifest.json"),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from genie_ingest.records import FINAL_ERROR_TYPES, MessageKey, SpaceKey
+from genie_ingest.records import FINAL_ERROR_TYPES, PENDING, MessageKey, SpaceKey
 
 TO_FETCH_TABLE = "genie_messages_to_fetch"
 
@@ -83,3 +83,39 @@ def last_per_key(
 def final_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The errors of ``errors`` after which the message is never fetched again, one per key."""
     return last_per_key([e for e in errors if e["error_type"] in FINAL_ERROR_TYPES])
+
+
+def messages_to_fetch_from(analytics: str, landing: str, where: str, max_retry_count: str) -> str:
+    """``from ... where ...`` of the messages to fetch, the rule :meth:`Sink.messages_to_fetch`
+    states, written once for both sinks: rows of ``<analytics>.genie_messages_to_fetch`` (alias
+    ``f``) not landed in a final state (``d``), whose error (``e``) is absent, resolved, or
+    retryable (not NOT_FOUND, ``retry_count`` below the limit).
+
+    ``where`` is the sink's own filter on ``f`` (``true`` for none); ``max_retry_count`` the
+    sink's parameter marker for the limit (``?`` in DuckDB, ``:max_retry_count`` on Databricks).
+    In DuckDB's positional parameters, ``where``'s come first, then the limit's.
+    """
+    return f"""
+        from {analytics}.{TO_FETCH_TABLE} as f
+        left join {landing}.message_details as d
+            on f.workspace_id = d.workspace_id and f.message_id = d.message_id
+        left join {landing}.message_fetch_errors as e
+            on f.workspace_id = e.workspace_id and f.message_id = e.message_id
+        where {where}
+            and (d.message_id is null or d.fetch_state = '{PENDING}')
+            and (
+                e.message_id is null
+                or e.resolved
+                or (e.error_type <> 'NOT_FOUND' and e.retry_count < {max_retry_count})
+            )"""
+
+
+def spaces_to_fetch_query(analytics: str, where: str) -> str:
+    """The distinct (workspace_id, space_id, workspace_url) of genie_messages_to_fetch (alias
+    ``f``) that ``where`` keeps, ordered; each sink adds its own row limit."""
+    return f"""
+        select f.workspace_id, f.space_id, max(f.workspace_url) as workspace_url
+        from {analytics}.{TO_FETCH_TABLE} as f
+        where {where}
+        group by f.workspace_id, f.space_id
+        order by f.workspace_id, f.space_id"""

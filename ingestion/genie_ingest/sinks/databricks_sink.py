@@ -29,11 +29,12 @@ from genie_ingest.records import (
 )
 from genie_ingest.settings import ConfigError
 from genie_ingest.sinks.base import (
-    TO_FETCH_TABLE,
     Filters,
     Sink,
     SinkError,
     final_errors,
+    messages_to_fetch_from,
+    spaces_to_fetch_query,
 )
 
 _SPARK_TYPES = {
@@ -231,18 +232,7 @@ class DatabricksSink(Sink):
                     f.workspace_id, f.message_id, f.space_id, f.conversation_id,
                     f.workspace_name, f.workspace_url, e.retry_count,
                     unix_micros(f.first_event_at) as first_event_us
-                from {self._analytics}.{TO_FETCH_TABLE} as f
-                left join {self._landing}.message_details as d
-                    on f.workspace_id = d.workspace_id and f.message_id = d.message_id
-                left join {self._landing}.message_fetch_errors as e
-                    on f.workspace_id = e.workspace_id and f.message_id = e.message_id
-                where {where}
-                    and (d.message_id is null or d.fetch_state = '{PENDING}')
-                    and (
-                        e.message_id is null
-                        or e.resolved
-                        or (e.error_type <> 'NOT_FOUND' and e.retry_count < :max_retry_count)
-                    )
+                {messages_to_fetch_from(self._analytics, self._landing, where, ":max_retry_count")}
                 order by f.workspace_id, f.message_id
                 limit {TO_FETCH_PAGE_ROWS}
                 """,
@@ -399,13 +389,7 @@ class DatabricksSink(Sink):
         params: dict[str, tuple[Any, str]] = {}
         where = self._filters(filters, params)
         rows = self._execute(
-            f"""
-            select f.workspace_id, f.space_id, max(f.workspace_url) as workspace_url
-            from {self._analytics}.{TO_FETCH_TABLE} as f
-            where {where}
-            group by f.workspace_id, f.space_id
-            order by f.workspace_id, f.space_id
-            """,
+            spaces_to_fetch_query(self._analytics, where),
             params,
             row_limit=filters.limit,
         )

@@ -32,6 +32,8 @@ from genie_ingest.sinks.base import (
     SinkError,
     final_errors,
     last_per_key,
+    messages_to_fetch_from,
+    spaces_to_fetch_query,
 )
 
 _DUCKDB_TYPES = {
@@ -139,18 +141,7 @@ class DuckDBSink(Sink):
             select
                 f.workspace_id, f.message_id, f.space_id, f.conversation_id,
                 f.workspace_name, f.workspace_url, e.retry_count, f.first_event_at
-            from {self._analytics}.{TO_FETCH_TABLE} as f
-            left join {self._landing}.message_details as d
-                on f.workspace_id = d.workspace_id and f.message_id = d.message_id
-            left join {self._landing}.message_fetch_errors as e
-                on f.workspace_id = e.workspace_id and f.message_id = e.message_id
-            where {where}
-                and (d.message_id is null or d.fetch_state = '{PENDING}')
-                and (
-                    e.message_id is null
-                    or e.resolved
-                    or (e.error_type <> 'NOT_FOUND' and e.retry_count < ?)
-                )
+            {messages_to_fetch_from(self._analytics, self._landing, where, "?")}
             order by f.workspace_id, f.first_event_at, f.message_id
             {limit}
             """,
@@ -290,14 +281,7 @@ class DuckDBSink(Sink):
             limit = "limit ?"
             params.append(int(filters.limit))
         rows = self._con.execute(
-            f"""
-            select f.workspace_id, f.space_id, max(f.workspace_url) as workspace_url
-            from {self._analytics}.{TO_FETCH_TABLE} as f
-            where {where}
-            group by f.workspace_id, f.space_id
-            order by f.workspace_id, f.space_id
-            {limit}
-            """,
+            f"{spaces_to_fetch_query(self._analytics, where)}\n{limit}",
             params,
         ).fetchall()
         return [SpaceKey(*row) for row in rows]
