@@ -50,14 +50,14 @@ def rows(built: tuple[Path, Built], sql: str) -> list[tuple]:
 
 
 def test_build_goes_on(built) -> None:
-    """Item 1: no bad row errors or skips a node (before: 97-117 nodes skipped)."""
+    """no bad row errors or skips a node (before: 97-117 nodes skipped)."""
     result = built[1]
     assert result.returncode == 0, result.stdout[-6000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout
 
 
 def test_quarantine_counts(built) -> None:
-    """Item 1 (+ the held billing classes of item 2): each bad row once, with its reason."""
+    """Each bad row, and each held billing class, is quarantined once, with its reason."""
     counts = {
         (r[0], r[1]): (r[2], r[3])
         for r in rows(
@@ -82,7 +82,7 @@ def test_quarantine_counts(built) -> None:
 
 
 def test_same_row_deliveries_collapse_in_every_staging_model(built) -> None:
-    """Item 1: a second delivery of the same row is neither kept twice nor quarantined."""
+    """a second delivery of the same row is neither kept twice nor quarantined."""
     for model, where, expected in [
         ("stg_system__billing_usage", "record_id = 'r-1'", 1),
         ("stg_system__list_prices", "price_end_at is not null", 1),
@@ -128,7 +128,7 @@ def test_data_quality_mart_counts_every_class(built) -> None:
 
 
 def test_bad_task_times_do_not_take_the_window(built) -> None:
-    """Item 2: 9e18 ms, negative and 9999-12-31 statements get no share; stmt-1 keeps its window."""
+    """9e18 ms, negative and 9999-12-31 statements get no share; stmt-1 keeps its window."""
     shares = {
         r[0]: (r[1], r[2])
         for r in rows(
@@ -152,7 +152,7 @@ def test_bad_task_times_do_not_take_the_window(built) -> None:
 
 
 def test_far_future_end_is_bounded_by_the_statement_timeout(built) -> None:
-    """Item 2: an end_time of 9999-12-31 (beyond the 2-day timeout) is no real end: the span is
+    """an end_time of 9999-12-31 (beyond the 2-day timeout) is no real end: the span is
     zero-length, so it reaches only the window of its start."""
     windows = rows(
         built,
@@ -165,7 +165,7 @@ def test_far_future_end_is_bounded_by_the_statement_timeout(built) -> None:
 
 
 def test_sql_billing_without_warehouse_id_stays_in_reconciliation(built) -> None:
-    """Item 2: 1000 DBU without usage_metadata.warehouse_id are a line, and both marts agree."""
+    """1000 DBU without usage_metadata.warehouse_id are a line, and both marts agree."""
     assert rows(
         built,
         """select warehouse_id, billed_dbu, unobservable_dbu, idle_dbu, attributed_dbu
@@ -182,7 +182,7 @@ def test_sql_billing_without_warehouse_id_stays_in_reconciliation(built) -> None
 
 
 def test_unpriced_sku_is_an_explicit_line_not_null(built) -> None:
-    """Item 2: no list price -> USD 0 and the DBUs in amount_unpriced_dbu, never a NULL USD."""
+    """no list price -> USD 0 and the DBUs in amount_unpriced_dbu, never a NULL USD."""
     assert rows(
         built,
         """select amount_dbu, amount_usd, amount_unpriced_dbu, total_usd
@@ -196,7 +196,7 @@ def test_unpriced_sku_is_an_explicit_line_not_null(built) -> None:
 
 
 def test_restatement_without_retraction_is_not_added_on_top(built) -> None:
-    """Item 2: r-1 (12.5) + a RESTATEMENT of 12.5 with no RETRACTION bills 12.5, not 25."""
+    """r-1 (12.5) + a RESTATEMENT of 12.5 with no RETRACTION bills 12.5, not 25."""
     assert rows(
         built,
         """select billed_dbu from {s}.genie_cost_reconciliation
@@ -205,7 +205,7 @@ def test_restatement_without_retraction_is_not_added_on_top(built) -> None:
 
 
 def test_null_quantity_is_quarantined_not_zero(built) -> None:
-    """Item 2: a NULL usage_quantity is not in staging (so no 0-DBU window appears)."""
+    """a NULL usage_quantity is not in staging (so no 0-DBU window appears)."""
     assert rows(
         built, "select count(*) from {s}.stg_system__billing_usage where usage_quantity is null"
     ) == [(0,)]
@@ -230,7 +230,7 @@ def test_other_region_warehouse_is_its_own_line_never_idle_nor_a_finding(built) 
 
 
 def test_far_future_end_does_not_blow_up_daily_models(built) -> None:
-    """Item 2: 9999-12-31 once produced a utilization row per day until 9999 (2.9M rows)."""
+    """9999-12-31 once produced a utilization row per day until 9999 (2.9M rows)."""
     ((count, last_day),) = rows(
         built,
         """select count(*), cast(max(usage_date) as varchar)
@@ -240,7 +240,7 @@ def test_far_future_end_does_not_blow_up_daily_models(built) -> None:
 
 
 def test_redelivery_on_another_ingestion_date_is_one_record_not_a_conflict(built) -> None:
-    """Review item 3: r-1 again with ingestion_date 2026-10-09 is the same record: kept once,
+    """r-1 again with ingestion_date 2026-10-09 is the same record: kept once,
     not quarantined (quarantining both copies took its 12.5 DBU out of every cost mart)."""
     assert rows(
         built, "select count(*) from {s}.stg_system__billing_usage where record_id = 'r-1'"
@@ -257,7 +257,7 @@ def test_redelivery_on_another_ingestion_date_is_one_record_not_a_conflict(built
 
 
 def test_same_change_delivered_before_and_after_deletion_keeps_the_deleting_row(built) -> None:
-    """Review item 3: (wh-d, T, delete_time null) and (wh-d, T, delete_time T) are one change
+    """(wh-d, T, delete_time null) and (wh-d, T, delete_time T) are one change
     (the SCD rule: same change_time, keep the deleting row), not a conflict."""
     assert rows(
         built,
@@ -272,7 +272,7 @@ def test_same_change_delivered_before_and_after_deletion_keeps_the_deleting_row(
 
 
 def test_restatement_that_changes_fields_rides_on_its_retraction(built) -> None:
-    """Review item 5: r-pol (10) + RETRACTION (-10) + a RESTATEMENT (10) that changes
+    """r-pol (10) + RETRACTION (-10) + a RESTATEMENT (10) that changes
     usage_metadata.budget_policy_id bills 10 (before: the RESTATEMENT was held forever and the
     window billed 0); a second RESTATEMENT (4) of the same window has no RETRACTION left."""
     assert rows(
@@ -288,7 +288,7 @@ def test_restatement_that_changes_fields_rides_on_its_retraction(built) -> None:
 
 
 def test_warehouse_known_to_any_regional_table_is_observable(built) -> None:
-    """Review item 4: wh-e has events and queries but no compute.warehouses row, wh-c only
+    """wh-e has events and queries but no compute.warehouses row, wh-c only
     quarantined compute.warehouses rows: both are this region's warehouses (their queries get
     their DBU), not 'warehouse_not_in_region'; wh-zz (known to no regional table) still is."""
     assert rows(
@@ -309,7 +309,7 @@ def test_warehouse_known_to_any_regional_table_is_observable(built) -> None:
 
 
 def test_far_future_end_does_not_stretch_open_warehouses(built) -> None:
-    """Review item 1: wh-b's last event is RUNNING; stmt-far-future's end_time 9999-12-31 must
+    """wh-b's last event is RUNNING; stmt-far-future's end_time 9999-12-31 must
     not become the data horizon (before: wh-b was on every day until 9999, 2.9M rows)."""
     assert rows(
         built,

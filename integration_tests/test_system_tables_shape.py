@@ -95,7 +95,7 @@ def test_absent_optional_lakeflow_schema_warns_once_and_builds_empty(tmp_path: P
     assert landing.returncode == 0, landing.stdout[-3000:]
     # The whole project, models and tests: every model that reads lakeflow (the quarantine
     # view, genie_data_quality, the job cost marts) must build without it, not only the two
-    # staging models (review item 2).
+    # staging models.
     result = run_dbt(tmp_path, "build")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]

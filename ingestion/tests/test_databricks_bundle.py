@@ -70,7 +70,7 @@ def test_misspelled_keys_outside_resources_are_refused(bundle, section, typo) ->
     assert f"bundle: unknown field {where}" in bundle_check.typed_models(broken)
 
 
-def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
+def test_dbt_environment_pins_what_make_test_tests(bundle) -> None:
     assert bundle_check.environment_pins(ROOT, bundle) == []
     old = copy.deepcopy(bundle)
     for job in old["resources"]["jobs"].values():  # the hourly job and genie_analytics_daily
@@ -81,7 +81,7 @@ def test_item1_dbt_environment_pins_what_make_test_tests(bundle) -> None:
     assert any("dbt-databricks" in p for p in problems)
 
 
-def test_item4_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundle) -> None:
+def test_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundle) -> None:
     assert bundle_check.targets(bundle) == []
     old = copy.deepcopy(bundle)
     old["targets"] = {
@@ -94,7 +94,7 @@ def test_item4_prod_target_has_root_path_and_run_as_and_dev_its_own_schema(bundl
     assert any("dev writes into prod's schema" in p for p in problems)
 
 
-def test_item4_every_variable_reaches_a_task(bundle) -> None:
+def test_every_variable_reaches_a_task(bundle) -> None:
     assert bundle_check.variables_used(bundle) == []
     old = copy.deepcopy(bundle)
     tasks = [t for job in old["resources"]["jobs"].values() for t in job["tasks"]]
@@ -109,7 +109,7 @@ def test_item4_every_variable_reaches_a_task(bundle) -> None:
     assert any("secret_scope" in p for p in problems)
 
 
-def test_item4_wheel_tasks_get_the_bundle_variables(bundle) -> None:
+def test_wheel_tasks_get_the_bundle_variables(bundle) -> None:
     variables = bundle_check.check_variables(bundle)
     variables = {**variables, "catalog": "other_catalog"}  # `--var catalog=...` must reach it
     for task in _job(bundle)["tasks"]:
@@ -121,7 +121,7 @@ def test_item4_wheel_tasks_get_the_bundle_variables(bundle) -> None:
             assert problems  # the original parameters carry none of the variables
 
 
-def test_item10_build_output_is_ignored_and_not_synced(bundle) -> None:
+def test_build_output_is_ignored_and_not_synced(bundle) -> None:
     assert bundle_check.sync_excludes(ROOT, bundle) == []
     old = copy.deepcopy(bundle)
     old.pop("sync", None)
@@ -170,7 +170,7 @@ def test_secrets_are_read_from_the_configured_scope(monkeypatch) -> None:
     assert loaded.client_id is not None and loaded.client_id.reveal() == "v"
 
 
-def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
+def test_dbt_sessions_must_say_utc(bundle) -> None:
     # Loaded by path under its own name: another test's `run` module (bench/run.py) may already
     # sit in sys.modules as "run", and then `import run` returns that one.
     spec = importlib.util.spec_from_file_location(
@@ -200,7 +200,7 @@ def test_item6_dbt_sessions_must_say_utc(bundle) -> None:
 
 
 @pytest.mark.slow
-def test_item10_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
+def test_snapshot_runs_once_per_job(bundle, monkeypatch) -> None:
     """The dbt commands select it once; the original second `dbt snapshot` made it twice."""
     monkeypatch.setenv("DBT_HOST", "check.cloud.databricks.com")
     monkeypatch.setenv("DBT_ACCESS_TOKEN", "check-token")

@@ -337,7 +337,7 @@ def unknown_fields(value: Any, spec: Any, path: str = "") -> list[str]:
 
 
 def targets(bundle: dict[str, Any]) -> list[str]:
-    """Item 4: a production target needs root_path + run_as; dev has its own schemas."""
+    """a production target needs root_path + run_as; dev has its own schemas."""
     problems = []
     all_targets = bundle.get("targets") or {}
     for name, target in all_targets.items():
@@ -467,7 +467,7 @@ def _wheel_settings(
 
 
 def sync_excludes(root: Path, bundle: dict[str, Any]) -> list[str]:
-    """Item 10: the wheel build's output is neither committed nor synced."""
+    """the wheel build's output is neither committed nor synced."""
     problems = []
     for folder in ("build", "dist"):
         ignored = subprocess.run(
@@ -528,7 +528,7 @@ def _uses(bundle: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def environment_pins(root: Path, bundle: dict[str, Any]) -> list[str]:
-    """Item 1: the dbt environment pins exactly what `make test` tests."""
+    """the dbt environment pins exactly what `make test` tests."""
     from packaging.requirements import Requirement
 
     problems = []
@@ -614,7 +614,7 @@ def environments_resolve(root: Path, bundle: dict[str, Any]) -> list[str]:
 
 
 def snapshots_once(bundle: dict[str, Any], variables: dict[str, str]) -> list[str]:
-    """Item 10: each snapshot is selected by exactly one dbt command of the job."""
+    """each snapshot is selected by exactly one dbt command of the job."""
     from dbt.cli.main import dbtRunner
 
     counts: dict[str, int] = {}

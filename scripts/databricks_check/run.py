@@ -290,7 +290,7 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
                 if not ok:
                     failures.append(f"dbt ({phase} build, task {task_key}) failed: {message}")
 
-    # Item 6: every dbt session the job opens is pinned to UTC, and lands where the bundle says.
+    # Every dbt session the job opens is pinned to UTC, and lands where the bundle says.
     failures += session_problems(recorder.connect_kwargs, variables)
     failures += example_profile_problems()
 
@@ -362,7 +362,7 @@ def sink_only(local: LocalSpark, variables: dict[str, str]) -> int:
 
 
 def session_problems(connect_kwargs: list[dict], variables: dict[str, str]) -> list[str]:
-    """Item 6 (dbt side) and item 4: what each dbt session of the job is opened with."""
+    """What each dbt session of the job is opened with."""
     problems = []
     if not connect_kwargs:
         return ["dbt opened no Databricks session"]
