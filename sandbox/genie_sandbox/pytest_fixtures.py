@@ -223,11 +223,6 @@ def tiny_sandbox_db(tmp_path_factory: pytest.TempPathFactory, tiny_truth) -> Pat
 
 
 @pytest.fixture
-def sp_credentials() -> tuple[str, str]:
-    return CLIENT_ID, CLIENT_SECRET
-
-
-@pytest.fixture
 def sandbox_api(tiny_sandbox_db: Path) -> Iterator[SandboxApi]:
     """A fresh server (no faults, empty stats) on free ports; ``sandbox_api.urls[workspace_id]``."""
     with SandboxApi(
