@@ -64,7 +64,7 @@ demo: install  ## Generate the sandbox, build every model, run the Genie ingesti
 	$(MAKE) --no-print-directory dashboard
 	@echo "open data/report/index.html in a browser (no server needed)"
 
-test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark, the Databricks path offline
+test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same build on Spark, the Databricks path offline, the days each incremental step reads (Spark)
 	$(SANDBOX) generate --db $(SYSTEM_TABLES_DUCKDB) --parquet-dir $(SANDBOX_PARQUET) $(TEST_SANDBOX_ARGS)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest
@@ -73,6 +73,7 @@ test: install  ## Lint, pytest, dbt build + tests on DuckDB, dbt docs, the same 
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory spark
 	$(MAKE) --no-print-directory databricks-check
+	$(MAKE) --no-print-directory partitions-check
 
 lint: install  ## ruff (Python) and sqlfluff (SQL, dbt templater; needs the sandbox file to exist)
 	$(BIN)/ruff check ingestion integration_tests sandbox scripts bench app

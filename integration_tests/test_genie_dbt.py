@@ -588,6 +588,7 @@ def test_default_watermark_mode_heals_a_gap_that_lookback_minutes_misses(
     )
     # watermark 2026-10-03 23:59 - 60 min -> whole days from 2026-10-03
     assert str(row[3]) == "2026-10-03"
+    assert_daily_audit_counts_equal_full_refresh(work, tmp_path / "gap_full")
 
 
 # A lagging workspace: W2's row of 2026-10-02 is delivered only after W1's
@@ -629,6 +630,20 @@ def test_rows_of_a_lagging_workspace_are_read_on_the_next_run(
     )
     assert row[:2] == (len(GOOD_EVENTS) + 1, len(BAD_EVENTS))
     assert str(row[2]) == "2026-10-02"
+    assert_daily_audit_counts_equal_full_refresh(work, tmp_path / "lag_full")
+
+
+def assert_daily_audit_counts_equal_full_refresh(work: Path, full_dir: Path) -> None:
+    """The validation's daily audit counts, built incrementally, equal one full refresh."""
+    daily = (
+        "select event_date, audit_row_count, last_event_at "
+        "from int_genie_audit_events_counted_daily order by event_date"
+    )
+    incremental = query(work, daily)
+    full = copy_work(work, full_dir)
+    run_dbt(full, "run", "--full-refresh", "--select", "int_genie_audit_events_counted_daily")
+    assert incremental == query(full, daily)
+    assert sum(r[1] for r in incremental) == len(GOOD_EVENTS) + len(BAD_EVENTS) + 1
 
 
 @pytest.mark.slow

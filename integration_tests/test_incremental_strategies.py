@@ -62,6 +62,11 @@ REPLACED_BY_DAY = {
     "stg_system__billing_usage": ("usage_date", "genie_analytics.incremental_window_start("),
     "int_billing_usage_priced": ("usage_date", "genie_analytics.incremental_window_start("),
     "genie_api_query_lookup": ("query_date", "genie_analytics.incremental_window_start("),
+    # the pipeline validation's daily count of audit rows (follows bronze's window)
+    "int_genie_audit_events_counted_daily": (
+        "event_date",
+        "genie_analytics.incremental_window_start(",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from genie_sandbox.gen_common import DEFAULT_START_DATE
@@ -130,6 +131,8 @@ def _sql(run: dict[str, object], name: str) -> str:
         ("genie_hourly_trends", r"query_date >= " + LITERAL_DATE),
         ("genie_warehouse_utilization", r"query_date >= " + LITERAL_DATE),
         ("genie_audit_message_events", r"event_date >= " + LITERAL_DATE),
+        # the validation's daily count of audit rows
+        ("int_genie_audit_events_counted_daily", r"event_date >= " + LITERAL_DATE),
         # the anomaly models' small daily table (per entity, day and fingerprint)
         ("int_query_costs_summed_daily", r"query_date >= " + LITERAL_DATE),
     ],
@@ -205,12 +208,29 @@ def test_rule_findings_join_fingerprints_on_the_day(incremental_run: dict[str, o
 
 
 @pytest.mark.slow
-def test_pipeline_validation_bounds_the_audit_log_with_literals(
+def test_pipeline_validation_sums_daily_counts_and_reads_only_the_latest_audit_days(
     incremental_run: dict[str, object],
 ) -> None:
+    """audit_rows_in_scope sums int_genie_audit_events_counted_daily from the first loaded day;
+    the audit log itself is read only for the days not wholly loaded, from a literal day no
+    earlier than the latest loaded event's (here none: `1 = 0`), never from the first day."""
     sql = _sql(incremental_run, "genie_pipeline_validation")
-    assert re.search(r"event_date >= " + LITERAL_DATE, sql), sql[:3000]
     assert "validated.event_date >= scope." not in sql
+    assert re.search(r"from daily_counts\s+where event_date >= " + LITERAL_DATE, sql), sql[:3000]
+    audit_reads = re.findall(r"from validated\s+where ([^\n]*)", sql)
+    assert audit_reads, sql[:3000]
+    con = duckdb.connect(str(incremental_run["work"] / "warehouse.duckdb"), read_only=True)
+    try:
+        (latest_loaded,) = con.execute(
+            "select cast(max_event_at as date) from genie_analytics.genie_pipeline_validation"
+        ).fetchone()
+    finally:
+        con.close()
+    for predicate in audit_reads:
+        days = re.findall(r"event_date >= cast\('(\d{4}-\d{2}-\d{2})' as date\)", predicate)
+        assert predicate.strip() == "1 = 0" or (days and min(days) >= latest_loaded.isoformat()), (
+            predicate
+        )
 
 
 @pytest.mark.slow

@@ -9,17 +9,35 @@
 
 {%- set start_date = genie_analytics.as_date(var('genie_start_date')) -%}
 {%- set start_date_literal = 'null' if start_date is none else "'" ~ start_date.isoformat() ~ "'" -%}
-{#- The loaded scope as literals (compile-time query of bronze / rejected), so the audit log is
-    pruned on event_date instead of read whole through a cross join (issue 13). -#}
+{#- Audit rows in scope (issue 13): the loaded scope as literals (compile-time query of bronze /
+    rejected), summed from the daily counts (int_genie_audit_events_counted_daily) for every day
+    wholly inside it, i.e. whose latest event is not after the latest loaded event; only the days
+    from the first one that is not (partial_from: normally the latest day, or none) are counted
+    from the audit log, pruned on event_date by a literal. -#}
 {%- set loaded = genie_analytics.genie_loaded_scope() -%}
-{%- set in_scope_predicate = '1 = 0' if loaded['first_date'] is none else
+{%- set daily_counts = ref('int_genie_audit_events_counted_daily') -%}
+{%- set partial_from = none -%}
+{%- if loaded['first_date'] is not none -%}
+    {%- set partial_from = genie_analytics.as_date(genie_analytics.compile_time_value(
+        'select min(event_date) from ' ~ daily_counts ~ ' where '
+        ~ genie_analytics.window_predicate('event_date', loaded['first_date'])
+        ~ " and last_event_at > cast('" ~ loaded['max_event_at'] ~ "' as timestamp)", [daily_counts])) -%}
+{%- endif -%}
+{%- set summed_days_predicate = '1 = 0' if loaded['first_date'] is none else
     genie_analytics.window_predicate('event_date', loaded['first_date'])
+    ~ ((" and event_date < cast('" ~ partial_from.isoformat() ~ "' as date)") if partial_from is not none else '') -%}
+{%- set counted_days_predicate = '1 = 0' if (loaded['first_date'] is none or partial_from is none) else
+    genie_analytics.window_predicate('event_date', genie_analytics.later_date(loaded['first_date'], partial_from))
     ~ " and event_time <= cast('" ~ loaded['max_event_at'] ~ "' as timestamp)" %}
 
 with
 
 validated as (
     select * from {{ ref('int_genie_audit_events_validated') }}
+),
+
+daily_counts as (
+    select * from {{ ref('int_genie_audit_events_counted_daily') }}
 ),
 
 bronze as (
@@ -64,10 +82,22 @@ scope as (
     from loaded_events
 ),
 
-in_scope as (
-    select count(distinct event_key) as audit_rows_in_scope
+summed_days as (
+    select sum(audit_row_count) as audit_row_count
+    from daily_counts
+    where {{ summed_days_predicate }}
+),
+
+counted_days as (
+    select count(distinct event_key) as audit_row_count
     from validated
-    where {{ in_scope_predicate }}
+    where {{ counted_days_predicate }}
+),
+
+in_scope as (
+    select coalesce(summed_days.audit_row_count, 0) + counted_days.audit_row_count as audit_rows_in_scope
+    from summed_days
+    cross join counted_days
 ),
 
 bronze_counts as (
