@@ -7,6 +7,8 @@
   dispatched one) is documented in macros/_macros.yml, with exactly the arguments its
   signature declares, each described.
 - The generic engine shims live in macros/cross_db/, where a reader looks for them.
+- No model is a pass-through: plain columns of one other model, nothing renamed, filtered,
+  joined or computed (a second name for the same rows is one more thing to read and build).
 - No text points at a document that is not in the repository (the design sketches by their
   contract letter or seed number, a section of the team's reference or conventions notes, a
   docs/ folder): the rule is written where it applies.
@@ -141,6 +143,28 @@ def test_generic_engine_shims_live_in_cross_db() -> None:
         if macros[name][0].parent.name != "cross_db"
     ]
     assert not misplaced, "\n".join(misplaced)
+
+
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+CONFIG_CALL = re.compile(r"\{\{-?\s*config\(.*?\)\s*-?\}\}", re.S)
+SQL_LINE_COMMENT = re.compile(r"--[^\n]*")
+PASS_THROUGH = re.compile(
+    r"select\s+(\*|\w+(\s*,\s*\w+)*)\s+from\s+\{\{\s*ref\([^)]*\)\s*\}\}", re.IGNORECASE
+)
+
+
+def test_no_model_is_a_pass_through() -> None:
+    """Issue 12: int_query_fingerprints was `select <five columns> from stg_system__query_history`,
+    a view kept only for its name. A model whose whole SQL (comments and config() aside) selects
+    plain columns of one ref() has no reason a reader would accept: read the ref instead."""
+    offenders = []
+    for path in _tracked("models"):
+        if path.suffix != ".sql":
+            continue
+        sql = SQL_LINE_COMMENT.sub("", CONFIG_CALL.sub("", JINJA_COMMENT.sub("", path.read_text())))
+        if PASS_THROUGH.fullmatch(sql.strip()):
+            offenders.append(str(path.relative_to(REPO_ROOT)))
+    assert not offenders, "pass-through models (read their ref instead):\n" + "\n".join(offenders)
 
 
 def test_no_reference_to_documents_outside_the_repository() -> None:
