@@ -9,6 +9,8 @@
 - The generic engine shims live in macros/cross_db/, where a reader looks for them.
 - No model is a pass-through: plain columns of one other model, nothing renamed, filtered,
   joined or computed (a second name for the same rows is one more thing to read and build).
+- tests/singular/README.md's table names exactly the folders of tests/singular/ (the layout
+  is written down where a reader looks, and cannot drift).
 - No text points at a document that is not in the repository (the design sketches by their
   contract letter or seed number, a section of the team's reference or conventions notes, a
   docs/ folder): the rule is written where it applies.
@@ -165,6 +167,19 @@ def test_no_model_is_a_pass_through() -> None:
         if PASS_THROUGH.fullmatch(sql.strip()):
             offenders.append(str(path.relative_to(REPO_ROOT)))
     assert not offenders, "pass-through models (read their ref instead):\n" + "\n".join(offenders)
+
+
+def test_singular_test_folders_are_the_documented_areas() -> None:
+    singular = REPO_ROOT / "tests" / "singular"
+    documented = set(re.findall(r"^\| `(\w+)/`", (singular / "README.md").read_text(), re.M))
+    folders = {path.parent.name for path in _tracked("tests/singular") if path.suffix == ".sql"}
+    folders |= {p.name for p in singular.iterdir() if p.is_dir()}
+    assert folders == documented, (
+        f"folders not in tests/singular/README.md: {sorted(folders - documented)}; "
+        f"documented, missing: {sorted(documented - folders)}"
+    )
+    loose = [p.name for p in singular.glob("*.sql")]
+    assert not loose, f"singular tests outside an area folder: {loose}"
 
 
 def test_no_reference_to_documents_outside_the_repository() -> None:
