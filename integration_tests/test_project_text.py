@@ -175,7 +175,9 @@ def test_no_model_is_a_pass_through() -> None:
 
 def test_singular_test_folders_are_the_documented_areas() -> None:
     singular = REPO_ROOT / "tests" / "singular"
-    documented = set(re.findall(r"^\| `(\w+)/`", (singular / "README.md").read_text(), re.M))
+    readme = singular / "README.md"
+    assert readme.exists(), "tests/singular/README.md must say the layout of tests/singular/"
+    documented = set(re.findall(r"^\| `(\w+)/`", readme.read_text(), re.M))
     folders = {path.parent.name for path in _tracked("tests/singular") if path.suffix == ".sql"}
     folders |= {p.name for p in singular.iterdir() if p.is_dir()}
     assert folders == documented, (
