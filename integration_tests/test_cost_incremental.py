@@ -73,7 +73,7 @@ COMPARED = {
     ],
     "genie_cost_attribution": ["workspace_id", "query_id"],
     "genie_query_performance": ["workspace_id", "query_id"],
-    # carries the query fingerprints (int_query_fingerprints is a view of it)
+    # carries the query fingerprints (normalized_statement_text, query_fingerprint)
     "stg_system__query_history": ["workspace_id", "statement_id"],
     # incremental by usage_date: corrections found within the horizon
     "stg_system__billing_usage": ["record_id"],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,41 @@ def test_models_with_moving_rows_use_replace_where_on_databricks(tmp_path: Path)
             assert config.get("incremental_strategy") == "replace_where", name
         if config.get("incremental_strategy") == "replace_where":
             assert config.get("incremental_predicates"), name
+
+
+# A bare config( call in a model's SQL (incremental_by_day_config's own call is inside the macro).
+BARE_CONFIG_CALL = re.compile(r"(?<![\w.])config\s*\(")
+
+
+@pytest.mark.slow
+def test_every_incremental_model_takes_its_config_from_the_one_macro(tmp_path: Path) -> None:
+    """Issue 12: every incremental model is configured by incremental_by_day_config (one line),
+    never by a config() block of its own (two were, and one lacked meta.reread_date_column,
+    which the data tests' window and the run log read); and nothing but that macro makes a
+    model incremental (a YAML `+materialized: incremental` has no window, no run log)."""
+    manifest = _parse(tmp_path, "duckdb")
+    incremental = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    ]
+    assert incremental, "no incremental model parsed"
+    problems = []
+    for node in incremental:
+        name, config = node["name"], node["config"]
+        if "incremental_by_day_config(" not in node["raw_code"]:
+            problems.append(f"{name}: incremental without incremental_by_day_config")
+        if BARE_CONFIG_CALL.search(node["raw_code"]):
+            problems.append(f"{name}: a config() of its own beside or instead of the macro")
+        if not config.get("meta", {}).get("reread_date_column"):
+            problems.append(f"{name}: no meta.reread_date_column")
+        pre_hooks = [hook["sql"] for hook in config.get("pre-hook") or []]
+        post_hooks = [hook["sql"] for hook in config.get("post-hook") or []]
+        if not pre_hooks or "log_reread_window_start(" not in pre_hooks[0]:
+            problems.append(f"{name}: the run log's start hook is not first")
+        if not any("log_reread_window_end(" in hook for hook in post_hooks):
+            problems.append(f"{name}: no run log end hook")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.slow

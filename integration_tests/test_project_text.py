@@ -7,6 +7,14 @@
   dispatched one) is documented in macros/_macros.yml, with exactly the arguments its
   signature declares, each described.
 - The generic engine shims live in macros/cross_db/, where a reader looks for them.
+- No model is a pass-through: plain columns of one other model, nothing renamed, filtered,
+  joined or computed (a second name for the same rows is one more thing to read and build).
+- tests/singular/README.md's table names exactly the folders of tests/singular/ (the layout
+  is written down where a reader looks, and cannot drift).
+- A column name that three or more models carry is described once: the same shared doc block
+  everywhere (optionally followed by what differs in that model), or identical text; a name
+  that really means different things is listed in SHARED_NAME_MEANINGS with its reason and one
+  doc block per meaning.
 - No text points at a document that is not in the repository (the design sketches by their
   contract letter or seed number, a section of the team's reference or conventions notes, a
   docs/ folder): the rule is written where it applies.
@@ -150,6 +158,144 @@ def test_generic_engine_shims_live_in_cross_db() -> None:
         if macros[name][0].parent.name != "cross_db"
     ]
     assert not misplaced, "\n".join(misplaced)
+
+
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+CONFIG_CALL = re.compile(r"\{\{-?\s*config\(.*?\)\s*-?\}\}", re.S)
+SQL_LINE_COMMENT = re.compile(r"--[^\n]*")
+PASS_THROUGH = re.compile(
+    r"select\s+(\*|\w+(\s*,\s*\w+)*)\s+from\s+\{\{\s*ref\([^)]*\)\s*\}\}", re.IGNORECASE
+)
+
+
+def test_no_model_is_a_pass_through() -> None:
+    """Issue 12: int_query_fingerprints was `select <five columns> from stg_system__query_history`,
+    a view kept only for its name. A model whose whole SQL (comments and config() aside) selects
+    plain columns of one ref() has no reason a reader would accept: read the ref instead."""
+    offenders = []
+    for path in _tracked("models"):
+        if path.suffix != ".sql":
+            continue
+        sql = SQL_LINE_COMMENT.sub("", CONFIG_CALL.sub("", JINJA_COMMENT.sub("", path.read_text())))
+        if PASS_THROUGH.fullmatch(sql.strip()):
+            offenders.append(str(path.relative_to(REPO_ROOT)))
+    assert not offenders, "pass-through models (read their ref instead):\n" + "\n".join(offenders)
+
+
+def test_singular_test_folders_are_the_documented_areas() -> None:
+    singular = REPO_ROOT / "tests" / "singular"
+    readme = singular / "README.md"
+    assert readme.exists(), "tests/singular/README.md must say the layout of tests/singular/"
+    documented = set(re.findall(r"^\| `(\w+)/`", readme.read_text(), re.M))
+    folders = {path.parent.name for path in _tracked("tests/singular") if path.suffix == ".sql"}
+    folders |= {p.name for p in singular.iterdir() if p.is_dir()}
+    assert folders == documented, (
+        f"folders not in tests/singular/README.md: {sorted(folders - documented)}; "
+        f"documented, missing: {sorted(documented - folders)}"
+    )
+    loose = [p.name for p in singular.glob("*.sql")]
+    assert not loose, f"singular tests outside an area folder: {loose}"
+
+
+# Column names carried by 3+ models that mean different things in different models: the reason,
+# and the doc block of each meaning (models/_shared__docs.md and the area docs). Any other
+# repeated name has one description.
+SHARED_NAME_MEANINGS: dict[str, tuple[str, set[str]]] = {
+    "query_count": (
+        "the queries of a day, hour or window; the query intervals merged into a busy stretch"
+        " (int_warehouse_busy_intervals); the messages for which Genie ran SQL"
+        " (genie_conversation_metrics)",
+        {"query_count", "busy_interval_query_count", "genie_messages_with_sql_count"},
+    ),
+    "usage_date": (
+        "billing.usage's usage_date in the billing models; the row's UTC day (a warehouse-day,"
+        " an anomaly's scored day) in the optimiser's daily models",
+        {"usage_date", "optimizer_usage_date"},
+    ),
+    "cost_usd": (
+        "one query's attributed cost in int_query_rule_findings; a sum over the row's queries"
+        " elsewhere",
+        {"query_cost_usd", "summed_cost_usd"},
+    ),
+    "user_id": (
+        "query.history executed_by in the published cost marts, the Genie API's numeric user id"
+        " in the Genie marts (test_user_id_has_one_meaning_per_model)",
+        {"user_id_executed_by", "user_id_genie"},
+    ),
+    "query_id": (
+        "the row's own statement_id in the query-grain marts; the example execution of a"
+        " workload in the opportunity marts",
+        {"cost__query_id", "opportunity_example_query_id"},
+    ),
+    "total_cost_usd": (
+        "a sum over the row's queries in the daily marts; the cost an opportunity covers in"
+        " genie_optimization_opportunities",
+        {"total_cost_usd", "opportunity_total_cost_usd"},
+    ),
+    "total_cost_dbu": (
+        "as total_cost_usd, in DBUs",
+        {"total_cost_dbu", "opportunity_total_cost_dbu"},
+    ),
+    "created_at": (
+        "when the entity was created in the system tables; when a finding was first seen in"
+        " genie_optimization_opportunities (its published column name)",
+        {"system__created_at", "opportunity_created_at"},
+    ),
+    "is_current": (
+        "the latest SCD2 version of an entity; a price without an end in stg_system__list_prices",
+        {"system__is_current", "list_price_is_current"},
+    ),
+    "usage_quantity": (
+        "one billing record's units in billing.usage; the DBUs of the billing windows a query"
+        " overlapped in genie_cost_attribution (the API publishes it as billing_windows_dbu)",
+        {"usage_quantity", "attribution_usage_quantity"},
+    ),
+}
+LEADING_DOC = re.compile(r"^\{\{\s*doc\(['\"](\w+)['\"]\)\s*\}\}")
+
+
+def _model_column_descriptions() -> dict[str, dict[str, str]]:
+    """{column name: {model: description, whitespace collapsed}} of every model YAML."""
+    found: dict[str, dict[str, str]] = {}
+    for path in _tracked("models"):
+        if path.suffix != ".yml":
+            continue
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
+            for column in model.get("columns") or []:
+                text = " ".join(str(column.get("description") or "").split())
+                found.setdefault(column["name"], {})[model["name"]] = text
+    return found
+
+
+def test_repeated_column_names_share_one_description() -> None:
+    """Issue 12: of the column names repeated across models most had no shared description, and
+    their texts drifted (workspace_id was described eleven ways). A name carried by 3+ models is
+    either the same doc block in all of them (a model may add what differs there after it) or
+    identical text; names with two meanings are SHARED_NAME_MEANINGS, a block per meaning."""
+    problems = []
+    repeated = {
+        name: by_model
+        for name, by_model in _model_column_descriptions().items()
+        if len(by_model) >= 3
+    }
+    for name, by_model in sorted(repeated.items()):
+        if len(set(by_model.values())) == 1:
+            continue
+        blocks = {model: LEADING_DOC.match(text) for model, text in by_model.items()}
+        without = sorted(model for model, match in blocks.items() if match is None)
+        if without:
+            problems.append(f"{name}: no shared doc block in {without}")
+            continue
+        used = {match.group(1) for match in blocks.values() if match}
+        allowed = SHARED_NAME_MEANINGS.get(name, (None, set()))[1]
+        if len(used) > 1 and not used <= allowed:
+            problems.append(f"{name}: {len(used)} doc blocks {sorted(used)}, one expected")
+    for name, (reason, allowed) in SHARED_NAME_MEANINGS.items():
+        if name not in repeated:
+            problems.append(f"SHARED_NAME_MEANINGS[{name!r}]: not repeated in 3+ models any more")
+        if len(allowed) < 2 or not reason:
+            problems.append(f"SHARED_NAME_MEANINGS[{name!r}]: needs a reason and 2+ meanings")
+    assert not problems, "\n".join(problems)
 
 
 def test_no_reference_to_documents_outside_the_repository() -> None:

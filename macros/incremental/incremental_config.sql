@@ -143,24 +143,36 @@
     The config() of an incremental model that re-reads whole days of `date_column` from
     `window_call` (the Jinja text of the incremental_window_start(...) call the body also
     uses) and replaces them (reread_days_strategy: REPLACE WHERE on Databricks, delete +
-    insert on DuckDB, partition overwrite on Spark). One line in the model instead of eight.
-    `clustered_by` are the liquid clustering keys after the date (Databricks).
+    insert on DuckDB, partition overwrite on Spark). The one config of every incremental model
+    (integration_tests/test_incremental_strategies.py fails on one written by hand):
+
+    - clustered_by: the liquid clustering keys (Databricks) after the date; a list that names
+      the date column itself is the whole key, in its order (genie_api_query_lookup clusters
+      by query_id first, for its point lookups).
+    - or_before_call: the Jinja text of a call returning a date ('YYYY-MM-DD' or none) before
+      which every day is ALSO replaced (deleted), for a model that keeps only its last N days
+      or drops the days its source no longer holds (reread_days_predicates).
+    - open_rows_condition, secondary_date_column, marker_column: what the run log's 'end' row
+      records (run_log_post_hooks).
+    - post_hooks: further post-hooks, run after the run log's (e.g. a point-lookup index).
 #}
-{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id'], open_rows_condition=none, secondary_date_column=none, marker_column=none) -%}
+{% macro incremental_by_day_config(date_column, window_call, clustered_by=['workspace_id'], or_before_call=none, open_rows_condition=none, secondary_date_column=none, marker_column=none, post_hooks=[]) -%}
     {%- set window_call = window_call | trim -%}
+    {%- set cluster_keys = clustered_by if date_column in clustered_by else [date_column] + clustered_by -%}
     {#- pre_hook: the run log's 'start' row FIRST: on Spark the next hook drops the window's
         partitions, after which the window would render from a lower watermark. -#}
     {{ config(
         materialized='incremental',
         incremental_strategy=genie_analytics.reread_days_strategy(),
-        incremental_predicates=genie_analytics.reread_days_predicates(date_column, window_call),
+        incremental_predicates=genie_analytics.reread_days_predicates(date_column, window_call, or_before_call=or_before_call),
         partition_by=genie_analytics.partition_by_date(date_column),
-        liquid_clustered_by=genie_analytics.liquid_clustered_by([date_column] + clustered_by),
+        liquid_clustered_by=genie_analytics.liquid_clustered_by(cluster_keys),
         on_schema_change='append_new_columns',
         meta={'reread_date_column': date_column},
         pre_hook=genie_analytics.run_log_pre_hooks(window_call)
-            + genie_analytics.clear_reread_days_hooks(date_column, window_call),
-        post_hook=genie_analytics.run_log_post_hooks(date_column, open_rows_condition, secondary_date_column, marker_column),
+            + genie_analytics.clear_reread_days_hooks(date_column, window_call, or_before_call=or_before_call),
+        post_hook=genie_analytics.run_log_post_hooks(date_column, open_rows_condition, secondary_date_column, marker_column)
+            + post_hooks,
     ) }}
 {%- endmacro %}
 

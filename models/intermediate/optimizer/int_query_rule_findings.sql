@@ -3,8 +3,8 @@
     window (var optimizer_lookback_days, ending on optimizer_as_of_date) that trips a QUERY-scope
     rule of seeds/optimization_rules.csv, with the numbers that tripped it and its saving.
 
-    Text rules read the normalised text (int_query_fingerprints: lowercase, comments removed,
-    literals replaced by ?), so a `select *` inside a comment or a string literal does not
+    Text rules read the normalised text (stg_system__query_history.normalized_statement_text:
+    lowercase, comments removed, literals replaced by ?), so a `select *` inside a comment or a string literal does not
     count. Not incremental: REPEATED_UNCACHED counts repeats across the whole window, so a
     finding depends on the window rather than on its own day.
 #}
@@ -30,7 +30,12 @@ queries as (
 ),
 
 fingerprints as (
-    select * from {{ ref('int_query_fingerprints') }}
+    select
+        workspace_id,
+        statement_id,
+        query_date,
+        normalized_statement_text
+    from {{ ref('stg_system__query_history') }}
     where {{ window_bounds | replace('queries.', '') }}
 ),
 

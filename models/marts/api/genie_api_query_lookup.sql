@@ -21,20 +21,13 @@
 {%- set window_call -%}
     genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}, {'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}])
 {%- endset -%}
-{%- set window_call = window_call | trim -%}
 {%- set first_day_call = "genie_analytics.first_day_held(ref('genie_query_performance'), 'query_date')" -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=genie_analytics.reread_days_strategy(),
-    incremental_predicates=genie_analytics.reread_days_predicates('query_date', window_call, or_before_call=first_day_call),
-    partition_by=genie_analytics.partition_by_date('query_date'),
-    liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_id', 'query_date']),
-    on_schema_change='append_new_columns',
-    meta={'reread_date_column': 'query_date'},
-    pre_hook=genie_analytics.run_log_pre_hooks(window_call)
-        + genie_analytics.clear_reread_days_hooks('query_date', window_call, or_before_call=first_day_call),
-    post_hook=genie_analytics.run_log_post_hooks('query_date')
-        + ["{{ genie_analytics.create_point_lookup_index(['query_id']) }}"],
+{#- Clustered by query_id first (the point lookup), then the date. -#}
+{{ genie_analytics.incremental_by_day_config(
+    'query_date', window_call,
+    clustered_by=['query_id', 'query_date'],
+    or_before_call=first_day_call,
+    post_hooks=["{{ genie_analytics.create_point_lookup_index(['query_id']) }}"],
 ) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}
 

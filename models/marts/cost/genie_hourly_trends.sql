@@ -14,21 +14,9 @@
 {%- set window_call -%}
     genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])
 {%- endset -%}
-{%- set window_call = window_call | trim -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=genie_analytics.reread_days_strategy(),
-    incremental_predicates=genie_analytics.reread_days_predicates(
-        'query_date', window_call,
-        or_before_call="genie_analytics.hourly_trends_first_day(ref('genie_query_performance'), " ~ window_call ~ ")"),
-    partition_by=genie_analytics.partition_by_date('query_date'),
-    liquid_clustered_by=genie_analytics.liquid_clustered_by(['query_date', 'workspace_id']),
-    on_schema_change='append_new_columns',
-    pre_hook=genie_analytics.run_log_pre_hooks(window_call)
-        + genie_analytics.clear_reread_days_hooks(
-            'query_date', window_call,
-            or_before_call="genie_analytics.hourly_trends_first_day(ref('genie_query_performance'), " ~ window_call ~ ")"),
-    post_hook=genie_analytics.run_log_post_hooks('query_date'),
+{{ genie_analytics.incremental_by_day_config(
+    'query_date', window_call,
+    or_before_call="genie_analytics.hourly_trends_first_day(ref('genie_query_performance'), " ~ (window_call | trim) ~ ")",
 ) }}
 {%- set from_date = genie_analytics.render_window_start(window_call) %}
 {%- set first_day = genie_analytics.hourly_trends_first_day(ref('genie_query_performance'), from_date) %}

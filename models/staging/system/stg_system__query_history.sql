@@ -9,8 +9,8 @@
     The query fingerprint (normalised text and its md5, macro normalize_query_text) is computed
     here, where the text is first read, rather than in a model of its own: a per-row function of
     one source column, and at 10M queries a day a separate model re-read and re-wrote every
-    re-read statement once more (the figures: bench/NOTES.md).
-    int_query_fingerprints is the view the optimiser reads it through.
+    re-read statement once more (the figures: bench/NOTES.md). The optimiser's text rules
+    (int_query_rule_findings) read it here.
 #}
 {%- set window_call = "genie_analytics.incremental_window_start('query_date', lookback_days=var('query_history_lookback_days'))" -%}
 {{ genie_analytics.incremental_by_day_config('query_date', window_call) }}
