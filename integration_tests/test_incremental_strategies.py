@@ -126,7 +126,7 @@ BARE_CONFIG_CALL = re.compile(r"(?<![\w.])config\s*\(")
 
 @pytest.mark.slow
 def test_every_incremental_model_takes_its_config_from_the_one_macro(tmp_path: Path) -> None:
-    """Issue 12: every incremental model is configured by incremental_by_day_config (one line),
+    """Every incremental model is configured by incremental_by_day_config (one line),
     never by a config() block of its own (two were, and one lacked meta.reread_date_column,
     which the data tests' window and the run log read); and nothing but that macro makes a
     model incremental (a YAML `+materialized: incremental` has no window, no run log)."""

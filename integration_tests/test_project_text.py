@@ -169,7 +169,7 @@ PASS_THROUGH = re.compile(
 
 
 def test_no_model_is_a_pass_through() -> None:
-    """Issue 12: int_query_fingerprints was `select <five columns> from stg_system__query_history`,
+    """int_query_fingerprints was `select <five columns> from stg_system__query_history`,
     a view kept only for its name. A model whose whole SQL (comments and config() aside) selects
     plain columns of one ref() has no reason a reader would accept: read the ref instead."""
     offenders = []
@@ -268,7 +268,7 @@ def _model_column_descriptions() -> dict[str, dict[str, str]]:
 
 
 def test_repeated_column_names_share_one_description() -> None:
-    """Issue 12: of the column names repeated across models most had no shared description, and
+    """Of the column names repeated across models most had no shared description, and
     their texts drifted (workspace_id was described eleven ways). A name carried by 3+ models is
     either the same doc block in all of them (a model may add what differs there after it) or
     identical text; names with two meanings are SHARED_NAME_MEANINGS, a block per meaning."""
