@@ -253,6 +253,7 @@ def bare_sql_seconds(full_db: Path, day: date) -> tuple[float, int]:
     con.execute(BARE_SQL, {"day": day})
     seconds = time.perf_counter() - started
     rows = con.execute("select count(*) from bare_allocation").fetchone()[0]
+    print(f"bench: bare SQL for {day}: {seconds:.1f} s, {rows:,} rows", file=sys.stderr, flush=True)
     con.close()
     scratch.unlink(missing_ok=True)
     return seconds, rows
@@ -270,6 +271,14 @@ def dbt_measured(dbt_args: list[str], env: dict[str, str]) -> tuple[float, int, 
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
+    # Printed as it happens: a scale run takes an hour or more, and a failure in a later step
+    # must not lose what the earlier ones measured (the report is written only at the end).
+    print(
+        f"bench: dbt {' '.join(dbt_args)}: {seconds:.0f} s, peak RSS "
+        f"{usage.ru_maxrss * 1024 / 2**30:.2f} GiB, exit {proc.returncode}",
+        file=sys.stderr,
+        flush=True,
+    )
     if proc.returncode != 0:
         sys.stderr.write(log.read_text()[-6000:])
         raise SystemExit(f"bench: dbt failed: {' '.join(dbt_args)}")
