@@ -183,3 +183,24 @@ def test_exposures_depend_on_exactly_the_marts_the_datasets_read(defn) -> None:
     for exposure in exposures["exposures"]:
         refs = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}
         assert refs == read, exposure["name"]
+
+
+def test_the_report_refuses_a_start_after_its_end(tmp_path, capsys) -> None:
+    """A reversed period was accepted (exit 0): a report titled "2026-10-21 to 2026-10-01" with
+    empty charts, whose overlap-filtered tables still listed rows. It is a usage error (exit 2)."""
+    from genie_ingest.dashboard import main
+
+    db = tmp_path / "build.duckdb"
+    db.touch()
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "--lvdash", str(tmp_path / "d.lvdash.json"),
+                "--db", str(db),
+                "--report-dir", str(tmp_path / "report"),
+                "--start", "2026-10-21",
+                "--end", "2026-10-01",
+            ]
+        )  # fmt: skip
+    assert exc.value.code == 2
+    assert "is after --end" in capsys.readouterr().err
