@@ -140,6 +140,15 @@ def test_definition_errors_name_the_problem(tmp_path: Path) -> None:
     )
     with pytest.raises(DefinitionError, match="no dataset 'b'"):
         load(tmp_path / "d.yml")
+    # The .lvdash.json has no row limit on a chart: the report would plot a top N that the
+    # AI/BI dashboard does not (a chart's top N belongs in its dataset's SQL).
+    (tmp_path / "d.yml").write_text(
+        "display_name: x\nparameters: {}\npages:\n"
+        "  - {name: p, display_name: P,\n"
+        "     widgets: [{type: bar, dataset: a, x: 'n:N', y: 'n:Q', limit: 3, title: t}]}\n"
+    )
+    with pytest.raises(DefinitionError, match="a chart takes no limit"):
+        load(tmp_path / "d.yml")
 
 
 def test_widget_columns() -> None:

@@ -138,6 +138,19 @@ def test_a_chart_draws_one_mark_per_label(defn, con, period) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_the_users_chart_adds_up_to_the_period(defn, con, period) -> None:
+    """Top 20 users and '(other users)': the bars still sum to every user's USD."""
+    values = {"workspace": "all", "date_range": period, "statement_id": ""}
+    rows = run_dataset(con, defn, "cost_by_user", values)
+    assert len(rows) <= 21
+    (total,) = con.execute(
+        "select sum(total_cost_usd) from genie_daily_performance "
+        "where query_date between $a and $b",
+        {"a": period[0], "b": period[1]},
+    ).fetchone()
+    assert sum(r["cost_usd"] or 0 for r in rows) == pytest.approx(total, rel=1e-9)
+
+
 def test_an_empty_period_shows_zero_not_null(defn, con) -> None:
     """A period with no rows: the overview's counters and the pipeline's stages are 0, not NULL
     (the report printed NaN)."""
