@@ -195,7 +195,7 @@ def test_exposures_depend_on_exactly_the_marts_the_datasets_read(defn) -> None:
 
 
 def test_the_report_refuses_a_start_after_its_end(tmp_path, capsys) -> None:
-    """A reversed period was accepted (exit 0): a report titled "2026-10-21 to 2026-10-01" with
+    """A reversed period was accepted (exit 0): a report titled "2026-10-21 to 2026-10-02" with
     empty charts, whose overlap-filtered tables still listed rows. It is a usage error (exit 2)."""
     from genie_ingest.dashboard import main
 
@@ -208,7 +208,7 @@ def test_the_report_refuses_a_start_after_its_end(tmp_path, capsys) -> None:
                 "--db", str(db),
                 "--report-dir", str(tmp_path / "report"),
                 "--start", "2026-10-21",
-                "--end", "2026-10-01",
+                "--end", "2026-10-02",
             ]
         )  # fmt: skip
     assert exc.value.code == 2
