@@ -15,6 +15,6 @@ with to_fetch as (
 
 select 1 as stage_order, 'to fetch' as stage, count(*) as message_count from to_fetch
 union all
-select 2 as stage_order, 'landed' as stage, sum(is_landed) as message_count from to_fetch
+select 2 as stage_order, 'landed' as stage, coalesce(sum(is_landed), 0) as message_count from to_fetch
 union all
-select 3 as stage_order, 'not landed' as stage, count(*) - sum(is_landed) as message_count from to_fetch
+select 3 as stage_order, 'not landed' as stage, count(*) - coalesce(sum(is_landed), 0) as message_count from to_fetch

@@ -2,7 +2,11 @@
 -- conversations, users, feedback, failures, USD of the SQL Genie ran, per space and per conversation.
 select
     cast(workspace_id as string) as workspace_id,
-    coalesce(max(space_title), space_id) as space,
+    -- Titles repeat across spaces and workspaces: the label carries the space id.
+    case
+        when max(space_title) is null then space_id
+        else concat(max(space_title), ' · ', space_id)
+    end as space,
     count(*) as conversation_count,
     sum(message_count) as message_count,
     count(distinct user_id) as user_count,

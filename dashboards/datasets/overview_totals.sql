@@ -1,13 +1,14 @@
 -- The period's SQL-warehouse bill split into what queries used and what warehouses idled:
--- billed = attributed + idle (genie_cost_reconciliation, conserved per billing window).
+-- billed = attributed + idle (genie_cost_reconciliation, conserved per billing window); a
+-- period without billing windows is 0, not NULL.
 select
-    sum(billed_usd) as billed_usd,
-    sum(attributed_usd) as attributed_usd,
-    sum(idle_usd) as idle_usd,
-    sum(attributed_usd) + sum(idle_usd) as attributed_plus_idle_usd,
-    sum(billed_dbu) as billed_dbu,
-    sum(attributed_dbu) as attributed_dbu,
-    sum(idle_dbu) as idle_dbu
+    coalesce(sum(billed_usd), 0) as billed_usd,
+    coalesce(sum(attributed_usd), 0) as attributed_usd,
+    coalesce(sum(idle_usd), 0) as idle_usd,
+    coalesce(sum(attributed_usd), 0) + coalesce(sum(idle_usd), 0) as attributed_plus_idle_usd,
+    coalesce(sum(billed_dbu), 0) as billed_dbu,
+    coalesce(sum(attributed_dbu), 0) as attributed_dbu,
+    coalesce(sum(idle_dbu), 0) as idle_dbu
 from genie_cost_reconciliation
 where
     (:workspace = 'all' or cast(workspace_id as string) = :workspace)

@@ -140,6 +140,15 @@ def test_definition_errors_name_the_problem(tmp_path: Path) -> None:
     )
     with pytest.raises(DefinitionError, match="no dataset 'b'"):
         load(tmp_path / "d.yml")
+    # The .lvdash.json has no row limit on a chart: the report would plot a top N that the
+    # AI/BI dashboard does not (a chart's top N belongs in its dataset's SQL).
+    (tmp_path / "d.yml").write_text(
+        "display_name: x\nparameters: {}\npages:\n"
+        "  - {name: p, display_name: P,\n"
+        "     widgets: [{type: bar, dataset: a, x: 'n:N', y: 'n:Q', limit: 3, title: t}]}\n"
+    )
+    with pytest.raises(DefinitionError, match="a chart takes no limit"):
+        load(tmp_path / "d.yml")
 
 
 def test_widget_columns() -> None:
@@ -183,3 +192,24 @@ def test_exposures_depend_on_exactly_the_marts_the_datasets_read(defn) -> None:
     for exposure in exposures["exposures"]:
         refs = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}
         assert refs == read, exposure["name"]
+
+
+def test_the_report_refuses_a_start_after_its_end(tmp_path, capsys) -> None:
+    """A reversed period was accepted (exit 0): a report titled "2026-10-21 to 2026-10-01" with
+    empty charts, whose overlap-filtered tables still listed rows. It is a usage error (exit 2)."""
+    from genie_ingest.dashboard import main
+
+    db = tmp_path / "build.duckdb"
+    db.touch()
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "--lvdash", str(tmp_path / "d.lvdash.json"),
+                "--db", str(db),
+                "--report-dir", str(tmp_path / "report"),
+                "--start", "2026-10-21",
+                "--end", "2026-10-01",
+            ]
+        )  # fmt: skip
+    assert exc.value.code == 2
+    assert "is after --end" in capsys.readouterr().err

@@ -117,6 +117,51 @@ def test_overview_identity_holds_in_the_dataset(defn, con, period) -> None:
     assert row["attributed_plus_idle_usd"] == pytest.approx(row["billed_usd"], rel=1e-9)
 
 
+def test_a_chart_draws_one_mark_per_label(defn, con, period) -> None:
+    """A bar or line chart adds up the rows that share its x and colour: when two entities share
+    a label (the same warehouse name or space title in several workspaces), the chart shows their
+    sum as one, e.g. a warehouse "busy share (0-1)" of 1.84. Each (x, colour) key of a chart's
+    dataset is one row in the all-workspaces view."""
+    from genie_ingest.dashboard.definitions import split_field
+
+    problems = []
+    for page in defn.pages:
+        for widget in page.widgets:
+            if widget["type"] not in {"bar", "line"}:
+                continue
+            keys = [split_field(widget[k])[0] for k in ("x", "color") if k in widget]
+            values = {"workspace": "all", "date_range": period, "statement_id": ""}
+            rows = run_dataset(con, defn, widget["dataset"], values)
+            seen = [tuple(row[k] for k in keys) for row in rows]
+            if len(seen) != len(set(seen)):
+                problems.append(f"{widget['title']}: {len(seen) - len(set(seen))} repeated {keys}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_users_chart_adds_up_to_the_period(defn, con, period) -> None:
+    """Top 20 users and '(other users)': the bars still sum to every user's USD."""
+    values = {"workspace": "all", "date_range": period, "statement_id": ""}
+    rows = run_dataset(con, defn, "cost_by_user", values)
+    assert len(rows) <= 21
+    (total,) = con.execute(
+        "select sum(total_cost_usd) from genie_daily_performance "
+        "where query_date between $a and $b",
+        {"a": period[0], "b": period[1]},
+    ).fetchone()
+    assert sum(r["cost_usd"] or 0 for r in rows) == pytest.approx(total, rel=1e-9)
+
+
+def test_an_empty_period_shows_zero_not_null(defn, con) -> None:
+    """A period with no rows: the overview's counters and the pipeline's stages are 0, not NULL
+    (the report printed NaN)."""
+    empty = (dt.date(2001, 1, 1), dt.date(2001, 1, 31))
+    values = {"workspace": "all", "date_range": empty, "statement_id": ""}
+    (totals,) = run_dataset(con, defn, "overview_totals", values)
+    assert all(v == 0 for v in totals.values()), totals
+    stages = run_dataset(con, defn, "genie_pipeline", values)
+    assert [r["message_count"] for r in stages] == [0, 0, 0]
+
+
 @pytest.fixture(scope="module")
 def report(defn, con) -> list[Path]:
     return write_report(DB, defn, REPORT_DIR)

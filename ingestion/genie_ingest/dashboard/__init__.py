@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if (args.start is None) != (args.end is None):
         parser.error("--start and --end go together")
+    if args.start is not None and args.start > args.end:
+        parser.error(f"--start {args.start} is after --end {args.end}")
     from .report import write_report
 
     period = (args.start, args.end) if args.start else None

@@ -13,7 +13,8 @@ mart names: on Databricks the bundle's `dataset_catalog`/`dataset_schema` name t
 (docs: bundle dashboards resource), locally the DuckDB connection's default schema does. The
 only rendering is of parameter markers (`:p`, `:p.min`, `:p.max`, Databricks' named markers),
 which DuckDB spells `$p`, `$p_min`, `$p_max`. Errors: `DefinitionError` for an unknown dataset,
-column-less field, parameter not declared, or widget type not supported.
+column-less field, parameter not declared, widget type not supported, or a `limit` on a
+chart (only a table's rows are limited; Lakeview tables page through the rest).
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ def load(path: Path) -> Definition:
                 raise DefinitionError(f"{where}: type must be one of {sorted(WIDGET_TYPES)}")
             if widget.get("dataset") not in datasets:
                 raise DefinitionError(f"{where}: no dataset {widget.get('dataset')!r}")
+            if "limit" in widget and widget["type"] != "table":
+                # An AI/BI chart has no row limit: the .lvdash.json would plot every row while
+                # the report plotted the first N. A chart's top N is the dataset's SQL.
+                raise DefinitionError(f"{where}: a chart takes no limit; limit in the dataset")
     return Definition(raw["display_name"], params, datasets, pages)
 
 
