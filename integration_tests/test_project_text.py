@@ -475,9 +475,7 @@ def test_the_sandbox_start_date_is_written_once() -> None:
 
 # A citation of the issue tracker: "issue 13", "issues 9 and 11", "item 4", "defect 9", test_item1_.
 ISSUE_TAG = re.compile(r"\bissues? #?\d+\b|\bitems? \d+\b|\bdefects? \d+\b|_item\d+", re.I)
-# Everything but the dbt folders (models, macros, tests, analyses, snapshots) and bench/, whose
-# tags are left to the engineers editing them now: extend this to the whole repository (bench's
-# NOTES.md, the history of measurements, may keep them) once they are cleaned.
+# Everything but bench/, whose NOTES.md and results, the history of measurements, may keep them.
 ISSUE_TAG_FREE = (
     "README.md",
     "Makefile",
@@ -492,6 +490,11 @@ ISSUE_TAG_FREE = (
     "resources",
     "seeds",
     "dashboards",
+    "models",
+    "macros",
+    "tests",
+    "analyses",
+    "snapshots",
 )
 
 

@@ -9,13 +9,13 @@
         system table system_tables.query.history is missing column(s): read_rows
         system table system_tables.query.history is missing field(s): query.history.compute.warehouse_id
 
-    Nested fields (issue 11, item 6): a struct column lists the fields the models read in its
+    Nested fields: a struct column lists the fields the models read in its
     column meta, `meta: {fields: [warehouse_id, job_info.job_id]}` (dotted for deeper levels);
     each is looked up in the column's data type as the adapter reports it (DuckDB
     `STRUCT("a" T, ...)`, Spark / Databricks `struct<a:T,...>`) and a missing one is named
     `<schema>.<table>.<column>.<field>`.
 
-    Required and optional schemas (issue 9, defect 10): a source whose source-level meta says
+    Required and optional schemas: a source whose source-level meta says
     `optional: true` (today only `lakeflow`, the jobs tables, which an account may not have
     enabled) may be absent: the check then logs ONE warning naming the schema, and its staging
     models build empty (macro system_source_exists). Every other system source (billing,

@@ -1,6 +1,6 @@
 {#
     The schema and the database (catalog) of every node, validated when dbt PARSES the project
-    (issue 11 review, item 3c). dbt calls generate_schema_name / generate_database_name for each
+    (before anything runs). dbt calls generate_schema_name / generate_database_name for each
     model, seed, snapshot and test while parsing, long before it runs anything; since dbt 1.11
     creates the target schemas before the on-run-start hooks, validating only there
     (assert_safe_config_identifiers) let a GENIE_ANALYTICS_SCHEMA or GENIE_ANALYTICS_CATALOG

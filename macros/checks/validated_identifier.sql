@@ -1,6 +1,6 @@
 {#
     The ONE place where configuration (dbt vars, env vars, profile settings) becomes a SQL
-    identifier (issue 11, item 7). Identifiers cannot be bound as parameters, and an
+    identifier. Identifiers cannot be bound as parameters, and an
     adapter's quoting does not escape a quote inside the name, so `GENIE_LANDING_SCHEMA`
     containing `"` (DuckDB), a backtick (Spark, Databricks) or `'` (the information_schema
     lookups dbt runs with the name inside a string literal) would let the setting inject SQL.

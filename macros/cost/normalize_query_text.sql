@@ -3,7 +3,7 @@
     stg_system__query_history.query_fingerprint, groups them).
     Shared by the cost marts and the query optimiser. Null or blank text (workspaces with
     customer-managed keys get an empty statement_text) normalises to null, so it gets no
-    fingerprint and no text-based finding (issue 9, defect 8); so does text that normalises to
+    fingerprint and no text-based finding; so does text that normalises to
     nothing (only tabs/newlines, or only a comment: every branch ends in nullif(trim(..), ''),
     whitespace being collapsed to single spaces before the trim where it can occur).
 
@@ -22,7 +22,7 @@
              `identifier` | r'raw' | r"raw" | 'literal' | "literal" | /* comment */ | -- comment
          replaced by its first group (identifier or literal, kept whole), so comments are
          removed and only comments (a regex removing comments alone cannot tell a `--` in a
-         literal from a comment: issue 11, item 5);
+         literal from a comment);
       3. literal pass: the same alternation without comments plus whole-token numbers
          (integers, decimals, exponents; digits inside identifiers such as t1 stay):
          identifiers are replaced by themselves followed by `?`, literals and numbers by `?`;

@@ -1,5 +1,5 @@
 {#
-    Bounds on query.history values before they weigh in the cost attribution (issue 11.2).
+    Bounds on query.history values before they weigh in the cost attribution.
     Source of the bound: Databricks SQL's statement timeout is 2 days at most
     (var cost_max_query_days, default 2), so no statement runs longer.
 #}

@@ -18,8 +18,8 @@
         b. the first day holding a message-action audit row that is in neither bronze nor the
            rejected table although it is older than what they hold (genie_audit_unloaded_from,
            the same rule as tests/singular/genie/assert_genie_audit_rows_all_accounted_for).
-           system.access.audit is delivered per workspace with different delays (issue 11,
-           item 3): rows of a lagging workspace can land after another workspace's latest
+           system.access.audit is delivered per workspace with different delays:
+           rows of a lagging workspace can land after another workspace's latest
            event, i.e. before (a). (b) re-reads from their day, so a gap the accounted-for test
            reports heals on the next run instead of failing every later build. Re-reading a
            wider window is safe: each run replaces whole days from its window start
@@ -134,7 +134,7 @@
         {{- return(none) -}}
     {%- endif -%}
     {#- The search looks back var('genie_audit_late_horizon_days') days from the latest day
-        bronze holds (issue 13: not the whole audit log on every run; a row later than that is
+        bronze holds (not the whole audit log on every run; a row later than that is
         reported by the full tests' assert_genie_audit_rows_all_accounted_for and picked up by
         the weekly task's larger horizon, macros/incremental/late_rows_horizon.sql). Both ends
         are literals, so access.audit and the two Genie tables prune on event_date. -#}
@@ -174,7 +174,7 @@
 
 
 {#
-    What bronze + rejected have loaded so far, as literals for pruning (issue 13): a dict with
+    What bronze + rejected have loaded so far, as literals for pruning: a dict with
     first_date ('YYYY-MM-DD', the earliest window start they recorded) and max_event_at
     ('YYYY-MM-DD HH:MM:SS.ffffff', the latest event they hold), both none when nothing is loaded
     or before execution. Read with run_query from the two (small) Genie tables, so

@@ -1,5 +1,5 @@
 {#
-    Column masks inside CREATE on Databricks (issue 16; README "Security and retention").
+    Column masks inside CREATE on Databricks (README "Security and retention").
 
     dbt-databricks' table materialisation (V1, the project's default) builds a table with
     `create or replace table <t> ... as <query>` (databricks__create_table_as); the masks were set

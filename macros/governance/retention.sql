@@ -1,5 +1,5 @@
 {#
-    Retention (issue 16; README "Security and retention"). A mart that takes
+    Retention (README "Security and retention"). A mart that takes
         +post-hook: "{{ genie_analytics.apply_retention('<date column>') }}"
     (dbt_project.yml) keeps the days from `retention_start_date()` on; older days move to
     `<mart>_archive` (same schema, same columns), which keeps days from

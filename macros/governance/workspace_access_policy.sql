@@ -1,5 +1,5 @@
 {#
-    Governance on Databricks (issue 16; README "Security and retention"): ONE mapping of principals
+    Governance on Databricks (README "Security and retention"): ONE mapping of principals
     to workspaces, seed `workspace_access` (the API's authorisation reads the same seed), becomes
     one Unity Catalog row filter function that every public mart with a workspace_id column
     carries (dbt-databricks' own `row_filter` config, set once for the marts in dbt_project.yml),

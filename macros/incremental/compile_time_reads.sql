@@ -1,6 +1,6 @@
 {#
     The ONE guard for values read from the warehouse while a model or test is compiled
-    (issue 13, part A item 1). Macros that inline a date as a literal (optimizer_as_of_date,
+    (README "Incremental models"). Macros that inline a date as a literal (optimizer_as_of_date,
     hourly_trends_first_day, data_tests_window_start, first_window_date_ending_after,
     genie_loaded_scope) read it with run_query at compile time; on an empty target (a fresh
     clone's `dbt compile`, sqlfluff's dbt templater before the first build) the relation does

@@ -1,5 +1,5 @@
 {#
-    Data tests that scale (issue 13): on an incremental run a data test of a large incremental
+    Data tests that scale: on an incremental run a data test of a large incremental
     model looks only at the days the run re-read, not at the whole 900M-row table.
 
     - dbt_project.yml sets `+where: "__reread_window__"` on every data test of the project; the

@@ -60,7 +60,7 @@
 
 {#
     Whole-day replacement for incremental models whose rows can MOVE or VANISH when a day is
-    re-read (issue 9, defect 9): an audit event that moves between the accepted and rejected
+    re-read: an audit event that moves between the accepted and rejected
     Genie tables, a row whose day no longer produces it. A MERGE only upserts, so the old row
     would stay; delete+insert keyed on the date only deletes days the new rows still contain.
     These models instead replace EVERY day from the re-read window's first date on, whatever

@@ -1,5 +1,5 @@
 {#
-    The incremental run log (issue 13): one small table, `genie_incremental_runs` in the target
+    The incremental run log: one small table, `genie_incremental_runs` in the target
     schema, that says which days each incremental-by-day model replaced and when it last
     finished, so a downstream model learns which upstream days were rewritten since its own
     last run WITHOUT scanning the upstream table.

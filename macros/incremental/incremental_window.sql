@@ -1,5 +1,5 @@
 {#
-    The ONE rule for "which days does this incremental run read" (issue 13). Every incremental
+    The ONE rule for "which days does this incremental run read". Every incremental
     model, and every data test that scales with it, asks these macros:
 
       incremental_window_start(...)  -> 'YYYY-MM-DD' (first whole UTC day re-read) or none (all)

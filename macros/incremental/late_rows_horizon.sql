@@ -1,8 +1,8 @@
 {#
-    Late rows found within a HORIZON (issue 13, part B). Some sources deliver rows for days long
+    Late rows found within a HORIZON. Some sources deliver rows for days long
     past: billing.usage corrections (RETRACTION / RESTATEMENT rows; Databricks documents a
     delivery delay only for ORIGINAL rows, "typically within 12 hours") and access.audit rows of
-    a lagging workspace (issue 11). Finding them by their delivery date (ingestion_date) or by
+    a lagging workspace. Finding them by their delivery date (ingestion_date) or by
     "not loaded yet" cannot prune the usage-date / event-date partitions: it reads the whole
     history on every run. These macros look for them only within a horizon of days before the
     model's window (vars billing_correction_horizon_days, genie_audit_late_horizon_days), as

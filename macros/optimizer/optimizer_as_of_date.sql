@@ -2,7 +2,7 @@
     The day every optimiser window ends on, as a SQL DATE expression: var('optimizer_as_of_date')
     when set, else the latest `date_column` of `relation`. Anchoring on the data rather than
     current_date keeps the marts meaningful over a fixed-date sandbox or a paused pipeline.
-    The latest date is read at compile time (run_query) and inlined as a literal (issue 13), so
+    The latest date is read at compile time (run_query) and inlined as a literal, so
     the window bounds prune the date partitions; when it cannot be read (a dbt unit test's
     fixture CTE, or a relation not built yet: `dbt compile` / sqlfluff on an empty target;
     relations_exist) it stays a scalar subquery, the same value computed by the engine.

@@ -5,7 +5,7 @@
     busy_start_at, busy_end_at, busy_ms and query_count; intervals cut at UTC midnight.
     The SQL of int_warehouse_busy_intervals, as a macro so genie_warehouse_utilization computes
     it over the queries of its re-read window only (a where on the view's usage_date cannot be
-    pushed below its window functions: the view read all of genie_query_performance, issue 13).
+    pushed below its window functions: the view read all of genie_query_performance).
     `from_date` ('YYYY-MM-DD' or none) keeps only the days from it (a query that started
     earlier contributes its part of those days).
 #}

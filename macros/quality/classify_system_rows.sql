@@ -30,7 +30,7 @@
     the rows it quarantines.
 #}
 {#
-    partition_date_column (issue 13): a date column derived from the row's own content (e.g.
+    partition_date_column: a date column derived from the row's own content (e.g.
     access.audit's event_date) added to the key of both windows, so a reader's filter on it is
     pushed below the deduplication to the source's date partitions (a filter on a column outside
     a window's PARTITION BY cannot be; the view was read whole for every reader). Versions of a
@@ -41,7 +41,7 @@
     {%- set window_keys = (key_columns + ([partition_date_column] if partition_date_column else [])) | join(', ') -%}
     {%- set null_checks = [] -%}
     {%- for column in key_columns -%}
-        {#- A blank key (empty or spaces) is no key either, as in the Genie models (review item 12). -#}
+        {#- A blank key (empty or spaces) is no key either, as in the Genie models. -#}
         {%- do null_checks.append("nullif(trim(cast(" ~ column ~ " as string)), '') is null") -%}
     {%- endfor -%}
     {%- set null_key = null_checks | join(' or ') -%}
@@ -116,7 +116,7 @@
 #}
 {% macro billing_quarantine_reasons() -%}
     {#- usage_date (the day of usage_start_time) is part of the window only so a filter on it
-        reaches billing.usage's partitions (issue 13); it splits no usage window. -#}
+        reaches billing.usage's partitions; it splits no usage window. -#}
     {%- set usage_window = 'workspace_id, cloud, usage_unit, usage_start_time, usage_end_time, usage_date' -%}
     {{ return([
         ("usage_quantity is null", "null_usage_quantity"),
@@ -131,7 +131,7 @@
     filtered), one row per delivered row with its usage_quantity as usage_dbu, and is_held = the
     row belongs to a class staging must hold out of every cost total. The classes are computed
     here from the raw columns, independently of classify_system_rows / billing_quarantine_reasons
-    (the rules under test; issue 11 review, item 3d), from their documented definitions:
+    (the rules under test), from their documented definitions:
       - a null or blank record_id, or a null workspace_id, usage_date, usage_start_time or
         usage_end_time;
       - a null usage_quantity;
@@ -140,7 +140,7 @@
         usage_unit, usage_start_time, usage_end_time), in record_id order.
 #}
 {#- from_date ('YYYY-MM-DD' or none): only usage_date >= it, compared in the source scan as a
-    literal so billing.usage's partitions prune (issue 13: the tests' incremental window);
+    literal so billing.usage's partitions prune (the tests' incremental window);
     same-row deliveries and held classes are then judged within those days. -#}
 {% macro raw_billing_rows(from_date=none) -%}
     {%- set usage_window = 'workspace_id_raw, cloud, usage_unit, usage_start_time, usage_end_time' -%}

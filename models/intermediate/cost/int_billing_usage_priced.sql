@@ -4,7 +4,7 @@
     minus the negotiated discount of the seed when one matches. One pricing rule for all cost
     marts (warehouse windows, job runs, chargeback).
 
-    Incremental by whole days of usage_date (issue 13; it was a table rebuilt from all of
+    Incremental by whole days of usage_date (it was a table rebuilt from all of
     billing.usage every run): each run re-prices from max(usage_date) - var('cost_lookback_days'),
     from the first day stg_system__billing_usage replaced since the last run (the incremental
     run log), and from the first day holding a correction delivered since the last run within

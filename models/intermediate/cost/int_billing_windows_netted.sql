@@ -15,14 +15,14 @@ with
 
 priced_usage as (
     {# SQL-warehouse usage: records with a warehouse_id, and SQL records that lack one (kept as
-       their own reconciliation line, never dropped: issue 11.2). #}
+       their own reconciliation line, never dropped). #}
     select * from {{ ref('int_billing_usage_priced') }}
     where warehouse_id is not null or billing_origin_product = 'SQL'
 ),
 
 known_warehouses as (
-    {# A warehouse is observable in this region if ANY regional table knows it (review of
-       issue 9.7): compute.warehouses has a row only when a warehouse changes (365-day
+    {# A warehouse is observable in this region if ANY regional table knows it:
+       compute.warehouses has a row only when a warehouse changes (365-day
        retention), so an unchanged warehouse, or one whose rows were all quarantined, is known
        only from its events, its queries or its quarantined rows. #}
     select
@@ -96,7 +96,7 @@ final as (
         netted.window_start_at,
         netted.window_end_at,
         netted.window_date,
-        {# Which reconciliation line the window's money goes to (issue 11.2, issue 9.7):
+        {# Which reconciliation line the window's money goes to:
            warehouse_window = observable here, split into attributed + idle;
            no_warehouse_id = SQL usage without usage_metadata.warehouse_id;
            warehouse_not_in_region = a warehouse no regional table knows (known_warehouses;

@@ -53,7 +53,7 @@ queries as (
 ),
 
 query_spans as (
-    {# Bad values are bounded or excluded from the weights (issue 11.2), see
+    {# Bad values are bounded or excluded from the weights, see
        statement_weight_exclusion_reason: the span is cut at the 2-day statement timeout
        (a far-future end_time cannot absorb windows nor explode into hours), a negative span
        is zero-length, and a statement whose weight is negative or impossible gets weight 0:

@@ -2,7 +2,7 @@
     One row per event_date: how many message-action audit rows (distinct event_key of
     int_genie_audit_events_validated, usable or not) system.access.audit holds that day, and the
     latest event_time among them. genie_pipeline_validation sums it for its audit_rows_in_scope,
-    so the hourly run no longer counts the whole audit history (issue 13); only the days not
+    so the hourly run no longer counts the whole audit history; only the days not
     wholly inside the loaded scope are counted from the audit log there.
 
     Rows without an event_date or an event_time are not counted: the validation's scope

@@ -21,7 +21,7 @@
                                         (the ids of the Genie REST API's paths and responses; every id of the sandbox).
                                         Ids go into REST paths: `abc?x=1`, `abc#f` or
                                         `../../x` would fetch one message under several keys or
-                                        call another endpoint (issue 10 item 6).
+                                        call another endpoint.
 
     Ephemeral: inlined into its three readers, so their event_date window filter reaches
     access.audit's partitions. (A DuckDB 2.0 view here also fails: a view over

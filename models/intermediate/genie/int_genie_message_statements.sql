@@ -2,7 +2,7 @@
     One row per (workspace_id, message_id, statement_id) of a landed Genie message whose
     statement is in genie_query_performance: the statement's query-history and cost columns,
     laid out by the statement's query_date. genie_message_performance reads this table, not the
-    900M-row genie_query_performance, so building it reads only the re-read days (issue 13).
+    900M-row genie_query_performance, so building it reads only the re-read days.
 
     Incremental by query_date (incremental_by_day_config): re-computes the days from the
     earliest of max(query_date) - var('cost_lookback_days'), the first day

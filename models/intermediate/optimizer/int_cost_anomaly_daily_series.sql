@@ -2,7 +2,7 @@
     Daily query cost, query count and failures per workspace, SQL warehouse and user, with a
     row for every day from the entity's first query to optimizer_as_of_date (zero-filled), so a
     quiet day counts in the baseline instead of vanishing from it. Summed from the small daily
-    table int_query_costs_summed_daily (per entity, day and fingerprint; issue 13), not from
+    table int_query_costs_summed_daily (per entity, day and fingerprint), not from
     genie_query_performance.
 #}
 {{ config(materialized='table') }}

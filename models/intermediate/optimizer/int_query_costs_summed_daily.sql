@@ -5,7 +5,7 @@
     split by workload (query fingerprint; null for queries without statement text): query count,
     failed queries and attributed USD.
 
-    The anomaly models' small daily table (issue 13): int_cost_anomaly_daily_series sums it over
+    The anomaly models' small daily table: int_cost_anomaly_daily_series sums it over
     the fingerprints and genie_cost_anomalies takes its drivers from it, so neither reads 58 days
     of genie_query_performance on every run; and the entity unpivot is written here once (issue
     12: it was written twice, in both of them). Incremental by query day: each run re-computes

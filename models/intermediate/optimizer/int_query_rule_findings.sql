@@ -8,7 +8,7 @@
     count. Not incremental: REPEATED_UNCACHED counts repeats across the whole window, so a
     finding depends on the window rather than on its own day.
 #}
-{#- tag daily (issue 13): a finding is one query's, and REPEATED_UNCACHED counts a text's repeats
+{#- tag daily: a finding is one query's, and REPEATED_UNCACHED counts a text's repeats
     over the whole 30-day window, which no daily sum gives back; the rules are unchanged, and
     the model runs in the bundle's daily job (genie_analytics_daily) instead of every hour. -#}
 {{ config(materialized='table', tags=['daily']) }}
@@ -65,7 +65,7 @@ windowed as (
             queries.workspace_id = fingerprints.workspace_id
             and queries.query_id = fingerprints.statement_id
             {#- The same day on both sides (statement_id is unique; query_date is the date
-                both tables are laid out by), so the fingerprints' days prune too (issue 13). #}
+                both tables are laid out by), so the fingerprints' days prune too. #}
             and queries.query_date = fingerprints.query_date
     where {{ window_bounds }}
 ),
@@ -77,7 +77,7 @@ uncached_repeats as (
     #}
     select
         *,
-        {#- No text, no text rule (issue 9 defect 8): workspaces with customer-managed keys
+        {#- No text, no text rule: workspaces with customer-managed keys
             have an empty statement_text, which must not make one giant repeated text. #}
         statement_type = 'SELECT'
         and not coalesce(is_from_result_cache, false)

@@ -4,7 +4,7 @@
     STOPPING: billing runs until STOPPED) to the warehouse's next event.
 
     A last "on" event with no successor means the warehouse is still on as far as the data
-    knows (issue 11, item 4): its stretch is closed at the DATA HORIZON, the latest moment any
+    knows: its stretch is closed at the DATA HORIZON, the latest moment any
     of the sources that describe warehouses has data for: the latest warehouse event (of any
     warehouse), the latest end of a SQL-warehouse billing window, and the latest end of a
     query (bounded by the statement timeout, macro statement_ended_at_bounded), never later
@@ -20,7 +20,7 @@ events as (
 
 horizon as (
     -- Capped at the run's start: a source timestamp in the future (e.g. end_time 9999-12-31)
-    -- must not stretch every open stretch to it (issue 11.2's row explosion).
+    -- must not stretch every open stretch to it (a row explosion).
     select
         least(
             max(horizon_at),
@@ -30,16 +30,16 @@ horizon as (
         select max(event_at) as horizon_at from events
         union all
         {# The newest rows are on the latest days: each table is read from its latest day
-           minus the longest a row can span (a literal, latest_days_predicate), not whole
-           (issue 13). Billing windows are at most a day long; a statement runs at most
-           var('cost_max_query_days') days (statement timeout). #}
+           minus the longest a row can span (a literal, latest_days_predicate), not whole,
+           so the date partitions prune. Billing windows are at most a day long; a statement
+           runs at most var('cost_max_query_days') days (statement timeout). #}
         select max(usage_end_at) as horizon_at
         from {{ ref('stg_system__billing_usage') }}
         where
             warehouse_id is not null
             and {{ genie_analytics.latest_days_predicate(ref('stg_system__billing_usage'), 'usage_date', 1) }}
         union all
-        {# The bounded end (issue 11.2): an end_time of 9999-12-31 must not become the horizon. #}
+        {# The bounded end: an end_time of 9999-12-31 must not become the horizon. #}
         select
             max({{ genie_analytics.statement_ended_at_bounded('started_at', 'ended_at') }})
                 as horizon_at

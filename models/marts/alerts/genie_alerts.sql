@@ -17,7 +17,7 @@
         md5(type | table | newest timestamp): one alert per stale episode, a new one when the
         table moves and stalls again. Not limited by the lookback window.
 
-    What it reads (issue 13): as_of_date is read now (max(query_date): partition values only) and
+    What it reads: as_of_date is read now (max(query_date): partition values only) and
     rendered as a literal, so genie_query_performance is read for the alert window's days only
     (var alerts_lookback_days: the window IS the alert rule, so this model reads that many days,
     not lookback + 1: bench/partitions_read.py lists it as a documented exception); the newest

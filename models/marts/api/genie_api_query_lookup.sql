@@ -6,11 +6,11 @@
     also lets min/max statistics skip row groups), and Databricks liquid clustering on query_id
     gives the same file skipping.
     The dashboard's query deep dive (dashboards/datasets/dive_statement.sql, dive_phases.sql)
-    reads it too (issue 14): the phases, the query source, the billing windows the query
+    reads it too: the phases, the query source, the billing windows the query
     overlapped (genie_cost_attribution) and the first 1,000 characters of its text, so one page
     view is an index lookup, not a scan of genie_query_performance and genie_cost_attribution.
 
-    Incremental by query_date (issue 13; it was a table copied whole from
+    Incremental by query_date (it was a table copied whole from
     genie_query_performance every run): each run re-copies the days from incremental_window_start
     (max(query_date) - var('cost_lookback_days'), or the first day genie_query_performance or
     genie_cost_attribution rewrote since this model's last run) and replaces them; the same

@@ -8,7 +8,7 @@
     earliest query the allocation model rewrote since this model's last refresh; the earliest
     query whose cost is not final yet.
 #}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{#- Retention: nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
     genie_analytics.retention_floor(genie_analytics.incremental_window_start('cost_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'query_date'}], open_rows_condition='not is_cost_final'))
 {%- endset -%}

@@ -9,7 +9,7 @@
     (a late RETRACTION/RESTATEMENT: int_billing_windows_netted.last_ingestion_date >= this
     model's max(last_ingestion_date), the same rule as the allocation, so both agree).
 #}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{#- Retention: nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
     genie_analytics.retention_floor(genie_analytics.incremental_window_start('window_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('int_queries_allocated_to_billing_windows'), 'date_column': 'window_date'}, {'relation': ref('int_billing_windows_netted'), 'date_column': 'window_date', 'changed_column': 'last_ingestion_date', 'changed_type': 'date', 'op': '>='}]))
 {%- endset -%}
@@ -78,7 +78,7 @@ final as (
         window_start_at,
         window_end_at,
         window_date,
-        {# billed = attributed + idle + unobservable, in DBU and in USD (issue 11.2, 9.7). #}
+        {# billed = attributed + idle + unobservable, in DBU and in USD. #}
         reconciliation_line,
         cast(billed_dbu as double) as billed_dbu,
         attributed_dbu,

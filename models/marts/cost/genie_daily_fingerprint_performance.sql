@@ -3,13 +3,13 @@
     and cost. The dashboard's query deep dive shows the history of one statement's fingerprint;
     computed at view time from genie_query_performance that means scanning (and sorting for the
     percentile) every query of the period, 169-319 ms at the small bench scale and seconds at
-    10M queries a day, so it reads this table instead (issue 14).
+    10M queries a day, so it reads this table instead.
     Rows are written sorted by fingerprint, so a lookup of one fingerprint skips the row groups
     of the others (DuckDB zone maps; liquid clustering on Databricks).
     Queries without a fingerprint (no statement text) are their own row (query_fingerprint null),
     so the totals equal genie_query_performance's.
     percentile_cont semantics (macro percentile_cont), rounded to 0.001 ms like
-    genie_daily_performance. Incremental by query_date like genie_daily_performance (issue 13):
+    genie_daily_performance. Incremental by query_date like genie_daily_performance:
     only the re-read days are re-computed, and replaced whole.
 #}
 {%- set window_call -%}

@@ -4,7 +4,7 @@
     Percentiles are rounded to 0.001 ms so that both engines (and hand-computed unit tests) agree
     on the last binary digit of the interpolation.
 
-    Incremental by query_date (issue 13): each run re-computes (exact percentiles included) only
+    Incremental by query_date: each run re-computes (exact percentiles included) only
     the days from incremental_window_start: max(query_date) - var('cost_lookback_days'), or the
     first day genie_query_performance rewrote since this model's last run when earlier; those
     days are replaced whole.

@@ -4,7 +4,7 @@
     per-user rows, and computing them at view time means sorting every query of the period
     (seconds at 10M queries a day), so the dashboard's latency chart reads this table.
     percentile_cont semantics (macro percentile_cont), rounded to 0.001 ms like
-    genie_daily_performance. Incremental by query_date like genie_daily_performance (issue 13):
+    genie_daily_performance. Incremental by query_date like genie_daily_performance:
     only the re-read days are sorted again, and replaced whole.
 #}
 {%- set window_call -%}

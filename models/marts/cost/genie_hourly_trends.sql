@@ -3,7 +3,7 @@
     days count back from the latest query_date in the data, not from today, so an idle account
     or a sandbox with fixed dates still shows its last month.
 
-    Incremental by query_date (issue 13): each run re-computes the days from
+    Incremental by query_date: each run re-computes the days from
     incremental_window_start (max(query_date) - var('cost_lookback_days'), or the first day
     genie_query_performance rewrote since this model's last run) and replaces them; the same
     replace predicate also removes the days that fell out of the last hourly_trends_days

@@ -6,7 +6,7 @@
     Incremental (incremental_window_start), whole query_date days REPLACED from the earliest of: max(query_date) - lookback, and the
     earliest query genie_cost_attribution rewrote since this model's last refresh.
 #}
-{#- Retention (issue 16): nothing older than the retention start is rebuilt (retention_floor). -#}
+{#- Retention: nothing older than the retention start is rebuilt (retention_floor). -#}
 {%- set window_call -%}
     genie_analytics.retention_floor(genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_cost_attribution'), 'date_column': 'cost_date'}]))
 {%- endset -%}
@@ -65,7 +65,7 @@ final as (
         sourced.executed_by as user_id,
         sourced.statement_text as query_text,
         sourced.started_at as start_time,
-        {# Bounded by the 2-day statement timeout (issue 11.2; a longer span is zero-length): a far-future end_time cannot
+        {# Bounded by the 2-day statement timeout (a longer span is zero-length): a far-future end_time cannot
            stretch busy intervals and concurrency over centuries; the raw value stays in
            stg_system__query_history.ended_at. #}
         {{ genie_analytics.statement_ended_at_bounded('sourced.started_at', 'sourced.ended_at') }} as end_time,

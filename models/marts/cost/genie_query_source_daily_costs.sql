@@ -4,7 +4,7 @@
     dashboard's cost-by-query-source chart reads this table instead of grouping every query of
     the period at view time, which grows with the day's queries (bench/NOTES.md).
     Totals equal genie_query_performance's. Incremental by query_date like
-    genie_daily_performance (issue 13): only the re-read days are re-computed, and replaced whole.
+    genie_daily_performance: only the re-read days are re-computed, and replaced whole.
 #}
 {%- set window_call -%}
     genie_analytics.incremental_window_start('query_date', lookback_days=var('cost_lookback_days'), upstream=[{'relation': ref('genie_query_performance'), 'date_column': 'query_date'}])

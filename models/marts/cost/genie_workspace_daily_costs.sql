@@ -20,7 +20,7 @@ usage_rows as (
         custom_tags,
         {{ genie_analytics.map_size('custom_tags') }} as tag_count,
         cast(usage_quantity as double) as usage_quantity,
-        {# No USD list price: usage_usd is 0 and the DBUs show as unpriced_dbu (issue 11.2). #}
+        {# No USD list price: usage_usd is 0 and the DBUs show as unpriced_dbu. #}
         case when is_priced then 0.0 else cast(usage_quantity as double) end as unpriced_dbu,
         usage_usd,
         usage_list_usd

@@ -5,8 +5,8 @@
     its window; this model re-reads from there).
 #}
 {#- Whole days from the window start are REPLACED, not merged, so an event that moved between
-    bronze and rejected, or vanished, leaves its old table (issue 9, defect 9;
-    macros/incremental/incremental_config.sql). #}
+    bronze and rejected, or vanished, leaves its old table
+    (macros/incremental/incremental_config.sql). #}
 {%- set window_call = "genie_analytics.genie_audit_window_start(for_rejected=true)" -%}
 {{ genie_analytics.incremental_by_day_config('event_date', window_call) }}
 

@@ -7,7 +7,7 @@
 
     Messages without SQL (text answers, failures before SQL) keep null query columns.
 
-    Several statements per message (issue 10 item 1): when Genie corrects itself a message holds
+    Several statements per message: when Genie corrects itself a message holds
     several query attachments; the LAST one is the answer (statement_id and the query_* columns
     describe it), and the message's cost is the sum over EVERY statement it ran (each distinct
     statement_id of its query attachments, plus the legacy query_result.statement_id), so a
@@ -18,7 +18,7 @@
     Which statements a message ran comes from int_genie_message_statement_ids, their
     query-history and cost columns from int_genie_message_statements (incremental by the
     statement's day), so this table, rebuilt whole on every run, reads one row per Genie
-    statement instead of genie_query_performance (issue 13).
+    statement instead of genie_query_performance.
 #}
 
 with

@@ -9,7 +9,7 @@
 
 {%- set start_date = genie_analytics.as_date(var('genie_start_date')) -%}
 {%- set start_date_literal = 'null' if start_date is none else "'" ~ start_date.isoformat() ~ "'" -%}
-{#- Audit rows in scope (issue 13): the loaded scope as literals (compile-time query of bronze /
+{#- Audit rows in scope: the loaded scope as literals (compile-time query of bronze /
     rejected), summed from the daily counts (int_genie_audit_events_counted_daily) for every day
     wholly inside it, i.e. whose latest event is not after the latest loaded event; only the days
     from the first one that is not (partial_from: normally the latest day, or none) are counted

@@ -1,5 +1,5 @@
 {#
-    Who read this project's tables (issue 16: the project observes itself): Unity Catalog read
+    Who read this project's tables (the project observes itself): Unity Catalog read
     events (stg_system__audit_table_reads) of the relations this project builds or lands
     (project_table_names(): models, seeds, snapshots, archives, Genie landing tables, matched on
     schema.table), per day, workspace, principal, table and action.

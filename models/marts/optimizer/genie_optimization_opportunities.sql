@@ -8,7 +8,7 @@
     (vars optimizer_priority_*_usd), not the rule. A finding is OPEN while it recurred within the
     last optimizer_resolved_after_days days of the window, RESOLVED otherwise.
 #}
-{#- tag daily (issue 13): built from int_query_rule_findings (daily) and the window's query
+{#- tag daily: built from int_query_rule_findings (daily) and the window's query
     texts; runs with it in the bundle's daily job (genie_analytics_daily), not hourly. -#}
 {{ config(tags=['daily']) }}
 {#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so

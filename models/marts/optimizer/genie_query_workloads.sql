@@ -5,7 +5,7 @@
     before it: executions, users, cost, p50/p95 duration and the trend between the two.
     A table: both periods move with the as-of date, so every run recomputes them.
 #}
-{#- tag daily (issue 13): exact p50/p95 duration over each 7-day period (percentile_cont of
+{#- tag daily: exact p50/p95 duration over each 7-day period (percentile_cont of
     every execution), which daily aggregates cannot reproduce; kept exact, so the model runs in
     the bundle's daily job (genie_analytics_daily), not hourly. -#}
 {{ config(tags=['daily']) }}

@@ -5,7 +5,7 @@
     Ranks are percent_rank (0 = lowest, 1 = highest; ties share the lower rank), so 0.95 on
     cost means "spends more than 95 % of the peers".
 #}
-{#- tag daily (issue 13): exact p50/p95 duration of every user and workspace over the 30-day
+{#- tag daily: exact p50/p95 duration of every user and workspace over the 30-day
     window, and the share of queries with a finding (int_query_rule_findings, daily); kept
     exact, so the model runs in the bundle's daily job (genie_analytics_daily), not hourly. -#}
 {{ config(materialized='table', tags=['daily']) }}

@@ -39,7 +39,7 @@ busy_intervals as (
 reconciliation as (
     {# Only warehouses observable from this region: billing of another region's warehouse
        (reconciliation_line warehouse_not_in_region) or without a warehouse_id is never idle
-       and never a finding (issue 9.7). #}
+       and never a finding. #}
     select * from {{ ref('genie_cost_reconciliation') }}
     where
         reconciliation_line = 'warehouse_window'

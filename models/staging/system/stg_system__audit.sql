@@ -18,7 +18,7 @@ source as (
 classified as (
     {# Same-row deliveries collapse; null keys and conflicting versions go to stg_system__rows_quarantined. #}
     {#- Deduplicated per event_date too, so the Genie models' event_date window reaches
-        access.audit's partitions (issue 13; classify_system_rows' partition_date_column). -#}
+        access.audit's partitions (classify_system_rows' partition_date_column). -#}
     {{ genie_analytics.classify_system_rows('source', ['event_id'], required_columns=['event_time'], partition_date_column='event_date') }}
 ),
 

@@ -1,5 +1,5 @@
 {#
-    Unity Catalog table reads from `system.access.audit` (issue 16: the project observes who
+    Unity Catalog table reads from `system.access.audit` (the project observes who
     reads its own tables): service_name 'unityCatalog', the actions of
     var('audit_table_read_actions') (default getTable, the metadata lookup every SQL read of a
     Unity Catalog table makes), one row per event_id. The table read is

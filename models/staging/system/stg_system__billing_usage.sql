@@ -1,7 +1,7 @@
 {#
     Documented exception to "staging is a view" (as stg_system__query_history): the
     deduplication below partitions by record_id, so a view hides usage_date from every reader's
-    filter and each reader of billing read all of billing.usage (issue 13). This model is
+    filter and each reader of billing read all of billing.usage. This model is
     incremental by whole days of usage_date: each run re-reads from max(usage_date) -
     var('cost_lookback_days'), or from the first day holding a correction (RETRACTION /
     RESTATEMENT) delivered since the last run, looked for within

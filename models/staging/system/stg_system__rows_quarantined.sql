@@ -12,8 +12,8 @@
     does not deduplicate 10M statements a day.
 #}
 {#- query.history is read from var('backfill_start_date') on (as stg_system__query_history is;
-    a row without start_time is kept whatever its date): a literal bound the engine prunes on
-    (issue 13). Without the var the view reads all of query.history, as before. -#}
+    a row without start_time is kept whatever its date): a literal bound the engine prunes on.
+    Without the var the view reads all of query.history, as before. -#}
 {%- set backfill_start = genie_analytics.as_date(var('backfill_start_date')) -%}
 {%- set query_history_bound = none if backfill_start is none else
     '(' ~ genie_analytics.window_predicate('start_time', backfill_start.isoformat(), data_type='timestamp') ~ ' or start_time is null)' -%}

@@ -8,10 +8,10 @@
     the reconciliation mart. Rows returned = days that do not add up.
 #}
 {#- Days checked: the retained window (backfill_start_date or the retention start, the later:
-    the cost marts hold no older day, issue 16, macros/governance/retention.sql), and on
+    the cost marts hold no older day, macros/governance/retention.sql), and on
     incremental runs only the data tests'
     window (data_tests_window_start: everything on --full-refresh or with
-    var data_tests_lookback_days null), as a literal the engine prunes on (issue 13). -#}
+    var data_tests_lookback_days null), as a literal the engine prunes on. -#}
 {%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
     genie_analytics.data_tests_window_start(ref('genie_cost_reconciliation'), 'window_date')) %}
 

@@ -1,12 +1,12 @@
 {#
-    Issue 14's pre-aggregated dashboard marts (genie_daily_fingerprint_performance,
+    The pre-aggregated dashboard marts (genie_daily_fingerprint_performance,
     genie_query_source_daily_costs) keep every query and every attributed dollar of
     genie_query_performance: per workspace and day, query counts equal and USD within 1e-6.
     Returns, per daily mart, the days that differ (or that one side lacks).
 #}
 {#- Days checked: the retained window of genie_query_performance (its older days move to its
-    archive, issue 16, while these small daily marts keep them), and on incremental runs only
-    the data tests' window, as a literal the engine prunes on (issue 13). -#}
+    archive, while these small daily marts keep them), and on incremental runs only
+    the data tests' window, as a literal the engine prunes on. -#}
 {%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),
     genie_analytics.data_tests_window_start(ref('genie_query_performance'), 'query_date')) %}
 {%- set daily_marts = ['genie_daily_fingerprint_performance', 'genie_query_source_daily_costs'] %}

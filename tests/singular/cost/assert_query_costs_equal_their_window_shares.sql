@@ -2,9 +2,9 @@
     A query whose cost is final costs exactly the sum of its window shares (to 1e-9 relative),
     and every allocated query is in genie_cost_attribution: attributed DBUs do not leak between
     the allocation and the per-query mart. Rows returned = queries that differ.
-    Over the retained window only (issue 16): older queries' costs are in the archive. On
+    Over the retained window only: older queries' costs are in the archive. On
     incremental runs only the data tests' window (data_tests_window_start, literals the engine
-    prunes on, issue 13; the allocation pruned on its window_date too); everything on
+    prunes on; the allocation pruned on its window_date too); everything on
     --full-refresh or with var data_tests_lookback_days null.
 #}
 {%- set start = genie_analytics.later_date(genie_analytics.retained_from_date(),

@@ -1,5 +1,5 @@
 {#
-    The column mask policy (issue 16), checked on DuckDB over real mart rows: the two mask
+    The column mask policy, checked on DuckDB over real mart rows: the two mask
     bodies the Databricks functions carry (text_mask_sql, email_mask_sql in
     macros/governance/workspace_access_policy.sql), evaluated for a caller outside the privileged
     group and for one inside it. Outside: every non-null query text is '[masked]'; every e-mail
@@ -7,8 +7,8 @@
     addresses never one (over the marts' users); a value without '@' (a service principal id)
     and null stay as they are. Inside: every value unchanged. Rows returned = violations.
 
-    On incremental runs only the days of the data tests' window are checked (issue 13:
-    data_tests_window_start, a literal the engine prunes on); --full-refresh or var
+    On incremental runs only the days of the data tests' window are checked
+    (data_tests_window_start, a literal the engine prunes on); --full-refresh or var
     data_tests_lookback_days null (`make test`) checks every day.
 #}
 {%- set window_from = genie_analytics.data_tests_window_start(ref('genie_query_performance'), 'query_date') %}

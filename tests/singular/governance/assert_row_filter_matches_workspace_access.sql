@@ -1,5 +1,5 @@
 {#
-    The row filter policy (issue 16), checked on DuckDB: the one predicate the Databricks row
+    The row filter policy, checked on DuckDB: the one predicate the Databricks row
     filter function carries (workspace_access_predicate, rendered from seed workspace_access by
     macros/governance/workspace_access_policy.sql) is evaluated here for every principal of the
     seed and for a stranger, with the caller's identity as a literal instead of current_user() /

@@ -1,5 +1,5 @@
 {#
-    genie_table_reads (issue 16) against its source, over every day it holds: for each day and
+    genie_table_reads against its source, over every day it holds: for each day and
     table of this project, the mart's read_count and failed_read_count add up to the Unity
     Catalog read events of stg_system__audit_table_reads (failed = response.status_code >= 400),
     and every such read has a principal (user_identity.email, else identity_metadata.run_by).
@@ -8,7 +8,7 @@
     Rows returned = violations.
 #}
 {%- set project_tables = genie_analytics.project_table_names() -%}
-{#- Issue 13: from the first day the mart holds, read now as a literal (not a subquery, which
+{#- Days checked: from the first day the mart holds, read now as a literal (not a subquery, which
     prunes nothing), and on incremental runs only the data tests' window
     (data_tests_window_start); everything on --full-refresh or with data_tests_lookback_days null. -#}
 {%- set first_held = genie_analytics.first_day_held(ref('genie_table_reads'), 'event_date') -%}

@@ -1,6 +1,6 @@
 {#
     The interval union can never make a warehouse busier than the day is long, nor busier than
-    it was on (a warehouse runs its queries only while on; issue 11 item 4: a warehouse still on
+    it was on (a warehouse runs its queries only while on; a warehouse still on
     at the end of the data is on until the data horizon), and the idle time it leaves is on time
     minus busy time. Returns offending warehouse-days.
 #}

@@ -1,6 +1,6 @@
 {#
-    Reconciliation: nothing of system.billing.usage is lost by the incremental staging (issue 13,
-    part B). Every source record with a key and a usage_date, up to the latest usage_date staged,
+    Reconciliation: nothing of system.billing.usage is lost by the incremental staging (late rows
+    too). Every source record with a key and a usage_date, up to the latest usage_date staged,
     is either in stg_system__billing_usage or held in stg_system__rows_quarantined (as
     billing.usage). One row per record that is neither, with its usage and delivery dates.
 

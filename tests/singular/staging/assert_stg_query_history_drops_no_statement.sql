@@ -1,5 +1,5 @@
 {#
-    Reconciliation: nothing of system.query.history is lost (issue 11 review, item 3d). Each
+    Reconciliation: nothing of system.query.history is lost. Each
     source row is either staged or quarantined, decided here from the raw columns, not by the
     macro under test (classify_system_rows):
       - a row whose workspace_id or statement_id is null or blank ('null_key'), or, with a key,
@@ -11,7 +11,7 @@
         stops at the staged max(query_date).
     Returns one row per missing statement or per reason whose counts differ (pass = no rows).
 
-    Bounded by date (issue 13): from var('backfill_start_date'), and on incremental runs the
+    Bounded by date: from var('backfill_start_date'), and on incremental runs the
     staged comparison covers only the data tests' window (data_tests_window_start; everything on
     --full-refresh or with var data_tests_lookback_days null), compared as a literal so
     system.query.history is pruned. The held-row counts compare with stg_system__rows_quarantined,
