@@ -1,4 +1,4 @@
-"""A light HTTP load generator for `make bench`'s API section (issue 15), run as its own process.
+"""A light HTTP load generator for `make bench`'s API section, run as its own process.
 
 ``GENIE_BENCH_TOKEN=<bearer token> python bench/loadgen.py --port P --paths paths.json
 --clients 50 --per-client 20 [--think-s 1.0]`` opens one keep-alive connection per client,

@@ -1,6 +1,6 @@
 """Days read per dbt node on local Spark: the proof that an incremental run reads only new days.
 
-Issue 13. The harness builds the whole project on local Spark (dbt-spark session mode, in this
+The harness builds the whole project on local Spark (dbt-spark session mode, in this
 process, as scripts/compare_engines.py does) over a date-partitioned parquet export of a sandbox,
 adds one day, runs the incremental ``dbt build`` (models and data tests), and counts from Spark's
 executed plans, per dbt node, how many days of each large relation every scan read:
@@ -52,8 +52,8 @@ BIN = Path(sys.executable).parent
 START = DEFAULT_START_DATE  # the sandbox's fixed calendar starts here
 PROJECT_SCHEMA = "genie_analytics"
 
-# The large relations of issue 13 -> how their days are counted (partition column, or None for
-# the day files of query.history).
+# The large relations an hourly run must not re-read whole -> how their days are counted
+# (partition column, or None for the day files of query.history).
 SYSTEM_PARTITIONED = {("billing", "usage"): "usage_date", ("access", "audit"): "event_date"}
 SYSTEM_DAY_FILES = {("query", "history"): "start_time"}
 PROJECT_TABLES = (
@@ -224,7 +224,7 @@ def exception_bounds(lookback_days: int, run_vars: dict | None = None) -> dict[t
 def day_bound(lookback_days: int, new_days: int = NEW_DAYS) -> int:
     """Most days of a large relation one scan of an incremental step may read.
 
-    Issue 13's "lookback + 1": every incremental model re-reads whole days from its watermark
+    The bound "lookback + 1": every incremental model re-reads whole days from its watermark
     day D (the latest day it holds, usually today's partial day) minus ``lookback_days``, so an
     hourly run during a day reads D - lookback .. D: lookback + 1 days. The run that first sees
     a new day (the harness's run, which adds day D + 1) also reads the days it adds: the bound

@@ -1,25 +1,25 @@
 """`make bench`: the project's speed goals, measured in one run on this machine.
 
-0. Partitions read (issue 13): bench/partitions_read.py's table of the days of each large relation
+0. Partitions read: bench/partitions_read.py's table of the days of each large relation
    every dbt node reads in an incremental run on local Spark, next to the table measured before
    (bench/NOTES.md).
-1. Scale build (issues 3 and 13): a sandbox of 7 days x --queries-per-day (1M) plus one day of
+1. Scale build: a sandbox of 7 days x --queries-per-day (1M) plus one day of
    --last-day-queries (10M). A full build of the cost marts over the first 7 days and of the rest
    of the project; then the incremental build adding the new day (cost marts, then every other
    model), the data tests, each timed as a ratio to BARE_SQL (the core work as one hand-written
    statement, timed before and after them), with the peak RSS of each dbt process and the slowest
    nodes of dbt's run_results (the per-model profile).
-2. Dashboard latency (issue 3): the published dashboard-metrics query (workspace + date range +
+2. Dashboard latency: the published dashboard-metrics query (workspace + date range +
    optional user -> totals and daily trends), 20 runs each, on the marts versus the same answer
    computed at query time from the raw system tables (views over the system tables).
-3. Dashboard datasets (issue 14): every dataset of dashboards/ (the SQL the AI/BI dashboard and
+3. Dashboard datasets: every dataset of dashboards/ (the SQL the AI/BI dashboard and
    the HTML report run) on the marts of the 10M-query day, 20 runs each over every workspace
    filter value and the whole period; goal p95 < 100 ms. `--only dashboard` reuses the scale
    build when it exists and adds the marts the dashboard reads beyond the cost marts.
-4. Genie fetch throughput (issue 4): 5,000 messages from the sandbox API with 50 ms latency and
+4. Genie fetch throughput: 5,000 messages from the sandbox API with 50 ms latency and
    5% transient errors (503), the concurrent fetcher versus one at a time, with lost/duplicated
    counts.
-5. HTTP API (issue 15): both endpoints of genie_analytics_api over HTTP on the marts of the
+5. HTTP API: both endpoints of genie_analytics_api over HTTP on the marts of the
    10M-query day (the scale build plus the API's lookup mart and the optimiser), 50 concurrent
    clients: p50/p95 and throughput; the same answers computed from the raw system tables (the
    RAW_* queries above, per request) for the ratio.
@@ -202,10 +202,10 @@ def first_days_copy(full: Path, out: Path, cutoff: date) -> None:
     con.close()
 
 
-# The core work as one bare hand-written statement (issue 13's yardstick): allocate the new day's
-# queries to their billing windows and sum per query, straight from the system tables. Queries
-# that started up to cost_max_query_days (2) before the day and ran into it are included, as the
-# models do; the result is written to a table, as a model's is.
+# The core work as one bare hand-written statement (every ratio's yardstick): allocate the
+# new day's queries to their billing windows and sum per query, straight from the system
+# tables. Queries that started up to cost_max_query_days (2) before the day and ran into it are
+# included, as the models do; the result is written to a table, as a model's is.
 BARE_SQL = """
 create or replace table bare_allocation as
 with q as (
@@ -920,7 +920,7 @@ def api_latency(args, lines: list[str], full_db: Path, target_db: Path) -> None:
 
 
 def partitions_read(args, lines: list[str]) -> None:
-    """Issue 13: days of each large relation every dbt node read in an incremental Spark run
+    """Days of each large relation every dbt node read in an incremental Spark run
     (bench/partitions_read.py), printed next to the table measured before (bench/NOTES.md)."""
     out = WORK / "partitions_read.json"
     cmd = [sys.executable, str(ROOT / "bench" / "partitions_read.py"), "run", "--json", str(out)]
@@ -982,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
         "--last-day-queries",
         type=int,
         default=10_000_000,
-        help="scale: queries of the new day the incremental build adds (issue 13: 10M)",
+        help="scale: queries of the new day the incremental build adds (the goal's size: 10M)",
     )
     parser.add_argument(
         "--reuse-sandbox", action="store_true", help="keep an existing scale sandbox file"

@@ -7,8 +7,8 @@
 
     The anomaly models' small daily table: int_cost_anomaly_daily_series sums it over
     the fingerprints and genie_cost_anomalies takes its drivers from it, so neither reads 58 days
-    of genie_query_performance on every run; and the entity unpivot is written here once (issue
-    12: it was written twice, in both of them). Incremental by query day: each run re-computes
+    of genie_query_performance on every run; and the entity unpivot is written here once (it was
+    written twice, in both of them). Incremental by query day: each run re-computes
     the days from incremental_window_start (its own latest day minus var cost_lookback_days, or
     the first day genie_query_performance replaced since this model's last run: a cost priced
     later moves the day's sums) and replaces them whole.
