@@ -126,6 +126,15 @@ def test_parameter_markers_render_for_duckdb() -> None:
     )
 
 
+def _one_widget_definition(tmp_path: Path, widget: str) -> Path:
+    """A definition of one page holding ``widget`` (a YAML flow mapping)."""
+    (tmp_path / "d.yml").write_text(
+        "display_name: x\nparameters: {}\npages:\n"
+        f"  - {{name: p, display_name: P,\n     widgets: [{widget}]}}\n"
+    )
+    return tmp_path / "d.yml"
+
+
 def test_definition_errors_name_the_problem(tmp_path: Path) -> None:
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "a.sql").write_text("select 1 as n where :nope = 1\n")
@@ -133,22 +142,14 @@ def test_definition_errors_name_the_problem(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match="undeclared parameter"):
         load(tmp_path / "d.yml")
     (tmp_path / "datasets" / "a.sql").write_text("select 1 as n\n")
-    (tmp_path / "d.yml").write_text(
-        "display_name: x\nparameters: {}\npages:\n"
-        "  - {name: p, display_name: P,\n"
-        "     widgets: [{type: counter, dataset: b, field: n, title: t}]}\n"
-    )
+    counter = "{type: counter, dataset: b, field: n, title: t}"
     with pytest.raises(DefinitionError, match="no dataset 'b'"):
-        load(tmp_path / "d.yml")
+        load(_one_widget_definition(tmp_path, counter))
     # The .lvdash.json has no row limit on a chart: the report would plot a top N that the
     # AI/BI dashboard does not (a chart's top N belongs in its dataset's SQL).
-    (tmp_path / "d.yml").write_text(
-        "display_name: x\nparameters: {}\npages:\n"
-        "  - {name: p, display_name: P,\n"
-        "     widgets: [{type: bar, dataset: a, x: 'n:N', y: 'n:Q', limit: 3, title: t}]}\n"
-    )
+    chart = "{type: bar, dataset: a, x: 'n:N', y: 'n:Q', limit: 3, title: t}"
     with pytest.raises(DefinitionError, match="a chart takes no limit"):
-        load(tmp_path / "d.yml")
+        load(_one_widget_definition(tmp_path, chart))
 
 
 def test_widget_columns() -> None:
