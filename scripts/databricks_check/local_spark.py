@@ -25,9 +25,11 @@ import sys
 from pathlib import Path
 
 SYSTEM_CATALOG = "system"
-# A string literal (single- or double-quoted, backslash escapes, Databricks SQL): skipped, so a
-# value such as 'system.billing.usage' stays what the model says it is.
-_LITERAL = r"(?P<literal>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+# Text left as it is: a string literal (single- or double-quoted, backslash escapes, Databricks
+# SQL), so a value such as 'system.billing.usage' stays what the model says it is; and a comment
+# (`-- ...` to the end of the line, `/* ... */`), whose apostrophes ("the run's start") are not
+# quotes: read as one, a comment's lone apostrophe hid the rest of the statement from the rewrite.
+_LITERAL = r"(?P<literal>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|--[^\n]*|(?s:/\*.*?\*/))"
 # A catalog that is the first part of a three-part name: `cat`.`schema`.`table` or cat.schema.t.
 _THREE_PART = (
     _LITERAL + r"|(?<![\w.`])(?P<q>`?)(?:{cats})(?P=q)(?P<dot>\s*\.\s*)"
@@ -149,7 +151,7 @@ class LocalSpark:
 
 
 def _local_catalog(m: re.Match[str]) -> str:
-    """A production catalog -> ``spark_catalog``; a string literal stays as it is."""
+    """A production catalog -> ``spark_catalog``; a string literal or a comment stays as it is."""
     if m.group("literal") is not None:
         return m.group("literal")
     return "spark_catalog" + (m.group("dot") or "")
