@@ -157,3 +157,22 @@ def test_catalog_rewrite_reads_comments_as_comments() -> None:
         "/* the model's own 'main.x.y' */ join spark_catalog.billing.list_prices p\n"
         "where note = 'main.genie_analytics.kept' -- main.genie_analytics.kept too\n"
     )
+
+
+def test_mask_clauses_are_read_outside_comments_only() -> None:
+    """A comment's apostrophe does not hide the MASK clause after it, and a comment's words
+    ("mask the e-mail") are not a clause."""
+    sql = (
+        "create or replace table t (\n"
+        "  -- the asker's e-mail: mask the e-mail outside the privileged group\n"
+        "  user_id string MASK main.genie_analytics.genie_mask_email,\n"
+        "  note string /* don't mask this */\n"
+        ") using delta"
+    )
+    assert strip_mask_clauses(sql) == (
+        "create or replace table t (\n"
+        "  -- the asker's e-mail: mask the e-mail outside the privileged group\n"
+        "  user_id string,\n"
+        "  note string /* don't mask this */\n"
+        ") using delta"
+    )
