@@ -30,6 +30,7 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.service.dashboards import GenieFeedbackRating, MessageErrorType, MessageStatus
 
+from genie_sandbox import server as server_module
 from genie_sandbox.api_auth import TokenStore
 from genie_sandbox.api_data import message_json
 from genie_sandbox.api_faults import FaultConfig, FaultInjector
@@ -526,12 +527,19 @@ def test_cli_serves_until_terminated(tmp_path):
     assert f"workspace {WS_A}" in out.decode()
 
 
-def test_sequential_requests_are_fast(workspace_client, tiny_truth):
-    """Without injected latency an answer takes ~1 ms; a Nagle/delayed-ACK stall costs 40 ms."""
-    w = workspace_client()
-    row = tiny_truth["by_name"]["completed_full"]
-    _get_message(w, row)
-    start = time.monotonic()
-    for _ in range(60):
-        _get_message(w, row)
-    assert time.monotonic() - start < 1.5
+def test_answers_are_sent_without_nagle_delay(sandbox_api):
+    """Headers and body go out in two writes; with Nagle's algorithm on, the client's delayed ACK
+    holds every answer ~40 ms. The server's end of each connection has TCP_NODELAY set (checked
+    on the socket itself, not by timing requests: speed is measured in `make bench`)."""
+    seen = []
+    original = server_module._Handler.setup
+
+    def setup(handler):
+        original(handler)
+        seen.append(handler.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    url = sandbox_api.urls[WS_A]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server_module._Handler, "setup", setup)
+        assert requests.get(f"{url}/api/2.0/genie/spaces", timeout=5).status_code in (200, 401)
+    assert seen and all(flag != 0 for flag in seen)
