@@ -1,10 +1,17 @@
 """A light HTTP load generator for `make bench`'s API section, run as its own process.
 
 ``GENIE_BENCH_TOKEN=<bearer token> python bench/loadgen.py --port P --paths paths.json
---clients 50 --per-client 20 [--think-s 1.0]`` opens one keep-alive connection per client,
-sends GETs one after another on it (each client waits for its answer, then "thinks" 0.5x-1.4x
-``--think-s``), and prints one JSON object: every latency (ms), the statuses, the wall seconds
-and the CPU seconds this process used.
+--clients 50 --per-client 20 [--think-s 1.0] [--ramp-s 1.0]`` opens one keep-alive connection
+per client, sends GETs one after another on it (each client waits for its answer, then "thinks"
+0.5x-1.4x ``--think-s``), and prints one JSON object: every latency (ms), the statuses, the wall
+seconds and the CPU seconds this process used.
+
+``--ramp-s``: client c sends its first request ``ramp_s * c / clients`` seconds after the start
+(a ramp-up, as JMeter's ramp-up period and Locust's spawn rate do), so clients that think
+between requests arrive spread out as independent users do. With 0 (the default) every client
+sends its first request in the same millisecond: the worst case, a synchronised burst.
+``--offset``: request k of client c asks for ``paths[offset + c * per_client + k]`` (modulo the
+list), so successive runs can each ask for paths no earlier run asked for.
 
 Hand-written on purpose (asyncio streams, HTTP/1.1 keep-alive, Content-Length bodies only, which
 is what uvicorn sends for JSON): the generator shares the 2 cores with the server, and a full
@@ -30,8 +37,9 @@ async def _client(
     head = f"Host: 127.0.0.1:{args.port}\r\nAuthorization: Bearer {args.token}\r\n\r\n"
     head = head.encode()
     try:
+        await asyncio.sleep(args.ramp_s * c / args.clients)
         for k in range(args.per_client):
-            path = paths[(c * args.per_client + k) % len(paths)]
+            path = paths[(args.offset + c * args.per_client + k) % len(paths)]
             started = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\n".encode() + head)
             status_line = await reader.readline()
@@ -77,6 +85,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--per-client", type=int, default=20)
     parser.add_argument("--think-s", type=float, default=0.0)
+    parser.add_argument("--ramp-s", type=float, default=0.0)
+    parser.add_argument(
+        "--offset", type=int, default=0, help="first index into --paths (a slice per run)"
+    )
     args = parser.parse_args()
     args.token = os.environ["GENIE_BENCH_TOKEN"]  # not on the command line (ps shows it)
     with open(args.paths) as f:

@@ -12,11 +12,13 @@ Sources (columns read by name; see the folder YAMLs for their descriptions):
 # (One join of both was slower on DuckDB: the join is planned before the id is known.) Neither
 # has an ORDER BY: DuckDB's sort operator was a third of each read's CPU (bench/NOTES.md); the
 # few rows are ordered in Python (main.py).
+# Only the columns the response returns: each column of a row not yet in DuckDB's memory costs
+# one block read (start_time, end_time and statement_type were read and never returned).
 QUERY_BY_ID = """
 select
-    query_id, workspace_id, executed_by, warehouse_id, query_date, start_time, end_time,
-    execution_status, statement_type, duration_ms, rows_read, bytes_read, compute_cost_dbu,
-    estimated_cost_usd, cost_status, is_cost_final, query_fingerprint
+    query_id, workspace_id, executed_by, warehouse_id, query_date, execution_status,
+    duration_ms, rows_read, bytes_read, compute_cost_dbu, estimated_cost_usd, cost_status,
+    is_cost_final, query_fingerprint
 from genie_api_query_lookup
 where query_id = $query_id
 """
