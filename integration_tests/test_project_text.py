@@ -28,7 +28,8 @@
   comment keeps the reason, bench/NOTES.md the figure and the run it came from.
 - The SCD2 staging models (warehouses, clusters, jobs) have one shape, written once in the macro
   scd2_versions: the models call it and write neither the validity window nor the row
-  classification themselves.
+  classification themselves; the SCD2 classification rule is spelled once
+  (scd2_classification), stg_system__rows_quarantined included.
 - `genie-sandbox report` repeats none of the ingestion's settings (environment variable names
   or defaults): it reads them from the one declaration, genie_ingest.settings.Settings.
 """
@@ -544,6 +545,8 @@ def test_no_past_measurements_in_code() -> None:
 
 
 SCD2_MODELS = ("stg_system__warehouses", "stg_system__clusters", "stg_system__jobs")
+# An argument keep_order='delete_time ...' (or a dict entry 'keep_order': 'delete_time ...').
+SCD2_KEEP_ORDER = re.compile(r"keep_order'?\s*[:=]\s*'delete_time")
 
 
 def test_scd2_staging_models_share_one_shape() -> None:
@@ -558,6 +561,15 @@ def test_scd2_staging_models_share_one_shape() -> None:
         for written_again in ("lead(", "over (", "classify_system_rows(", "_quarantine_reason"):
             if written_again in text:
                 problems.append(f"{model}: writes {written_again} itself")
+    # The SCD2 classification rule (delete_time ignored, the deleting delivery kept) is spelled
+    # once, in scd2_classification, which stg_system__rows_quarantined uses too.
+    problems += [
+        f"{path.relative_to(REPO_ROOT)}: spells the SCD2 keep order itself"
+        for path in _tracked("models", "macros")
+        if path.suffix == ".sql"
+        and path.name != "scd2_versions.sql"
+        and SCD2_KEEP_ORDER.search(path.read_text())
+    ]
     assert not problems, "\n".join(problems)
 
 

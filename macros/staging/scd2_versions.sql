@@ -14,10 +14,12 @@
     Which rows are versions is classify_system_rows' rule, keyed on entity + change_time:
     deliveries of one change that differ only in delete_time (the same change delivered before
     and after the deletion) collapse to the deleting one; null keys and conflicting versions of
-    one change are left out here and listed by stg_system__rows_quarantined, which applies the
-    same arguments. The window is evaluated after the WHERE, i.e. over accepted versions only.
+    one change are left out here and listed by stg_system__rows_quarantined, which takes the same
+    rule from scd2_classification. The window is evaluated after the WHERE, i.e. over accepted
+    versions only.
 #}
 {% macro scd2_versions(relation, entity_columns) -%}
+    {%- set rule = genie_analytics.scd2_classification(entity_columns) -%}
     select
         classified.*,
         lead(classified.change_time) over (
@@ -25,7 +27,22 @@
             order by classified.change_time
         ) as valid_to
     from (
-        {{ genie_analytics.classify_system_rows(relation, entity_columns + ['change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
+        {{ genie_analytics.classify_system_rows(relation, rule['keys'], ignore_columns=rule['ignore'], keep_order=rule['keep_order']) }}
     ) as classified
     where classified._quarantine_reason is null
+{%- endmacro %}
+
+
+{#
+    The classification rule of a system SCD table, for classify_system_rows (through
+    scd2_versions) and stg_system__rows_quarantined alike: key = the entity's columns +
+    change_time; delete_time is a delivery detail, not content; of deliveries equal but for it,
+    the deleting one is kept. Returns {'keys': [...], 'ignore': [...], 'keep_order': '...'}.
+#}
+{% macro scd2_classification(entity_columns) -%}
+    {{ return({
+        'keys': entity_columns + ['change_time'],
+        'ignore': ['delete_time'],
+        'keep_order': 'delete_time desc nulls last',
+    }) }}
 {%- endmacro %}
