@@ -134,3 +134,45 @@ def test_policy_function_bodies_are_analysed(spark) -> None:
     ]:
         with pytest.raises(Exception, match=error):
             _analyse_function(local, Statement("first", bad), bad, "main.s.genie_mask_text")
+
+
+def test_catalog_rewrite_reads_comments_as_comments() -> None:
+    """A comment's apostrophe is not a quote: the three-part name after it is still rewritten
+    (a `-- the run's start` comment once hid a ref from the rewrite, and Spark refused the
+    view: REQUIRES_SINGLE_PART_NAMESPACE). Literals and comments themselves stay unchanged."""
+    from local_spark import LocalSpark
+
+    local = LocalSpark(spark=None, target_catalog="main")
+    sql = (
+        "select least(max(h), cast('2026-11-30' as timestamp))\n"
+        "    -- capped at the run's start\n"
+        "from `main`.`genie_analytics`.`stg_system__billing_usage`\n"
+        "/* the model's own 'main.x.y' */ join system.billing.list_prices p\n"
+        "where note = 'main.genie_analytics.kept' -- main.genie_analytics.kept too\n"
+    )
+    assert local.to_local(sql) == (
+        "select least(max(h), cast('2026-11-30' as timestamp))\n"
+        "    -- capped at the run's start\n"
+        "from spark_catalog.`genie_analytics`.`stg_system__billing_usage`\n"
+        "/* the model's own 'main.x.y' */ join spark_catalog.billing.list_prices p\n"
+        "where note = 'main.genie_analytics.kept' -- main.genie_analytics.kept too\n"
+    )
+
+
+def test_mask_clauses_are_read_outside_comments_only() -> None:
+    """A comment's apostrophe does not hide the MASK clause after it, and a comment's words
+    ("mask the e-mail") are not a clause."""
+    sql = (
+        "create or replace table t (\n"
+        "  -- the asker's e-mail: mask the e-mail outside the privileged group\n"
+        "  user_id string MASK main.genie_analytics.genie_mask_email,\n"
+        "  note string /* don't mask this */\n"
+        ") using delta"
+    )
+    assert strip_mask_clauses(sql) == (
+        "create or replace table t (\n"
+        "  -- the asker's e-mail: mask the e-mail outside the privileged group\n"
+        "  user_id string,\n"
+        "  note string /* don't mask this */\n"
+        ") using delta"
+    )

@@ -39,7 +39,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from local_spark import LocalSpark
+from local_spark import SKIPPED_TEXT, LocalSpark
 
 WATERMARK = dt.datetime(2026, 10, 10, 0, 0, 0)
 
@@ -398,19 +398,20 @@ def _strip_table_options(sql: str) -> str:
     return re.sub(r"\btblproperties\s*\((?:[^()]|\([^()]*\))*\)", "", sql, flags=re.I)
 
 
-# A column mask clause (Databricks SQL reference, "Column mask clause"), outside string literals:
+# A column mask clause (Databricks SQL reference, "Column mask clause"), outside string literals
+# and comments (local_spark.SKIPPED_TEXT):
 #   MASK func_name [ USING COLUMNS ( other_column_name | constant_literal [, ...] ) ]
 # sqlglot 30 does not know the clause and local Spark has no masks, so both see the statement
 # without it (hand-written: no library parses it).
 MASK_CLAUSE = re.compile(
-    r"(?P<literal>'(?:[^'\\]|\\.)*')|\s+mask\s+(?P<function>`?\w+`?(?:\s*\.\s*`?\w+`?){0,2})"
+    SKIPPED_TEXT + r"|\s+mask\s+(?P<function>`?\w+`?(?:\s*\.\s*`?\w+`?){0,2})"
     r"(?:\s+using\s+columns\s*\((?:[^()'`]|'[^']*'|`[^`]*`)*\))?",
     re.IGNORECASE,
 )
 
 
 def strip_mask_clauses(sql: str) -> str:
-    """``sql`` without its column MASK clauses (string literals untouched)."""
+    """``sql`` without its column MASK clauses (string literals and comments untouched)."""
     return MASK_CLAUSE.sub(lambda m: m.group("literal") or "", sql)
 
 
