@@ -24,6 +24,14 @@
   no Python file writes the date again.
 - No code comment, docstring or description cites an issue of the tracker ("issue 13", "item
   4"): a reader of the code has no tracker, so the rule or the reason is written instead.
+- No code comment carries a measurement of a past run ("took 247 s", "19 s against 35 s"): the
+  comment keeps the reason, bench/NOTES.md the figure and the run it came from.
+- The SCD2 staging models (warehouses, clusters, jobs) have one shape, written once in the macro
+  scd2_versions: the models call it and write neither the validity window nor the row
+  classification themselves; the SCD2 classification rule is spelled once
+  (scd2_classification), stg_system__rows_quarantined included.
+- `genie-sandbox report` repeats none of the ingestion's settings (environment variable names
+  or defaults): it reads them from the one declaration, genie_ingest.settings.Settings.
 """
 
 from __future__ import annotations
@@ -513,4 +521,79 @@ def test_no_issue_tags_in_code() -> None:
         for text in [path.read_text()]
         for match in ISSUE_TAG.finditer(text)
     ]
+    assert not offenders, "\n".join(offenders)
+
+
+# A measurement of a past run written into code: "took up to ~20 s", "19 s against 35 s".
+PAST_MEASUREMENT = re.compile(
+    r"\btook\b[^.;\n]{0,25}?\d+(?:[.,]\d+)?\s*(?:ms|s|sec|seconds?|min|minutes?|h|hours?)\b"
+    r"|\b\d+(?:\.\d+)?\s*(?:ms|s)\s+(?:against|vs\.?|versus)\s+\d+(?:\.\d+)?\s*(?:ms|s)\b",
+    re.I,
+)
+
+
+def test_no_past_measurements_in_code() -> None:
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}:{text.count(chr(10), 0, match.start()) + 1}: "
+        f"{' '.join(match.group(0).split())}"
+        for path in _tracked(*ISSUE_TAG_FREE)
+        if path != Path(__file__).resolve() and path.suffix in (".py", ".sql", ".yml", ".md", "")
+        for text in [path.read_text()]
+        for match in PAST_MEASUREMENT.finditer(text)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+SCD2_MODELS = ("stg_system__warehouses", "stg_system__clusters", "stg_system__jobs")
+# An argument keep_order='delete_time ...' (or a dict entry 'keep_order': 'delete_time ...').
+SCD2_KEEP_ORDER = re.compile(r"keep_order'?\s*[:=]\s*'delete_time")
+
+
+def test_scd2_staging_models_share_one_shape() -> None:
+    """Each SCD2 staging model takes its versions from scd2_versions once; the window
+    (lead(...)) and the classification of delivered rows are written only in the macro."""
+    macro = (REPO_ROOT / "macros" / "staging" / "scd2_versions.sql").read_text()
+    problems = [] if macro.count("lead(") == 1 else ["scd2_versions: lead( not written once"]
+    for model in SCD2_MODELS:
+        text = (REPO_ROOT / "models" / "staging" / "system" / f"{model}.sql").read_text()
+        if text.count("genie_analytics.scd2_versions(") != 1:
+            problems.append(f"{model}: does not call scd2_versions exactly once")
+        for written_again in ("lead(", "over (", "classify_system_rows(", "_quarantine_reason"):
+            if written_again in text:
+                problems.append(f"{model}: writes {written_again} itself")
+    # The SCD2 classification rule (delete_time ignored, the deleting delivery kept) is spelled
+    # once, in scd2_classification, which stg_system__rows_quarantined uses too.
+    problems += [
+        f"{path.relative_to(REPO_ROOT)}: spells the SCD2 keep order itself"
+        for path in _tracked("models", "macros")
+        if path.suffix == ".sql"
+        and path.name != "scd2_versions.sql"
+        and SCD2_KEEP_ORDER.search(path.read_text())
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _string_value(literal: str) -> object:
+    """A string token's value; None for an f-string (its parts are not one literal)."""
+    try:
+        return ast.literal_eval(literal)
+    except ValueError:
+        return None
+
+
+def test_sandbox_report_repeats_no_ingestion_setting() -> None:
+    from dataclasses import fields
+
+    from genie_ingest.settings import Settings
+
+    repeated = {f.metadata["env"] for f in fields(Settings)} | {
+        str(f.default) for f in fields(Settings) if isinstance(f.default, (str, Path))
+    }
+    path = REPO_ROOT / "sandbox" / "genie_sandbox" / "report.py"
+    with path.open("rb") as handle:
+        offenders = [
+            f"report.py:{token.start[0]}: {token.string}"
+            for token in tokenize.tokenize(handle.readline)
+            if token.type == tokenize.STRING and _string_value(token.string) in repeated
+        ]
     assert not offenders, "\n".join(offenders)

@@ -37,8 +37,8 @@ from genie_ingest.settings import ConfigError, Secret, Settings
 from genie_ingest.sinks import DuckDBSink, Filters, SinkError
 from genie_sandbox.pytest_fixtures import CLIENT_ID, CLIENT_SECRET, WS_A, WS_B
 
-# A bound against a hang, not a speed check: a CLI start-up (imports of duckdb, databricks-sdk)
-# took up to ~20 s each on a loaded shared machine, so 60 s failed spuriously in make test.
+# A bound against a hang, not a speed check: a CLI start-up (imports of duckdb, databricks-sdk) is
+# slow on a loaded shared machine, and a tighter bound failed spuriously (bench/NOTES.md).
 SUBPROCESS_HANG_BOUND_S = 300
 
 KEY = MessageKey("1", "m" * 32, "s" * 32, "c" * 32, "ws", None)

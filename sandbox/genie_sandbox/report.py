@@ -9,6 +9,7 @@ the optimiser's most valuable opportunities and the week's anomalies.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -17,8 +18,24 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-# The schema dbt builds the marts into (flag --schema; env GENIE_ANALYTICS_SCHEMA, read in main).
-DEFAULT_SCHEMA = "genie_analytics"
+from genie_ingest.settings import Settings
+
+# The warehouse file and the marts' schema are the ingestion's settings too: their environment
+# variables and defaults come from its one declaration (genie_ingest.settings.Settings), read here
+# rather than repeated. (The sandbox may import the ingestion; the reverse is banned.)
+_SETTINGS = {f.name: f for f in dataclasses.fields(Settings)}
+DEFAULT_SCHEMA: str = _SETTINGS["analytics_schema"].default
+
+
+def _setting_from_env(name: str) -> str:
+    """The environment's value of the ingestion setting `name`, else its declared default."""
+    declared = _SETTINGS[name]
+    return os.environ.get(declared.metadata["env"], str(declared.default))
+
+
+def _default_help(name: str) -> str:
+    declared = _SETTINGS[name]
+    return f"default: env {declared.metadata['env']}, else {declared.default}"
 
 
 class Report:
@@ -324,19 +341,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db",
         type=Path,
-        default=Path(os.environ.get("GENIE_ANALYTICS_DUCKDB", "data/warehouse.duckdb")),
-        help="the DuckDB file dbt built",
+        default=Path(_setting_from_env("duckdb_path")),
+        help=f"the DuckDB file dbt built ({_default_help('duckdb_path')})",
     )
     parser.add_argument(
         "--system-tables",
         type=Path,
+        # Not an ingestion setting (the ingestion never reads the system tables): the Makefile's
+        # SYSTEM_TABLES_DUCKDB and the sandbox's own default location.
         default=Path(os.environ.get("SYSTEM_TABLES_DUCKDB", "data/sandbox/system_tables.duckdb")),
         help="system tables file (attached so staging views resolve)",
     )
     parser.add_argument(
         "--schema",
-        default=os.environ.get("GENIE_ANALYTICS_SCHEMA", DEFAULT_SCHEMA),
-        help="schema of the marts (default: env GENIE_ANALYTICS_SCHEMA, else genie_analytics)",
+        default=_setting_from_env("analytics_schema"),
+        help=f"schema of the marts ({_default_help('analytics_schema')})",
     )
     args = parser.parse_args(argv)
     console = Console(width=140)

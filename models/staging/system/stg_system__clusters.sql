@@ -8,14 +8,9 @@ source as (
     select * from {{ source('compute', 'clusters') }}
 ),
 
-classified as (
+versions as (
     {# Same-row deliveries collapse; null keys and conflicting versions of one change go to stg_system__rows_quarantined. #}
-    {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'cluster_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
-),
-
-deduplicated as (
-    select * from classified
-    where _quarantine_reason is null
+    {{ genie_analytics.scd2_versions('source', ['workspace_id', 'cluster_id']) }}
 ),
 
 renamed as (
@@ -46,7 +41,7 @@ renamed as (
 
         -- booleans
         coalesce(enable_elastic_disk, false) as is_elastic_disk_enabled,
-        {{ genie_analytics.scd2_valid_to(['workspace_id', 'cluster_id']) }} is null as is_current,
+        valid_to is null as is_current,
         delete_time is not null as is_deleted,
 
         -- dates
@@ -56,8 +51,8 @@ renamed as (
         create_time as created_at,
         delete_time as deleted_at,
         change_time as valid_from,
-        {{ genie_analytics.scd2_valid_to(['workspace_id', 'cluster_id']) }} as valid_to
-    from deduplicated
+        valid_to
+    from versions
 )
 
 select * from renamed

@@ -12,14 +12,9 @@
         select * from {{ source('lakeflow', 'jobs') }}
     ),
 
-    classified as (
+    versions as (
         {# Same-row deliveries collapse; null keys and conflicting versions of one change go to stg_system__rows_quarantined. #}
-        {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'job_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
-    ),
-
-    deduplicated as (
-        select * from classified
-        where _quarantine_reason is null
+        {{ genie_analytics.scd2_versions('source', ['workspace_id', 'job_id']) }}
     ),
 
     renamed as (
@@ -46,15 +41,15 @@
 
             -- booleans
             coalesce(paused, false) as is_paused,
-            {{ genie_analytics.scd2_valid_to(['workspace_id', 'job_id']) }} is null as is_current,
+            valid_to is null as is_current,
             delete_time is not null as is_deleted,
 
             -- timestamps
             create_time as created_at,
             delete_time as deleted_at,
             change_time as valid_from,
-            {{ genie_analytics.scd2_valid_to(['workspace_id', 'job_id']) }} as valid_to
-        from deduplicated
+            valid_to
+        from versions
     )
 
     select * from renamed

@@ -27,12 +27,17 @@
     {'source': ('access', 'audit'), 'keys': ['event_id'], 'required': ['event_time'], 'workspace': 'workspace_id', 'date': 'event_date', 'partition_date': 'event_date',
      'where': "service_name = 'aibiGenie' or (" ~ genie_analytics.audit_table_read_filter() ~ ")"},
     {'source': ('access', 'workspaces_latest'), 'keys': ['workspace_id'], 'workspace': 'workspace_id', 'date': 'create_time'},
-    {'source': ('compute', 'warehouses'), 'keys': ['workspace_id', 'warehouse_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('compute', 'warehouses'), 'scd2_entity': ['workspace_id', 'warehouse_id'], 'workspace': 'workspace_id', 'date': 'change_time'},
     {'source': ('compute', 'warehouse_events'), 'keys': ['workspace_id', 'warehouse_id', 'event_time', 'event_type'], 'workspace': 'workspace_id', 'date': 'event_time'},
-    {'source': ('compute', 'clusters'), 'keys': ['workspace_id', 'cluster_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
-    {'source': ('lakeflow', 'jobs'), 'keys': ['workspace_id', 'job_id', 'change_time'], 'ignore': ['delete_time'], 'keep_order': 'delete_time desc nulls last', 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('compute', 'clusters'), 'scd2_entity': ['workspace_id', 'cluster_id'], 'workspace': 'workspace_id', 'date': 'change_time'},
+    {'source': ('lakeflow', 'jobs'), 'scd2_entity': ['workspace_id', 'job_id'], 'workspace': 'workspace_id', 'date': 'change_time'},
     {'source': ('lakeflow', 'job_run_timeline'), 'keys': ['workspace_id', 'run_id', 'period_start_time'], 'workspace': 'workspace_id', 'date': 'period_start_time'},
 ] -%}
+{#- The SCD2 tables' keys, ignored columns and keep order: the rule their staging models apply
+    (scd2_versions), from the one definition. -#}
+{%- for table in tables if table.get('scd2_entity') -%}
+    {%- do table.update(genie_analytics.scd2_classification(table['scd2_entity'])) -%}
+{%- endfor -%}
 {#- An optional system schema that is not enabled (lakeflow) has no rows to quarantine. -#}
 {%- set present = [] -%}
 {%- for table in tables -%}

@@ -10,14 +10,9 @@ source as (
     select * from {{ source('compute', 'warehouses') }}
 ),
 
-classified as (
+versions as (
     {# Same-row deliveries collapse; null keys and conflicting versions of one change go to stg_system__rows_quarantined. #}
-    {{ genie_analytics.classify_system_rows('source', ['workspace_id', 'warehouse_id', 'change_time'], ignore_columns=['delete_time'], keep_order='delete_time desc nulls last') }}
-),
-
-deduplicated as (
-    select * from classified
-    where _quarantine_reason is null
+    {{ genie_analytics.scd2_versions('source', ['workspace_id', 'warehouse_id']) }}
 ),
 
 renamed as (
@@ -40,14 +35,14 @@ renamed as (
         auto_stop_minutes,
 
         -- booleans
-        {{ genie_analytics.scd2_valid_to(['workspace_id', 'warehouse_id']) }} is null as is_current,
+        valid_to is null as is_current,
         delete_time is not null as is_deleted,
 
         -- timestamps
         change_time as valid_from,
-        {{ genie_analytics.scd2_valid_to(['workspace_id', 'warehouse_id']) }} as valid_to,
+        valid_to,
         delete_time as deleted_at
-    from deduplicated
+    from versions
 )
 
 select * from renamed
