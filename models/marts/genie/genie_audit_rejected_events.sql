@@ -1,8 +1,8 @@
 {#
     Audit rows of message actions that failed validation, with the reason (rules in
     int_genie_audit_events_validated): the other half of bronze, so nothing read disappears
-    silently. Incremental on event_key over the same audit window bronze read (bronze records
-    its window; this model re-reads from there).
+    silently. Incremental by event_date over the same audit window bronze read (bronze records
+    its window; this model re-reads from there and replaces those days whole).
 #}
 {#- Whole days from the window start are REPLACED, not merged, so an event that moved between
     bronze and rejected, or vanished, leaves its old table

@@ -3,7 +3,7 @@
     version's change_time, null for the current version. job_id is unique only within a
     workspace. Columns from trigger onward are null on rows written before ~Dec 2025.
 #}
-{# sqlfluff reads struct field access (e.g. compute.warehouse_id) as a table-qualified column, so RF03 (consistent qualification) cannot hold here. #}
+{# sqlfluff reads struct field access (e.g. trigger.schedule.timezone_id) as a table-qualified column, so RF03 (consistent qualification) cannot hold here. #}
 -- noqa: disable=RF03
 {% if genie_analytics.system_source_exists('lakeflow', 'jobs') %}
     with
