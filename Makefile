@@ -120,7 +120,7 @@ BENCH_ARGS ?=
 # The proof that no incremental step reads more than (lookback + 1) days of a large relation (or a
 # documented exception's bound), from Spark's executed plans over a 31-day date-partitioned
 # sandbox of 300 queries a day (few rows: the time is dbt's per-node cost on Spark). Last in
-# `make test`, which it lengthens by 20-25 minutes (bench/NOTES.md).
+# `make test`, which it lengthens by many minutes (the figure: bench/NOTES.md).
 partitions-check: install  ## Days of each large relation every incremental dbt node reads (Spark, slow)
 	$(BIN)/pytest -q -m partitions integration_tests/test_partitions_read.py
 

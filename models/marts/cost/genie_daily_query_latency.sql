@@ -2,7 +2,7 @@
     Query duration percentiles per day, for each workspace and for every workspace together
     (workspace_scope 'all'): percentiles cannot be re-aggregated from genie_daily_performance's
     per-user rows, and computing them at view time means sorting every query of the period
-    (seconds at 10M queries a day), so the dashboard's latency chart reads this table.
+    (slow at scale: bench/NOTES.md), so the dashboard's latency chart reads this table.
     percentile_cont semantics (macro percentile_cont), rounded to 0.001 ms like
     genie_daily_performance. Incremental by query_date like genie_daily_performance:
     only the re-read days are sorted again, and replaced whole.
