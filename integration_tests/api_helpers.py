@@ -51,7 +51,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server API
+            def do_POST(self) -> None:  # http.server API
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 if receiver.script:
                     status, headers = receiver.script.pop(0)

@@ -66,7 +66,7 @@ class AccessLog:
         self._thread.start()
 
     def record(self, **entry: Any) -> None:
-        entry.setdefault("requested_at", datetime.utcnow())  # noqa: DTZ003 - naive UTC column
+        entry.setdefault("requested_at", datetime.utcnow())  # naive UTC column
         for name in ("path", "query_string"):
             if isinstance(entry.get(name), str):
                 entry[name] = entry[name][:MAX_LOGGED_CHARS]

@@ -276,7 +276,7 @@ class AlertSender:
                     "payload_format": self._format,
                     "http_status": status,
                     "attempts": attempts,
-                    "sent_at": datetime.utcnow(),  # noqa: DTZ003 - naive UTC column
+                    "sent_at": datetime.utcnow(),  # naive UTC column
                 },
             )
             result.sent.append(alert["alert_key"])

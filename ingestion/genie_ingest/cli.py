@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["dashboard"]:
-        from genie_ingest import dashboard  # noqa: PLC0415 - its optional deps load only here
+        from genie_ingest import dashboard  # its optional deps load only here
 
         code = int(dashboard.main(argv[1:]) or 0)
     else:

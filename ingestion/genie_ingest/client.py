@@ -61,7 +61,7 @@ MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 WORKSPACE_UNAVAILABLE = "WORKSPACE_UNAVAILABLE"
 
 
-class _SdkRetryHandBack(Exception):  # noqa: N818 - a control-flow signal, not an error
+class _SdkRetryHandBack(Exception):  # a control-flow signal, not an error
     """Raised where the SDK would sleep before retrying; the SDK's error is ``__context__``."""
 
 
@@ -508,7 +508,7 @@ class GenieFetcher:
                     response_headers=["Date"],
                 )
                 body = _json_body(answer["contents"].read())
-            except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
+            except Exception as exc:  # classified below, never swallowed silently
                 last_exc: BaseException = exc
                 failure = _classify(exc)
             else:

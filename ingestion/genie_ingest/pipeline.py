@@ -120,7 +120,7 @@ def make_sink(settings: Settings) -> Sink:
             "GENIE_INGEST_SINK=databricks needs a SQL warehouse: set GENIE_INGEST_WAREHOUSE_ID "
             "(setting warehouse_id)"
         )
-    from databricks.sdk import WorkspaceClient  # noqa: PLC0415
+    from databricks.sdk import WorkspaceClient
 
     secrets = (settings.client_id, settings.client_secret)
     try:

@@ -303,10 +303,10 @@ def _secret_from_scope(key: str, scope: str = SECRET_SCOPE) -> str | None:
     if not os.environ.get("DATABRICKS_RUNTIME_VERSION"):
         return None
     try:
-        from databricks.sdk.runtime import dbutils  # noqa: PLC0415
+        from databricks.sdk.runtime import dbutils
 
         return dbutils.secrets.get(scope=scope, key=key)
-    except Exception:  # noqa: BLE001 - a missing scope/key just means "not configured here"
+    except Exception:  # a missing scope/key just means "not configured here"
         return None
 
 

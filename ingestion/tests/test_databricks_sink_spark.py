@@ -125,7 +125,7 @@ class SparkStatementExecution:
         args = {p.name: self._arg(p.value, p.type) for p in parameters or []}
         try:
             rows = self.spark.sql(statement, args=args).collect()
-        except Exception as exc:  # noqa: BLE001 - answered as the API does: FAILED + message
+        except Exception as exc:  # answered as the API does: FAILED + message
             message = str(exc)
             if "UNSUPPORTED_FEATURE.TABLE_OPERATION" not in message:
                 return self._reply(StatementState.FAILED, error=message[:2000])
@@ -134,7 +134,7 @@ class SparkStatementExecution:
             for query in [*_reads_of(statement), f"explain {statement}"]:
                 try:
                     plan = self.spark.sql(query, args=args).collect()
-                except Exception as inner:  # noqa: BLE001
+                except Exception as inner:
                     return self._reply(StatementState.FAILED, error=str(inner)[:2000])
                 text = " ".join(str(r[0]) for r in plan) if query.startswith("explain") else ""
                 if any(e in text for e in ANALYSIS_ERRORS):
@@ -263,7 +263,7 @@ def test_landed_timestamps_are_utc_whatever_the_session_time_zone(sink_and_engin
     ).collect()
     assert row.fetched_us == epoch_micros(FETCHED)
     # _loaded_at is "now" in UTC: within a minute of the test's own UTC clock.
-    now_us = epoch_micros(datetime.utcnow())  # noqa: DTZ003 - naive UTC, as the sink uses
+    now_us = epoch_micros(datetime.utcnow())  # naive UTC, as the sink uses
     assert abs(row.loaded_us - now_us) < 60_000_000
 
 

@@ -437,7 +437,7 @@ def _wheel_settings(
     try:
         args = cli.build_parser().parse_args(params)
         settings = cli.settings_from_args(args, env={}, secret_reader=lambda _key: None)
-    except (SystemExit, Exception) as exc:  # noqa: BLE001 - any refusal is the finding
+    except (SystemExit, Exception) as exc:  # any refusal is the finding
         return [f"bundle: task {key}: genie-ingest refuses its parameters {params}: {exc!r}"]
     expected = {
         "sink": "databricks",
@@ -658,7 +658,7 @@ def landing_shape_problems(local, landing_schema: str) -> list[str]:
     for table, (columns, _key) in TABLES.items():
         try:
             got = [f.name for f in local.spark.table(f"{landing_schema}.{table}").schema.fields]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problems.append(f"landing table {landing_schema}.{table} missing: {exc}")
             continue
         want = [c for c, _ in columns]

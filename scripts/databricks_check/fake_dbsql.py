@@ -201,7 +201,7 @@ def _body_start(sql: str) -> int | None:
 
     try:
         tokens = sqlglot.Dialect.get_or_raise("databricks").tokenize(sql)
-    except Exception:  # noqa: BLE001 - the parse check reports unparseable SQL
+    except Exception:  # the parse check reports unparseable SQL
         return None
     depth = 0
     for i, tok in enumerate(tokens):
@@ -274,7 +274,7 @@ def _answer(recorder: Recorder, st: Statement) -> tuple[list[tuple] | None, list
         if first in {"drop", "use"} or head.startswith(("alter table", "alter view")):
             _try(spark, local.to_local(sql))
         return [], []
-    except Exception as exc:  # noqa: BLE001 - recorded as this statement's analysis error
+    except Exception as exc:  # recorded as this statement's analysis error
         st.error = _first_line(exc)
         # Said at once too: a long run shows its first error without waiting for the summary.
         flat = " ".join(st.sql.split())
@@ -479,7 +479,7 @@ def _explain(spark, sql: str, args: dict | None = None) -> None:
     if first in {"merge", "update", "delete"}:
         try:
             spark.sql(sql, args=args or None)
-        except Exception as exc:  # noqa: BLE001 - classified right below
+        except Exception as exc:  # classified right below
             message = str(exc)
             if not _unsupported_locally(message):
                 raise

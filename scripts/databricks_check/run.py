@@ -188,7 +188,7 @@ def sink_answer(local: LocalSpark, analysed: list[tuple[str, str | None]]):
                 _explain(local.spark, sql, args)
             else:  # DDL: create schema / table (the landing tables), as for dbt's statements
                 _answer(ddl, st)
-        except Exception as exc:  # noqa: BLE001 - the analysis error is the finding
+        except Exception as exc:  # the analysis error is the finding
             st.error = str(exc).strip().splitlines()[0][:400]
         captured.error = st.error
         analysed.append((captured.sql, st.error))
@@ -299,7 +299,7 @@ def check(args, local: LocalSpark, recorder: Recorder, variables, bundle):
     se = sink_capture.RecordingStatementExecution(answer=sink_answer(local, sink_analysed))
     try:
         sink_capture.drive_sink(se, f"{catalog}.{schema}", f"{catalog}.{landing}")
-    except Exception as exc:  # noqa: BLE001 - a sink that cannot be driven is a failure
+    except Exception as exc:  # a sink that cannot be driven is a failure
         failures.append(f"driving DatabricksSink failed: {type(exc).__name__}: {exc}")
     failures += bundle_check.landing_shape_problems(local, landing)
 

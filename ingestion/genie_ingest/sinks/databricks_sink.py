@@ -136,7 +136,7 @@ class DatabricksSink(Sink):
     def _execute(
         self, statement: str, params: dict[str, tuple[Any, str]] | None = None, row_limit=None
     ) -> list[list[Any]]:
-        from databricks.sdk.service.sql import (  # noqa: PLC0415 - keep import cost off DuckDB path
+        from databricks.sdk.service.sql import (  # keep import cost off DuckDB path
             ExecuteStatementRequestOnWaitTimeout,
             StatementParameterListItem,
             StatementState,
