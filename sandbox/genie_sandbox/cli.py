@@ -29,14 +29,22 @@ Run `genie-sandbox <command> --help` for the options of one command.
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The console script. Returns 0 on success; a failure raises ``SystemExit`` non-zero."""
+    """The console script. Returns 0 on success (and for ``--help``, printed to stdout); no
+    command or an unknown one prints the usage to stderr and raises ``SystemExit(2)``; a failing
+    command raises ``SystemExit`` with its non-zero code."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
         code = int(importlib.import_module(COMMANDS[args[0]]).main(args[1:]) or 0)
         if code:
             raise SystemExit(code)
         return 0
-    print(USAGE, file=sys.stderr if args else sys.stdout)
-    if args and args[0] not in {"-h", "--help"}:
-        raise SystemExit(2)
-    return 0
+    if args[:1] in (["-h"], ["--help"]):
+        print(USAGE)  # asked for: stdout, success
+        return 0
+    # No command, or an unknown one: a usage error, like argparse's (stderr, exit 2).
+    print(USAGE, file=sys.stderr)
+    if args:
+        print(f"genie-sandbox: error: unknown command {args[0]!r}", file=sys.stderr)
+    else:
+        print("genie-sandbox: error: a command is required", file=sys.stderr)
+    raise SystemExit(2)

@@ -30,27 +30,61 @@ def build_parser() -> argparse.ArgumentParser:
         prog="genie-sandbox generate",
         description="Write simulated Databricks system tables and Genie ground truth to DuckDB.",
     )
-    p.add_argument("--db", required=True, help="DuckDB file to (re)create")
-    p.add_argument("--parquet-dir", help="also export each system table to DIR/<schema>/<table>/")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--days", type=int, default=14)
+    p.add_argument("--db", required=True, help="DuckDB file to (re)create (required)")
+    p.add_argument(
+        "--parquet-dir",
+        help="also export each system table to DIR/<schema>/<table>/ (default: no export)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="seed of every random draw; same arguments => same data (default: %(default)s)",
+    )
+    p.add_argument(
+        "--days", type=int, default=14, help="days of activity, >= 1 (default: %(default)s)"
+    )
     p.add_argument(
         "--start-date",
         type=dt.date.fromisoformat,
         default=DEFAULT_START_DATE,
-        help="first day of the period (UTC); fixed default so a seed fully determines the data",
+        metavar="YYYY-MM-DD",
+        help="first day of the period (UTC); fixed default so a seed fully determines the data "
+        "(default: %(default)s)",
     )
-    p.add_argument("--workspaces", type=int, default=2)
-    p.add_argument("--warehouses-per-workspace", type=int, default=4)
-    p.add_argument("--users", type=int, default=40)
-    p.add_argument("--queries-per-day", type=int, default=3000)
+    p.add_argument(
+        "--workspaces", type=int, default=2, help="workspaces, >= 1 (default: %(default)s)"
+    )
+    p.add_argument(
+        "--warehouses-per-workspace",
+        type=int,
+        default=4,
+        help="SQL warehouses in each workspace, >= 4 (PRO, serverless, classic, idle) "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--users", type=int, default=40, help="users of the account, >= 2 (default: %(default)s)"
+    )
+    p.add_argument(
+        "--queries-per-day",
+        type=int,
+        default=3000,
+        help="bulk (ad-hoc) queries of a weekday, besides dbt's and Genie's; weekends get 30%% "
+        "(default: %(default)s)",
+    )
     p.add_argument(
         "--last-day-queries",
         type=int,
         default=None,
-        help="the last day gets exactly N bulk queries (for benchmarks)",
+        help="the last day gets exactly N bulk queries, for benchmarks (default: none)",
     )
-    p.add_argument("--api-port", type=int, default=8765, help="port of workspace 0's API")
+    p.add_argument(
+        "--api-port",
+        type=int,
+        default=8765,
+        help="port of workspace 0's API in the workspace URLs; workspace i gets port+i "
+        "(default: %(default)s)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return p
 

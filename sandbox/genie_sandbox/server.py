@@ -616,7 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the sandbox's Genie REST API and OAuth M2M endpoints on loopback, "
         "one port per workspace.",
     )
-    p.add_argument("--db", required=True, help="sandbox DuckDB file (with sandbox_truth)")
+    p.add_argument("--db", required=True, help="sandbox DuckDB file (with sandbox_truth; required)")
     p.add_argument(
         "--api-port",
         type=int,
@@ -625,37 +625,106 @@ def build_parser() -> argparse.ArgumentParser:
         "workspace_url of access.workspaces_latest, else 8765+i",
     )
     p.add_argument(
-        "--client-id", default=os.environ.get("DATABRICKS_SP_CLIENT_ID", DEFAULT_CLIENT_ID)
+        "--client-id",
+        default=os.environ.get("DATABRICKS_SP_CLIENT_ID", DEFAULT_CLIENT_ID),
+        help="the OAuth client id the token endpoint accepts "
+        f"(default: env DATABRICKS_SP_CLIENT_ID, else {DEFAULT_CLIENT_ID!r})",
     )
     p.add_argument(
         "--client-secret",
         default=os.environ.get("DATABRICKS_SP_CLIENT_SECRET", DEFAULT_CLIENT_SECRET),
-        help="default: env DATABRICKS_SP_CLIENT_SECRET, else the sandbox default",
+        help="the OAuth client secret the token endpoint accepts (default: env "
+        "DATABRICKS_SP_CLIENT_SECRET, else the sandbox's public default; never printed)",
     )
-    p.add_argument("--urls-file", help="write {workspace_id: url} JSON here once listening")
+    p.add_argument(
+        "--urls-file",
+        help="write {workspace_id: url} JSON here once listening (default: not written)",
+    )
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     p.add_argument(
         "--clock",
         choices=["data", "wall"],
         default="data",
-        help="what the HTTP Date header says: 'data' (default) starts at the newest message "
+        help="what the HTTP Date header says: 'data' starts at the newest message "
         "of the data and runs on, as a workspace at the end of the sandbox's fixed calendar "
-        "would; 'wall' is this machine's clock",
+        "would; 'wall' is this machine's clock (default: %(default)s)",
     )
     f = p.add_argument_group("fault injection (deterministic from --seed)")
-    f.add_argument("--seed", type=int, default=0)
-    f.add_argument("--rate-429", type=float, default=0.0, help="fraction of API requests")
-    f.add_argument("--storm-429", type=int, default=0, help="the first N API requests get 429")
-    f.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on 429/503")
-    f.add_argument("--rate-500", type=float, default=0.0)
-    f.add_argument("--rate-503", type=float, default=0.0)
-    f.add_argument("--rate-malformed", type=float, default=0.0, help="200 with a truncated body")
-    f.add_argument("--rate-slow", type=float, default=0.0)
-    f.add_argument("--slow-ms", type=int, default=5000)
-    f.add_argument("--latency-ms", type=int, default=0, help="added to every answer")
-    f.add_argument("--forbidden-space", action="append", default=[], metavar="SPACE_ID")
-    f.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime, seconds")
-    f.add_argument("--fault-path-prefix", default="/api/")
+    f.add_argument(
+        "--seed", type=int, default=0, help="seed of the fault draws (default: %(default)s)"
+    )
+    f.add_argument(
+        "--rate-429",
+        type=float,
+        default=0.0,
+        help="fraction of API requests answered 429 (default: %(default)s)",
+    )
+    f.add_argument(
+        "--storm-429",
+        type=int,
+        default=0,
+        help="the first N API requests get 429 (default: %(default)s)",
+    )
+    f.add_argument(
+        "--retry-after",
+        type=int,
+        default=1,
+        help="Retry-After seconds on 429/503 (default: %(default)s)",
+    )
+    f.add_argument(
+        "--rate-500",
+        type=float,
+        default=0.0,
+        help="fraction of API requests answered 500 (default: %(default)s)",
+    )
+    f.add_argument(
+        "--rate-503",
+        type=float,
+        default=0.0,
+        help="fraction of API requests answered 503 (default: %(default)s)",
+    )
+    f.add_argument(
+        "--rate-malformed",
+        type=float,
+        default=0.0,
+        help="fraction of API requests answered 200 with a truncated body (default: %(default)s)",
+    )
+    f.add_argument(
+        "--rate-slow",
+        type=float,
+        default=0.0,
+        help="fraction of API requests answered after --slow-ms (default: %(default)s)",
+    )
+    f.add_argument(
+        "--slow-ms",
+        type=int,
+        default=5000,
+        help="delay of a slow answer, milliseconds (default: %(default)s)",
+    )
+    f.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="milliseconds added to every answer (default: %(default)s)",
+    )
+    f.add_argument(
+        "--forbidden-space",
+        action="append",
+        default=[],
+        metavar="SPACE_ID",
+        help="answer 403 for this Genie space; repeatable (default: none)",
+    )
+    f.add_argument(
+        "--token-ttl",
+        type=int,
+        default=3600,
+        help="access token lifetime, seconds (default: %(default)s)",
+    )
+    f.add_argument(
+        "--fault-path-prefix",
+        default="/api/",
+        help="only requests whose path starts with this get faults (default: %(default)s)",
+    )
     return p
 
 
