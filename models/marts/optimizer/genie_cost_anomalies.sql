@@ -6,8 +6,6 @@
     daily average over the baseline days: the drivers (driver_n_delta in USD for COST, in failed
     queries for FAILURE_RATE).
 #}
-{{ config(materialized='table') }}
-
 {#- First scored day ('YYYY-MM-DD', compile time; none when it cannot be read: no bound):
     int_cost_anomaly_scores scores the days after as_of_date - optimizer_lookback_days. -#}
 {%- set scored_from = genie_analytics.optimizer_first_scored_day(ref('int_query_costs_summed_daily'), 'usage_date') %}

@@ -12,8 +12,6 @@
     independent normal daily errors; the slope's own uncertainty is ignored, so the interval is
     narrow for long horizons).
 #}
-{{ config(materialized='table') }}
-
 {%- set trend_days = var('optimizer_forecast_trend_days') | int %}
 
 with

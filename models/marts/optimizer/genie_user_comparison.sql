@@ -8,7 +8,7 @@
 {#- tag daily: exact p50/p95 duration of every user and workspace over the 30-day
     window, and the share of queries with a finding (int_query_rule_findings, daily); kept
     exact, so the model runs in the bundle's daily job (genie_analytics_daily), not hourly. -#}
-{{ config(materialized='table', tags=['daily']) }}
+{{ config(tags=['daily']) }}
 
 {#- The as-of day as a literal (compile time, optimizer_as_of_date) in the window bounds, so
     the date partitions prune; the as_of CTE keeps it as a column. -#}
