@@ -600,3 +600,25 @@ def test_sandbox_report_repeats_no_ingestion_setting() -> None:
             if token.type == tokenize.STRING and _string_value(token.string) in repeated
         ]
     assert not offenders, "\n".join(offenders)
+
+
+# A dbt var or environment variable named in the project's configuration: var('x' / env_var('X'.
+DBT_VAR_READ = re.compile(r"\bvar\(\s*['\"](\w+)['\"]")
+DBT_ENV_VAR_READ = re.compile(r"\benv_var\(\s*['\"](\w+)['\"]")
+
+
+def test_readme_tables_list_every_dbt_var_and_environment_variable() -> None:
+    """Every var the project declares (dbt_project.yml) or reads (var('x') in models, macros,
+    tests, snapshots, YAML), and every environment variable dbt reads (env_var('X'), including
+    profiles.yml.example), is a row, or in a row, of the README's tables."""
+    sources = _dbt_files() + _tracked("profiles.yml.example")
+    texts = [path.read_text() for path in sources]
+    declared = set(yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"])
+    dbt_vars = declared | {name for text in texts for name in DBT_VAR_READ.findall(text)}
+    env_vars = {name for text in texts for name in DBT_ENV_VAR_READ.findall(text)}
+    table_rows = [
+        line for line in (REPO_ROOT / "README.md").read_text().splitlines() if line.startswith("|")
+    ]
+    in_tables = {name for row in table_rows for name in re.findall(r"`(\w+)`", row)}
+    missing = sorted((dbt_vars | env_vars) - in_tables)
+    assert not missing, f"not in the README's tables: {missing}"
