@@ -7,6 +7,7 @@ ruff rule TID251 forbids ``genie_ingest`` to import it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,33 @@ def test_the_job_wheel_has_no_simulator_and_no_test_credentials(wheel) -> None:
     entry_points = wheel.read("genie_ingest-0.1.0.dist-info/entry_points.txt").decode()
     assert "genie-ingest = genie_ingest.cli:main" in entry_points
     assert "genie-sandbox" not in entry_points
+
+
+def test_the_bundle_build_leaves_a_stale_build_directory_out_of_the_wheel(tmp_path) -> None:
+    """setuptools reuses build/lib: a file left there by an earlier build (e.g. a module since
+    moved out, like the former genie_ingest/sandbox/) went into the wheel. The bundle's own
+    build command (databricks.yml, run by the CLI through a shell in the bundle root) must not
+    let it in."""
+    import yaml
+
+    tree = _tracked_tree(tmp_path / "tree")
+    stale = tree / "build" / "lib" / "genie_ingest"
+    (stale / "sandbox").mkdir(parents=True)
+    (stale / "sandbox" / "__init__.py").write_text('SECRET = "stale"\n')
+    (stale / "stale_module.py").write_text("STALE = True\n")
+    bundle = yaml.safe_load((tree / "databricks.yml").read_text())
+    artifact = bundle["artifacts"]["genie_ingest_wheel"]
+    # `python` of the command is this interpreter (the CLI finds one on PATH).
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(
+        artifact["build"], shell=True, cwd=tree / artifact["path"], env=env, check=True,
+        capture_output=True,
+    )  # fmt: skip
+    (path,) = (tree / artifact["path"] / "dist").glob("genie_ingest-*.whl")
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    assert "genie_ingest/cli.py" in names
+    assert not [n for n in names if "sandbox" in n or "stale" in n], names
 
 
 def test_the_job_wheel_requires_only_what_the_ingestion_imports(wheel) -> None:
