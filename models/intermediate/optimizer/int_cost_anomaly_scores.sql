@@ -24,7 +24,7 @@ series as (
 ),
 
 as_of as (
-    select {{ genie_analytics.optimizer_as_of_date(ref('int_cost_anomaly_daily_series'), 'usage_date') }} as as_of_date
+    select {{ as_of_sql }} as as_of_date
 ),
 
 evaluated as (

@@ -34,7 +34,7 @@ rules as (
 ),
 
 as_of as (
-    select {{ genie_analytics.optimizer_as_of_date(ref('genie_query_performance'), 'query_date') }} as as_of_date
+    select {{ as_of_sql }} as as_of_date
 ),
 
 ranked_findings as (
