@@ -261,6 +261,12 @@ class Settings:
         return self.client_id, self.client_secret
 
 
+def setting_field(name: str):
+    """The declaration (dataclasses.Field) of setting `name`: its default and, in metadata["env"],
+    its environment variable. Raises KeyError for a name Settings does not declare."""
+    return {f.name: f for f in fields(Settings)}[name]
+
+
 def settings_help() -> str:
     """Every setting, rendered from the one :class:`Settings` declaration: its environment
     variable, TOML key, default and meaning (the ``--help`` epilog of each command)."""

@@ -9,7 +9,6 @@ the optimiser's most valuable opportunities and the week's anomalies.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -18,23 +17,22 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from genie_ingest.settings import Settings
+from genie_ingest.settings import setting_field
 
 # The warehouse file and the marts' schema are the ingestion's settings too: their environment
 # variables and defaults come from its one declaration (genie_ingest.settings.Settings), read here
 # rather than repeated. (The sandbox may import the ingestion; the reverse is banned.)
-_SETTINGS = {f.name: f for f in dataclasses.fields(Settings)}
-DEFAULT_SCHEMA: str = _SETTINGS["analytics_schema"].default
+DEFAULT_SCHEMA: str = setting_field("analytics_schema").default
 
 
 def _setting_from_env(name: str) -> str:
     """The environment's value of the ingestion setting `name`, else its declared default."""
-    declared = _SETTINGS[name]
+    declared = setting_field(name)
     return os.environ.get(declared.metadata["env"], str(declared.default))
 
 
 def _default_help(name: str) -> str:
-    declared = _SETTINGS[name]
+    declared = setting_field(name)
     return f"default: env {declared.metadata['env']}, else {declared.default}"
 
 

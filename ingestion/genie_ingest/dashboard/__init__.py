@@ -16,15 +16,14 @@ import argparse
 import datetime as dt
 import os
 import sys
-from dataclasses import fields
 from pathlib import Path
 
-from genie_ingest.settings import Settings
+from genie_ingest.settings import setting_field
 
 from .definitions import DefinitionError, load
 
 # --db follows the warehouse file's environment variable, named in the one Settings declaration.
-DUCKDB_ENV: str = next(f.metadata["env"] for f in fields(Settings) if f.name == "duckdb_path")
+DUCKDB_ENV: str = setting_field("duckdb_path").metadata["env"]
 
 
 def build_parser() -> argparse.ArgumentParser:
