@@ -563,6 +563,30 @@ def test_missing_marts_are_503_not_500(build, tmp_path: Path) -> None:
     assert response.status_code == 503
 
 
+def test_small_marts_are_read_from_their_in_memory_copy_with_the_same_rows(build) -> None:
+    from genie_analytics_api import queries
+
+    sql = "select * from genie_api_opportunity_lookup order by all"
+    ws, fingerprint = marts(
+        build,
+        "select workspace_id, query_fingerprint from genie_api_opportunity_lookup "
+        "where query_fingerprint is not null order by all limit 1",
+    )[0]
+    warehouse = DuckDbWarehouse(
+        build["target_db"], "genie_analytics", memory_tables=queries.MEMORY_TABLES
+    )
+    try:
+        plan = warehouse.query(
+            "explain " + queries.OPPORTUNITIES_BY_FINGERPRINT,
+            {"workspace_id": ws, "query_fingerprint": fingerprint},
+        )
+        assert "genie_api_memory" in str(plan)  # the copy answers, not the file
+        copied = [tuple(r.values()) for r in warehouse.query(sql)]
+    finally:
+        warehouse.close()
+    assert copied and copied == marts(build, sql)
+
+
 # --- the cache of the marts' answers (answers fast on the 10M-query day; cache.py) -------------
 
 

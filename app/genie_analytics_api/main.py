@@ -124,7 +124,9 @@ def _int(value: Any) -> int | None:
 def _warehouse(settings: Settings) -> Warehouse:
     if settings.backend == "databricks":
         return DatabricksWarehouse(settings.warehouse_id, settings.catalog, settings.schema)
-    return DuckDbWarehouse(settings.duckdb_path, settings.schema, read_only=True)
+    return DuckDbWarehouse(
+        settings.duckdb_path, settings.schema, read_only=True, memory_tables=queries.MEMORY_TABLES
+    )
 
 
 def _state_store(settings: Settings) -> Warehouse:

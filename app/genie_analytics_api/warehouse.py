@@ -4,7 +4,8 @@ Every statement is a constant string of this package; request values travel only
 parameters. SQL is written with DuckDB's ``$name`` markers; the Databricks backend rewrites the
 markers of that constant text to ``:name`` (the Statement Execution API's syntax) once, which never
 touches a value. Table names are unqualified: DuckDB runs ``USE <catalog>.<schema>`` per
-connection, Databricks passes ``catalog``/``schema`` with each statement.
+connection (and searches the in-memory copies of ``memory_tables`` first), Databricks passes
+``catalog``/``schema`` with each statement.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import duckdb
 
 Row = dict[str, Any]
+MEMORY_CATALOG = "genie_api_memory"
 _MARKER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -45,10 +47,18 @@ class DuckDbWarehouse:
     """A DuckDB file; one cursor per thread (DuckDB connections are not shared across threads).
 
     ``read_only=True`` for the dbt build (the service must never write into it); the state file
-    (access log, alerts sent) is opened read-write.
+    (access log, alerts sent) is opened read-write. ``memory_tables``: marts of the file served
+    from in-memory copies made when the file is opened (``_copy_to_memory``).
     """
 
-    def __init__(self, path: Path, schema: str, *, read_only: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        schema: str,
+        *,
+        read_only: bool = True,
+        memory_tables: Sequence[str] = (),
+    ) -> None:
         if read_only and not Path(path).exists():
             raise MartsUnavailable(f"DuckDB file {path} does not exist: run `make demo` first")
         if not read_only:
@@ -57,12 +67,50 @@ class DuckDbWarehouse:
             self._con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise MartsUnavailable(f"cannot open {path}: {exc}") from exc
+        # One thread a statement: each request's statement runs on its own worker thread, and
+        # DuckDB's parallel tasks only added scheduling to these point reads (~10% less CPU a
+        # request, bench/NOTES.md) while concurrent requests already use both cores. A SET, not
+        # connect(config=...): DuckDB refuses a second in-process connection to the file with
+        # another configuration (the tests, ``genie-ingest`` commands in the same process).
+        self._con.execute("set threads = 1")
         self._catalog = Path(path).stem
         self._schema = schema
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._search_path: str | None = None
         if not read_only:
             self._con.execute(f'create schema if not exists "{schema}"')
+        copied = [t for t in memory_tables if self._copy_to_memory(t)]
+        if copied:
+            # Unqualified names resolve in the in-memory copies first, then the marts' schema.
+            self._search_path = f'"{MEMORY_CATALOG}".main,"{self._catalog}"."{schema}"'
+
+    def _copy_to_memory(self, table: str) -> bool:
+        """Copy a small mart into an in-memory database that is searched before the file.
+
+        Why: a table in the file is stored compressed in 122,880-row groups, so a filter on a
+        column that is not indexed decodes and compares every row of its group (about 3 ms of
+        CPU for genie_api_opportunity_lookup's 44,014 rows at the 10M-query day); the in-memory
+        copy is not compressed (about 0.7 ms). The copy cannot go stale: the service holds the
+        file read-only, and DuckDB then refuses every writer (cache.py). A mart that does not
+        exist is not copied; its reads then go to the file and answer 503 as before.
+        ``table`` is a constant of this package, never a request value.
+        """
+        exists = self._con.execute(
+            "select count(*) from duckdb_tables() "
+            "where database_name = $catalog and schema_name = $schema and table_name = $table",
+            {"catalog": self._catalog, "schema": self._schema, "table": table},
+        ).fetchone()
+        if not exists or not exists[0]:
+            return False
+        if MEMORY_CATALOG not in {r[0] for r in self._con.execute("show databases").fetchall()}:
+            # A read-only file's attachments inherit read-only unless told otherwise.
+            self._con.execute(f"attach ':memory:' as \"{MEMORY_CATALOG}\" (read_write)")
+        self._con.execute(
+            f'create or replace table "{MEMORY_CATALOG}".main."{table}" as '
+            f'select * from "{self._catalog}"."{self._schema}"."{table}"'
+        )
+        return True
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -70,6 +118,8 @@ class DuckDbWarehouse:
             cur = self._con.cursor()
             # Identifiers come from settings, never from a request; quoted.
             cur.execute(f'use "{self._catalog}"."{self._schema}"')
+            if self._search_path:
+                cur.execute(f"set search_path = '{self._search_path}'")
             self._local.cursor = cur
         return cur
 
