@@ -119,18 +119,31 @@ def run_dbt(args: list[str]) -> bool:
     from dbt.cli.main import dbtRunner
 
     result = dbtRunner().invoke(args)
+    if result.exception is not None:  # e.g. no profiles.yml: dbt printed nothing itself
+        print(f"dbt {args[0]}: {result.exception}", file=sys.stderr)
     return bool(result.success)
 
 
-def model_relations(manifest_path: Path) -> dict[str, str]:
-    """model name -> relation name (alias) of every model that materialises something."""
+def model_relations(manifest_path: Path, run_results_path: Path | None = None) -> dict[str, str]:
+    """model name -> relation name (alias) of every model and seed that materialises something.
+
+    With ``run_results_path`` (a ``--select`` run), only the nodes that run built successfully:
+    the manifest lists every node of the project, selected or not, and a node Spark did not
+    build has nothing to compare.
+    """
     import json
 
     manifest = json.loads(manifest_path.read_text())
+    built = None
+    if run_results_path is not None:
+        results = json.loads(run_results_path.read_text())["results"]
+        built = {r["unique_id"] for r in results if r["status"] == "success"}
     out = {}
-    for node in manifest["nodes"].values():
+    for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] in {"model", "seed"} and node["config"].get("enabled", True):
             if node["config"].get("materialized") == "ephemeral":
+                continue
+            if built is not None and unique_id not in built:
                 continue
             out[node["name"]] = node.get("alias") or node["name"]
     return out
@@ -245,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         "--landing-schema", default=os.environ.get("GENIE_LANDING_SCHEMA", "genie_landing")
     )
     parser.add_argument("--work-dir", type=Path, default=ROOT / "data" / "spark")
-    parser.add_argument("--select", default=None, help="dbt selector (default: everything)")
+    parser.add_argument(
+        "--select",
+        default=None,
+        help="dbt selector (default: everything); compares only the models and seeds it built",
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -276,14 +293,19 @@ def main(argv: list[str] | None = None) -> int:
         "{data_tests_lookback_days: null}",
     ]
     if args.select:
-        dbt_args += ["--select", args.select]
+        # cautious: a test runs only when every model it reads was selected too (a singular test
+        # that also reads an unselected model would fail on a relation Spark never built).
+        dbt_args += ["--select", args.select, "--indirect-selection", "cautious"]
     built = run_dbt(dbt_args)
     build_seconds = time.monotonic() - started
     if not built:
         print(f"dbt build on Spark failed after {build_seconds:.0f} s", file=sys.stderr)
         return 1
 
-    relations = model_relations(target_path / "manifest.json")
+    relations = model_relations(
+        target_path / "manifest.json",
+        target_path / "run_results.json" if args.select else None,
+    )
     problems = compare(spark, args.duckdb, args.system_tables, args.schema, relations)
     total = time.monotonic() - started
     print(f"spark build {build_seconds:.0f} s; {len(relations)} compared; {total:.0f} s in all")
