@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"registered {n} source tables from parquet")
 
     os.environ["SPARK_WAREHOUSE_DIR"] = str(args.work_dir / "warehouse")
+    os.environ.setdefault("DBT_PROFILES_DIR", str(ROOT))  # the repo's profiles.yml, as make does
     target_path = Path(tempfile.mkdtemp(prefix="dbt_spark_target_"))
     dbt_args = [
         "build",
