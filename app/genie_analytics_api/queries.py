@@ -23,8 +23,8 @@ from genie_api_query_lookup
 where query_id = $query_id
 """
 
-# Read by every query-endpoint request and small (one row per QUERY finding: 44,014 at the
-# 10M-query day): the DuckDB backend serves it from an uncompressed in-memory copy (warehouse.py).
+# Read by every query-endpoint request and small (one row per QUERY finding of the optimiser):
+# the DuckDB backend serves it from an uncompressed in-memory copy (warehouse.py).
 MEMORY_TABLES = ("genie_api_opportunity_lookup",)
 
 OPPORTUNITIES_BY_FINGERPRINT = """

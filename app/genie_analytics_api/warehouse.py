@@ -68,8 +68,8 @@ class DuckDbWarehouse:
         except duckdb.Error as exc:
             raise MartsUnavailable(f"cannot open {path}: {exc}") from exc
         # One thread a statement: each request's statement runs on its own worker thread, and
-        # DuckDB's parallel tasks only added scheduling to these point reads (~10% less CPU a
-        # request, bench/NOTES.md) while concurrent requests already use both cores. A SET, not
+        # DuckDB's parallel tasks only add scheduling to these point reads (measured in
+        # bench/NOTES.md) while concurrent requests already use every core. A SET, not
         # connect(config=...): DuckDB refuses a second in-process connection to the file with
         # another configuration (the tests, ``genie-ingest`` commands in the same process).
         self._con.execute("set threads = 1")
@@ -89,9 +89,9 @@ class DuckDbWarehouse:
         """Copy a small mart into an in-memory database that is searched before the file.
 
         Why: a table in the file is stored compressed in 122,880-row groups, so a filter on a
-        column that is not indexed decodes and compares every row of its group (about 3 ms of
-        CPU for genie_api_opportunity_lookup's 44,014 rows at the 10M-query day); the in-memory
-        copy is not compressed (about 0.7 ms). The copy cannot go stale: the service holds the
+        column that is not indexed decodes and compares every row of its group; the in-memory
+        copy is not compressed, and is read several times faster (bench/NOTES.md, the 10M-query
+        day). Memory: the table's size uncompressed. The copy cannot go stale: the service holds the
         file read-only, and DuckDB then refuses every writer (cache.py). A mart that does not
         exist is not copied; its reads then go to the file and answer 503 as before.
         ``table`` is a constant of this package, never a request value.
