@@ -270,7 +270,12 @@ def test_dashboard_metrics_match_a_count_of_the_query_mart(api, build) -> None:
 def test_openapi_docs_are_served(api) -> None:
     client, _ = api
     assert client.get("/docs").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
+    document = client.get("/openapi.json").json()
+    paths = document["paths"]
+    # /docs can send a token ("Authorize"): both endpoints declare the bearer scheme.
+    assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    for path in ("/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"):
+        assert paths[path]["get"]["security"] == [{"HTTPBearer": []}]
     assert {"/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"} <= set(paths)
 
 

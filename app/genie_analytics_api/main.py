@@ -25,6 +25,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -135,7 +136,19 @@ def _state_store(settings: Settings) -> Warehouse:
     return DuckDbWarehouse(settings.state_duckdb_path, settings.state_schema, read_only=False)
 
 
-async def caller(request: Request) -> Principal:
+# For the OpenAPI document only (an "Authorize" button in /docs); the token is checked by
+# AccessLogMiddleware (auth.authenticate), before any endpoint runs.
+BEARER_SCHEME = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    description="`make token SUB=<principal>` locally; on Databricks Apps the platform's login.",
+)
+
+
+async def caller(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)] = None,
+) -> Principal:
     """The principal AccessLogMiddleware authenticated (else its 401), rate-limited per
     principal (429 with Retry-After). ``async``: it does no I/O, and a plain ``def`` dependency
     costs a hop to a worker thread per request."""
@@ -341,7 +354,7 @@ def create_app(
     @app.get(
         "/api/v1/query-performance/{query_id}",
         response_model=QueryPerformance,
-        responses={401: {}, 404: {}, 422: {}, 429: {}, 503: {}},
+        responses={401: {}, 404: {}, 414: {}, 422: {}, 429: {}, 503: {}},
     )
     async def query_performance(
         request: Request,
@@ -415,7 +428,7 @@ def create_app(
     @app.get(
         "/api/v1/dashboard/metrics",
         response_model=DashboardMetrics,
-        responses={401: {}, 403: {}, 422: {}, 429: {}, 503: {}},
+        responses={401: {}, 403: {}, 414: {}, 422: {}, 429: {}, 503: {}},
     )
     async def dashboard_metrics(
         request: Request,
