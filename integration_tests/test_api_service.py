@@ -265,6 +265,47 @@ def test_dashboard_metrics_match_a_count_of_the_query_mart(api, build) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["total_queries"] == user_count
+    # The same user in another case is the same identity (Databricks e-mails).
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": d0, "end_date": d1, "user_id": user.upper()},
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert response.json()["total_queries"] == user_count
+
+    # Every day of the range is a trend row: days before the data are zeros, not missing.
+    early = d0 - timedelta(days=3)
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": early, "end_date": d0},
+        headers=bearer(settings, ANALYST_A),
+    )
+    trends = response.json()["trends"]
+    assert [t["date"] for t in trends] == [
+        (early + timedelta(days=i)).isoformat() for i in range(4)
+    ]
+    assert [t["query_count"] for t in trends[:3]] == [0, 0, 0] and trends[3]["query_count"] > 0
+    assert trends[0]["avg_duration_ms"] is None and trends[0]["total_cost_usd"] == 0.0
+
+
+def test_databricks_rows_carry_dates_as_dates() -> None:
+    """The Statement Execution API sends every value as a string (JSON_ARRAY); numbers, booleans
+    and dates are converted by the column's type_name, so the endpoints compare real dates."""
+    from types import SimpleNamespace as NS
+
+    from genie_analytics_api.warehouse import DatabricksWarehouse
+
+    def column(name: str, type_name: str):
+        return NS(name=name, type_name=NS(value=type_name))
+
+    response = NS(
+        status=NS(state="SUCCEEDED"),
+        manifest=NS(schema=NS(columns=[column("d", "DATE"), column("n", "LONG")])),
+        result=NS(data_array=[["2026-10-01", "7"], [None, None]]),
+    )
+    warehouse = DatabricksWarehouse.__new__(DatabricksWarehouse)
+    warehouse._run = lambda sql, params: response
+    assert warehouse.query("select 1") == [{"d": date(2026, 10, 1), "n": 7}, {"d": None, "n": None}]
 
 
 def test_openapi_docs_are_served(api) -> None:
