@@ -313,6 +313,8 @@ def test_openapi_docs_are_served(api) -> None:
     assert client.get("/docs").status_code == 200
     document = client.get("/openapi.json").json()
     paths = document["paths"]
+    assert "Status codes" in document["info"]["description"]
+    assert "create_app" not in document["info"]["description"]  # no notes for developers
     # /docs can send a token ("Authorize"): both endpoints declare the bearer scheme.
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for path in ("/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"):
@@ -343,6 +345,11 @@ def test_missing_bad_or_expired_tokens_are_401(api, build) -> None:
         response = client.get(url, headers=headers)
         assert response.status_code == 401, (headers, response.text)
         assert response.headers["www-authenticate"].startswith("Bearer")
+    # A token without a required claim says which claim.
+    no_exp = jwt.encode({"sub": ADMIN, "aud": settings.jwt_audience}, SECRET, algorithm="HS256")
+    response = client.get(url, headers={"Authorization": f"Bearer {no_exp}"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "invalid token: claim exp is required"
 
 
 def test_databricks_apps_mode_uses_the_forwarded_identity(build) -> None:

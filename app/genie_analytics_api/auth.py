@@ -66,6 +66,8 @@ def principal_from_jwt(settings: Settings, authorization: str | None) -> Princip
         )
     except jwt.ExpiredSignatureError as exc:
         raise _unauthorized("token expired") from exc
+    except jwt.MissingRequiredClaimError as exc:
+        raise _unauthorized(f"invalid token: claim {exc.claim} is required") from exc
     except jwt.InvalidTokenError as exc:
         raise _unauthorized(f"invalid token: {exc.__class__.__name__}") from exc
     subject = str(claims["sub"]).strip().lower()

@@ -2,7 +2,7 @@
 GET /api/v1/dashboard/metrics over the marts.
 
 ``uvicorn genie_analytics_api.main:app`` builds it from the environment (settings.py);
-tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs``.
+tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs`` (API_DESCRIPTION).
 
 Status codes: 200; 401 no/bad/expired token or no forwarded identity; 403 a workspace the caller
 is not granted; 404 unknown query id, or a query of a workspace the caller is not granted (so
@@ -42,6 +42,16 @@ from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, W
 # Databricks statement ids are UUIDs; the pattern also admits other id shapes of letters, digits,
 # '-' and '_' (at most 64), and nothing that could be more than an id.
 QUERY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+# What /docs shows (the status codes of the module docstring, in a user's terms).
+API_DESCRIPTION = """Query performance, cost and optimisation opportunities, and dashboard
+metrics, read from the genie_analytics marts. Authenticate with a bearer token ("Authorize";
+`make token SUB=<principal>` locally); on Databricks Apps the platform's login.
+
+Status codes: 200; 401 no, bad or expired token; 403 a workspace you are not granted; 404 an
+unknown query id, or a query of a workspace you are not granted; 414 a path over 1,024 or a query
+string over 2,048 characters; 422 an invalid id, date or range (the field and the rule); 429 over
+the rate limit (see Retry-After); 431 request headers over 64 KiB; 503 the marts cannot be read.
+Every error body is JSON `{"detail": ...}`."""
 WORKSPACE_ID_PATTERN = r"^[0-9]{1,20}$"  # Databricks workspace ids are numeric
 # user_id of the cost marts and of this API's responses (their published name) is query.history's
 # executed_by: the executing user's e-mail or a service principal's application id.
@@ -67,12 +77,12 @@ class PerformanceMetrics(BaseModel):
 
 class Opportunity(BaseModel):
     type: str = Field(description="optimization_type (rule), e.g. SELECT_STAR")
-    description: str | None
+    description: str | None = Field(description="what the rule found, and its threshold")
     priority: str | None = Field(description="High / Medium / Low by estimated saving")
     estimated_savings: float | None = Field(description="estimated saving (USD), as the document")
-    estimated_savings_usd: float | None
-    estimated_savings_dbu: float | None
-    recommended_fix: str | None
+    estimated_savings_usd: float | None = Field(description="estimated saving (USD, list price)")
+    estimated_savings_dbu: float | None = Field(description="estimated saving (DBUs)")
+    recommended_fix: str | None = Field(description="what to change")
     status: str | None = Field(description="OPEN or RESOLVED")
 
 
@@ -92,11 +102,11 @@ class Trend(BaseModel):
     date: date
     query_count: int
     avg_duration: float | None = Field(description="mean duration (ms), as the document")
-    avg_duration_ms: float | None
+    avg_duration_ms: float | None = Field(description="mean duration (ms); null: no queries")
     total_cost: float | None = Field(description="DBUs, as the document's total_cost")
-    total_cost_dbu: float | None
-    total_cost_usd: float | None
-    success_rate: float | None
+    total_cost_dbu: float | None = Field(description="DBUs attributed to the day's queries")
+    total_cost_usd: float | None = Field(description="those DBUs priced at list (USD)")
+    success_rate: float | None = Field(description="FINISHED / all queries, 0..1; null: none")
 
 
 def _trend(day: date, row: dict[str, Any] | None) -> Trend:
@@ -132,9 +142,9 @@ class DashboardMetrics(BaseModel):
     end_date: date
     user_id: str | None
     total_queries: int
-    avg_duration_ms: float | None
-    total_cost_dbu: float
-    total_cost_usd: float
+    avg_duration_ms: float | None = Field(description="mean duration (ms), weighted by query")
+    total_cost_dbu: float = Field(description="DBUs attributed to the queries")
+    total_cost_usd: float = Field(description="those DBUs priced at list (USD)")
     success_rate: float | None = Field(description="FINISHED / all queries, 0..1")
     failed_queries: int
     cost_pending_queries: int = Field(description="queries whose cost is not final yet")
@@ -361,7 +371,7 @@ def create_app(
     app = FastAPI(
         title="genie_analytics API",
         version="1.0",
-        description=__doc__,
+        description=API_DESCRIPTION,
         lifespan=lifespan,
     )
     app.state.settings = settings
