@@ -17,10 +17,11 @@ from genie_analytics_api.http_server import server_config
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:
+def serve(app, forwarded_allow_ips: str = "") -> Iterator[str]:
     """Run ``app`` with uvicorn on 127.0.0.1:<free port>; yield its base URL; stop it after."""
     # The configuration `genie-analytics-api serve` runs (uvloop, httptools with JSON 400s).
-    server = uvicorn.Server(server_config(app, "127.0.0.1", 0, "warning"))
+    config = server_config(app, "127.0.0.1", 0, "warning", forwarded_allow_ips)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -264,12 +265,58 @@ def test_dashboard_metrics_match_a_count_of_the_query_mart(api, build) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["total_queries"] == user_count
+    # The same user in another case is the same identity (Databricks e-mails).
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": d0, "end_date": d1, "user_id": user.upper()},
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert response.json()["total_queries"] == user_count
+
+    # Every day of the range is a trend row: days before the data are zeros, not missing.
+    early = d0 - timedelta(days=3)
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={"workspace_id": ws, "start_date": early, "end_date": d0},
+        headers=bearer(settings, ANALYST_A),
+    )
+    trends = response.json()["trends"]
+    assert [t["date"] for t in trends] == [
+        (early + timedelta(days=i)).isoformat() for i in range(4)
+    ]
+    assert [t["query_count"] for t in trends[:3]] == [0, 0, 0] and trends[3]["query_count"] > 0
+    assert trends[0]["avg_duration_ms"] is None and trends[0]["total_cost_usd"] == 0.0
+
+
+def test_databricks_rows_carry_dates_as_dates() -> None:
+    """The Statement Execution API sends every value as a string (JSON_ARRAY); numbers, booleans
+    and dates are converted by the column's type_name, so the endpoints compare real dates."""
+    from types import SimpleNamespace as NS
+
+    from genie_analytics_api.warehouse import DatabricksWarehouse
+
+    def column(name: str, type_name: str):
+        return NS(name=name, type_name=NS(value=type_name))
+
+    response = NS(
+        status=NS(state="SUCCEEDED"),
+        manifest=NS(schema=NS(columns=[column("d", "DATE"), column("n", "LONG")])),
+        result=NS(data_array=[["2026-10-01", "7"], [None, None]]),
+    )
+    warehouse = DatabricksWarehouse.__new__(DatabricksWarehouse)
+    warehouse._run = lambda sql, params: response
+    assert warehouse.query("select 1") == [{"d": date(2026, 10, 1), "n": 7}, {"d": None, "n": None}]
 
 
 def test_openapi_docs_are_served(api) -> None:
     client, _ = api
     assert client.get("/docs").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
+    document = client.get("/openapi.json").json()
+    paths = document["paths"]
+    # /docs can send a token ("Authorize"): both endpoints declare the bearer scheme.
+    assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    for path in ("/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"):
+        assert paths[path]["get"]["security"] == [{"HTTPBearer": []}]
     assert {"/api/v1/query-performance/{query_id}", "/api/v1/dashboard/metrics"} <= set(paths)
 
 
@@ -433,7 +480,16 @@ def test_requests_without_valid_credentials_are_rate_limited_per_client_address(
             client.get("/no/such/path").status_code,
         ]
         assert codes == [401, 401, 404]
-        for limited in (client.get(url), client.get(url, headers=bad), client.get("/x" * 400)):
+        # An X-Forwarded-For of the client's choosing does not open a new budget: the service
+        # trusts it only from GENIE_API_FORWARDED_ALLOW_IPS (none here; uvicorn's default
+        # trusted 127.0.0.1, so every local client could name its own address).
+        spoofed = {"X-Forwarded-For": "10.0.0.9"}
+        for limited in (
+            client.get(url),
+            client.get(url, headers=bad),
+            client.get("/x" * 400),
+            client.get(url, headers=spoofed),
+        ):
             assert limited.status_code == 429, limited.text
             assert "client address" in limited.json()["detail"]
             assert 1 <= int(limited.headers["retry-after"]) <= 60
@@ -444,6 +500,17 @@ def test_requests_without_valid_credentials_are_rate_limited_per_client_address(
         other = httpx.HTTPTransport(local_address="127.0.0.2")
         with httpx.Client(base_url=base, transport=other) as elsewhere:
             assert elsewhere.get(url).status_code == 401
+    # Behind a reverse proxy named in GENIE_API_FORWARDED_ALLOW_IPS, its X-Forwarded-For is the
+    # client address: two clients behind the proxy have a budget each.
+    proxied = settings_for(build, anonymous_rate_limit="1/minute")
+    with (
+        serve(create_app(proxied), forwarded_allow_ips="127.0.0.1") as base,
+        httpx.Client(base_url=base) as proxy,
+    ):
+        first = {"X-Forwarded-For": "10.0.0.1"}
+        assert proxy.get(url, headers=first).status_code == 401
+        assert proxy.get(url, headers=first).status_code == 429
+        assert proxy.get(url, headers={"X-Forwarded-For": "10.0.0.2"}).status_code == 401
 
 
 def test_long_request_targets_are_414_or_400_json_and_logged_bounded(build) -> None:
@@ -461,26 +528,65 @@ def test_long_request_targets_are_414_or_400_json_and_logged_bounded(build) -> N
             assert response.headers["content-type"] == "application/json"
             assert "too long" in response.json()["detail"]
             assert len(response.content) < 300
-        # 100,000 characters: over httptools' limit, refused by the parser before the app (not
-        # logged), answered as JSON too (http_server.py).
+        # 100,000 characters: a request head over 64 KiB, refused while it arrives, before the
+        # app (not logged), answered as JSON too (http_server.py).
         # (http.client: httpx refuses URLs over 64 KiB itself.)
         host, port = base.removeprefix("http://").split(":")
         raw = http.client.HTTPConnection(host, int(port), timeout=30)
         raw.request("GET", "/" + "b" * 100_000)
         huge = raw.getresponse()
-        assert huge.status == 400
+        assert huge.status == 431
         assert huge.getheader("content-type") == "application/json"
-        assert "80 KiB" in json.loads(huge.read())["detail"]
+        assert "64 KiB" in json.loads(huge.read())["detail"]
         raw.close()
+        # A client's X-Request-Id is logged, cut like the path.
+        client.get("/healthz", headers={"X-Request-Id": "r" * 5000})
     con = duckdb.connect(str(state), read_only=True)
     try:
         lengths = con.execute(
-            "select max(length(path)), max(length(query_string)), count(*) "
-            "from genie_analytics_api.api_access_log"
+            "select max(length(path)), max(length(query_string)), max(length(request_id)), "
+            "count(*) from genie_analytics_api.api_access_log"
         ).fetchone()
     finally:
         con.close()
-    assert lengths == (1024, 1024, 2)  # the parser-refused request never reached the app
+    assert lengths == (1024, 1024, 1024, 3)  # the refused request never reached the app
+
+
+def test_request_heads_over_64_kib_are_431_before_they_are_read_whole(build) -> None:
+    """httptools stores a request's headers without a limit: a 100 MB header was read whole while
+    other requests waited. The head is cut off at 64 KiB (http_server.MAX_HEAD_BYTES)."""
+    settings = settings_for(build, state_duckdb_path=build["work"] / "head_test.duckdb")
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        host, port = base.removeprefix("http://").split(":")
+        # Just under the limit: the app answers (401: no token).
+        near = {"X-Padding": "p" * 60_000}
+        assert client.get("/api/v1/query-performance/abc", headers=near).status_code == 401
+        # 16 MiB of one header, sent in pieces, over a raw socket: refused after at most a read
+        # past 64 KiB; the server closes the connection and never reads the rest.
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ")
+            sent, refused = 0, False
+            try:
+                while sent < 16 * 1024 * 1024:
+                    raw.sendall(b"c" * 65536)
+                    sent += 65536
+            except OSError:  # the server closed the connection: the rest was refused
+                refused = True
+            answer = raw.recv(4096)
+        assert refused or sent < 16 * 1024 * 1024
+        assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+        assert b"application/json" in answer and b"64 KiB" in answer
+        # Many headers of 1 KiB each: the same bound.
+        many = "".join(f"X-H{i}: {'h' * 1000}\r\n" for i in range(100))
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            raw.sendall(f"GET /healthz HTTP/1.1\r\nHost: x\r\n{many}\r\n".encode())
+            assert raw.recv(4096).startswith(b"HTTP/1.1 431 ")
+        # Pipelined requests in one write are each read as usual.
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+            time.sleep(0.5)
+            assert raw.recv(65536).count(b"HTTP/1.1 200 ") == 3
+        assert client.get("/healthz").status_code == 200  # still serving
 
 
 def test_422_names_the_field_and_rule_without_echoing_the_input(api, build) -> None:

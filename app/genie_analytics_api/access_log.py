@@ -7,10 +7,11 @@ A failed write is reported on stderr and retried with the next batch (the queue 
 bounded by ``max_pending`` so a dead log table cannot exhaust memory (dropped records are
 counted and reported).
 
-``path`` and ``query_string`` are stored as their first MAX_LOGGED_CHARS (1,024) characters:
-the service answers longer ones with 414 (main.MAX_PATH_CHARS / MAX_QUERY_CHARS), and a
-request's log row must not grow with whatever a client sends (one probe sent a 60,026-character
-path).
+Every text value (``path``, ``query_string``, the ``X-Request-Id`` a client sends) is stored as
+its first MAX_LOGGED_CHARS (1,024) characters: the service answers longer paths and query
+strings with 414 (main.MAX_PATH_CHARS / MAX_QUERY_CHARS), and a request's log row must not grow
+with whatever a client sends (one probe sent a 60,026-character path, another a 2,000,000-
+character X-Request-Id).
 """
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ class AccessLog:
 
     def record(self, **entry: Any) -> None:
         entry.setdefault("requested_at", datetime.utcnow())  # naive UTC column
-        for name in ("path", "query_string"):
-            if isinstance(entry.get(name), str):
-                entry[name] = entry[name][:MAX_LOGGED_CHARS]
+        for name, value in entry.items():  # path, query string, a client's X-Request-Id, ...
+            if isinstance(value, str):
+                entry[name] = value[:MAX_LOGGED_CHARS]
         try:
             self._queue.put_nowait(entry)
         except queue.Full:

@@ -23,7 +23,10 @@ def _serve(args: argparse.Namespace) -> int:
     from .main import create_app
 
     settings = Settings.from_env()
-    uvicorn.Server(server_config(create_app(settings), args.host, args.port, args.log_level)).run()
+    config = server_config(
+        create_app(settings), args.host, args.port, args.log_level, settings.forwarded_allow_ips
+    )
+    uvicorn.Server(config).run()
     return 0
 
 

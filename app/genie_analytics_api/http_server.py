@@ -1,16 +1,25 @@
-"""How the service is served: uvicorn on uvloop and httptools, with JSON answers to requests the
-HTTP parser refuses before they reach the app.
+"""How the service is served: uvicorn on uvloop and httptools, with a bound on the size of a
+request's line and headers, and JSON answers to the requests refused before they reach the app.
 
-uvicorn parses HTTP with httptools (llhttp), which refuses a request whose request line and
-headers exceed its compiled limit (about 80 KiB; a 100,000-character path is over it) or that
-is not valid HTTP/1.1. uvicorn answers those itself, before the app, with a plain-text 400
-("Invalid HTTP request received.") and closes the connection; the limit cannot be configured
-(``h11_max_incomplete_event_size`` applies only to the h11 parser). Every other error of this
-API is JSON ``{"detail": ...}``, so :class:`JsonErrorHttpToolsProtocol` writes that 400 as JSON
-too, overriding uvicorn's ``send_400_response`` (uvicorn's ``http`` setting takes a protocol
-class; the method is uvicorn's own, checked by test_long_request_targets_are_414_or_400_json
-against the pinned version). Targets under the parser's limit reach the app, which refuses
-paths over MAX_PATH_CHARS and query strings over MAX_QUERY_CHARS with a JSON 414 (main.py).
+- **Size of the request line and headers.** httptools (llhttp) buffers a request's headers
+  without a limit (a header of 100 MB was read whole, into memory, while other requests waited),
+  and uvicorn has no setting for it on this parser (``h11_max_incomplete_event_size`` applies
+  only to the h11 parser). :class:`JsonErrorHttpToolsProtocol` counts the bytes of the
+  current request's line and headers as they arrive and, past MAX_HEAD_BYTES (64 KiB; nginx's
+  default is 4 x 8 KiB, Apache's 8 KiB a line), answers 431 Request Header Fields Too Large and
+  closes the connection (RFC 6585, section 5) before the parser stores more. Hand-written: no
+  uvicorn setting or library does this for httptools.
+- **Requests that are not valid HTTP/1.1.** uvicorn answers them itself with a plain-text 400
+  ("Invalid HTTP request received.") and closes the connection; here that 400 is JSON too, by
+  overriding uvicorn's ``send_400_response`` (uvicorn's ``http`` setting takes a protocol class;
+  the method is uvicorn's own, checked by the tests against the pinned version).
+- Neither reaches the app, so neither is in the access log. Targets under the limit reach the
+  app, which refuses paths over MAX_PATH_CHARS and query strings over MAX_QUERY_CHARS with a JSON
+  414 (main.py).
+- **X-Forwarded-For / X-Forwarded-Proto** are applied only from the addresses in
+  ``forwarded_allow_ips`` (GENIE_API_FORWARDED_ALLOW_IPS, default none): otherwise any local
+  client could pick its own address and step around the per-address rate limit of requests
+  without credentials (uvicorn trusts 127.0.0.1 by default).
 """
 
 from __future__ import annotations
@@ -21,18 +30,47 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-PARSER_REJECTION = (
-    "invalid HTTP request: not valid HTTP/1.1, or its request line and headers exceed the "
-    "parser's limit (about 80 KiB)"
-)
+MAX_HEAD_BYTES = 64 * 1024
+END_OF_HEAD = b"\r\n\r\n"
+PARSER_REJECTION = "invalid HTTP request: not valid HTTP/1.1"
+HEAD_TOO_LARGE = f"request line and headers over {MAX_HEAD_BYTES // 1024} KiB"
 
 
 class JsonErrorHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol whose parser-level 400 is JSON (see the module docstring)."""
+    """uvicorn's httptools protocol with a bounded request head and JSON refusals (see the
+    module docstring)."""
+
+    # Bytes of the current request's line and headers read so far; None while a body is read.
+    _head_bytes: int | None = 0
+    _tail = b""  # the last bytes of the previous read, for an END_OF_HEAD split between reads
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes is not None:
+            window = self._tail + data
+            end = window.find(END_OF_HEAD)
+            in_head = len(data) if end < 0 else max(0, end + len(END_OF_HEAD) - len(self._tail))
+            self._tail = window[-(len(END_OF_HEAD) - 1) :]
+            self._head_bytes += in_head
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self.logger.warning("Request refused: %s.", HEAD_TOO_LARGE)
+                self._send_json(431, "Request Header Fields Too Large", HEAD_TOO_LARGE)
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._head_bytes = None
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._head_bytes, self._tail = 0, b""
 
     def send_400_response(self, msg: str) -> None:
-        body = json.dumps({"detail": PARSER_REJECTION}).encode()
-        head = [b"HTTP/1.1 400 Bad Request\r\n"]
+        self._send_json(400, "Bad Request", PARSER_REJECTION)
+
+    def _send_json(self, status: int, reason: str, detail: str) -> None:
+        body = json.dumps({"detail": detail}).encode()
+        head = [f"HTTP/1.1 {status} {reason}\r\n".encode("ascii")]
         for name, value in self.server_state.default_headers:
             head.extend([name, b": ", value, b"\r\n"])
         head.extend(
@@ -47,9 +85,17 @@ class JsonErrorHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-def server_config(app: Any, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def server_config(
+    app: Any,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    forwarded_allow_ips: str = "",
+) -> uvicorn.Config:
     """One worker (the rate limiter and the DuckDB connection live in the process); uvloop and
-    httptools (C) instead of asyncio's loop and h11 (pure Python): less CPU per request."""
+    httptools (C) instead of asyncio's loop and h11 (pure Python): less CPU per request.
+    ``forwarded_allow_ips``: comma-separated proxy addresses whose X-Forwarded-* headers are
+    applied ("" = none, the connection's peer is the client)."""
     return uvicorn.Config(
         app,
         host=host,
@@ -57,4 +103,6 @@ def server_config(app: Any, host: str, port: int, log_level: str = "info") -> uv
         log_level=log_level,
         loop="uvloop",
         http=JsonErrorHttpToolsProtocol,
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or None,
     )

@@ -18,13 +18,14 @@ from __future__ import annotations
 import time
 import uuid
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -98,6 +99,33 @@ class Trend(BaseModel):
     success_rate: float | None
 
 
+def _trend(day: date, row: dict[str, Any] | None) -> Trend:
+    """One day of the metrics' trend from its METRICS_DAILY row; no row = no queries that day."""
+    if row is None:
+        return Trend(
+            date=day,
+            query_count=0,
+            avg_duration=None,
+            avg_duration_ms=None,
+            total_cost=0.0,
+            total_cost_dbu=0.0,
+            total_cost_usd=0.0,
+            success_rate=None,
+        )
+    count = int(row["query_count"])
+    avg = float(row["duration_ms_sum"]) / count if count else None
+    return Trend(
+        date=day,
+        query_count=count,
+        avg_duration=avg,
+        avg_duration_ms=avg,
+        total_cost=_float(row["total_cost_dbu"]),
+        total_cost_dbu=_float(row["total_cost_dbu"]),
+        total_cost_usd=_float(row["total_cost_usd"]),
+        success_rate=float(row["finished_queries"]) / count if count else None,
+    )
+
+
 class DashboardMetrics(BaseModel):
     workspace_id: str
     start_date: date
@@ -135,7 +163,19 @@ def _state_store(settings: Settings) -> Warehouse:
     return DuckDbWarehouse(settings.state_duckdb_path, settings.state_schema, read_only=False)
 
 
-async def caller(request: Request) -> Principal:
+# For the OpenAPI document only (an "Authorize" button in /docs); the token is checked by
+# AccessLogMiddleware (auth.authenticate), before any endpoint runs.
+BEARER_SCHEME = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    description="`make token SUB=<principal>` locally; on Databricks Apps the platform's login.",
+)
+
+
+async def caller(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)] = None,
+) -> Principal:
     """The principal AccessLogMiddleware authenticated (else its 401), rate-limited per
     principal (429 with Retry-After). ``async``: it does no I/O, and a plain ``def`` dependency
     costs a hop to a worker thread per request."""
@@ -341,7 +381,7 @@ def create_app(
     @app.get(
         "/api/v1/query-performance/{query_id}",
         response_model=QueryPerformance,
-        responses={401: {}, 404: {}, 422: {}, 429: {}, 503: {}},
+        responses={401: {}, 404: {}, 414: {}, 422: {}, 429: {}, 503: {}},
     )
     async def query_performance(
         request: Request,
@@ -415,7 +455,7 @@ def create_app(
     @app.get(
         "/api/v1/dashboard/metrics",
         response_model=DashboardMetrics,
-        responses={401: {}, 403: {}, 422: {}, 429: {}, 503: {}},
+        responses={401: {}, 403: {}, 414: {}, 422: {}, 429: {}, 503: {}},
     )
     async def dashboard_metrics(
         request: Request,
@@ -431,11 +471,13 @@ def create_app(
         """
         if end_date < start_date:
             raise HTTPException(status_code=422, detail="end_date is before start_date")
-        days = (end_date - start_date).days + 1
-        if days > settings.max_range_days:
+        range_days = (end_date - start_date).days + 1
+        if range_days > settings.max_range_days:
             raise HTTPException(
                 status_code=422,
-                detail=f"range of {days} days exceeds the maximum of {settings.max_range_days}",
+                detail=(
+                    f"range of {range_days} days exceeds the maximum of {settings.max_range_days}"
+                ),
             )
         if not (await grants_of(request, principal)).allows(workspace_id):
             raise HTTPException(status_code=403, detail="workspace not granted to this principal")
@@ -447,6 +489,7 @@ def create_app(
         }
         days = await read_marts(request, queries.METRICS_DAILY, params)
         total_queries = sum(int(d["query_count"]) for d in days)
+        by_date = {d["query_date"]: d for d in days}
 
         def ratio(numerator: float, denominator: float) -> float | None:
             return numerator / denominator if denominator else None
@@ -463,18 +506,11 @@ def create_app(
             success_rate=ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
             failed_queries=sum(int(d["failed_queries"]) for d in days),
             cost_pending_queries=sum(int(d["cost_pending_queries"]) for d in days),
+            # Every day of the range, in order: a day without queries is a row of zeros (a gap
+            # in a chart would hide it), with null averages.
             trends=[
-                Trend(
-                    date=d["query_date"],
-                    query_count=int(d["query_count"]),
-                    avg_duration=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
-                    avg_duration_ms=ratio(float(d["duration_ms_sum"]), int(d["query_count"])),
-                    total_cost=_float(d["total_cost_dbu"]),
-                    total_cost_dbu=_float(d["total_cost_dbu"]),
-                    total_cost_usd=_float(d["total_cost_usd"]),
-                    success_rate=ratio(float(d["finished_queries"]), int(d["query_count"])),
-                )
-                for d in days
+                _trend(day, by_date.get(day))
+                for day in (start_date + timedelta(days=i) for i in range(range_days))
             ],
         )
 

@@ -35,9 +35,10 @@ from genie_api_opportunity_lookup
 where workspace_id = $workspace_id and query_fingerprint = $query_fingerprint
 """
 
-# One row per day; the totals are computed from these rows in Python (sums, and averages
-# weighted by query count: an average of averages would be wrong). success_rate = FINISHED
-# queries / all queries.
+# One row per day with queries; the totals are computed from these rows in Python (sums, and
+# averages weighted by query count: an average of averages would be wrong). success_rate =
+# FINISHED queries / all queries. user_id matches whatever its case (e-mails: Databricks
+# identities are case-insensitive; a principal is lower-cased too, auth.py).
 METRICS_DAILY = """
 select
     query_date,
@@ -51,7 +52,7 @@ select
 from genie_daily_performance
 where workspace_id = $workspace_id
     and query_date between $start_date and $end_date
-    and ($user_id is null or user_id = $user_id)
+    and ($user_id is null or lower(user_id) = lower($user_id))
 group by query_date
 order by query_date
 """

@@ -20,6 +20,9 @@
 - GENIE_API_CACHE_ENTRIES (2048): answers of the marts kept in memory (LRU; 0 = no cache).
 - GENIE_API_CACHE_CHECK_SECONDS (60): how often the marts' version is read (Databricks; a new
   version empties the cache; cache.py).
+- GENIE_API_FORWARDED_ALLOW_IPS (none): comma-separated addresses of reverse proxies whose
+  X-Forwarded-For/-Proto headers are applied (uvicorn's ``forwarded_allow_ips``); with none, the
+  connection's peer is the client address (http_server.py).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class Settings:
     access_cache_seconds: float = 60.0
     cache_entries: int = 2048
     cache_check_seconds: float = 60.0
+    forwarded_allow_ips: str = ""
 
     @classmethod
     def from_env(cls, *, serving: bool = True) -> Settings:
@@ -93,6 +97,7 @@ class Settings:
             access_cache_seconds=_number("GENIE_API_ACCESS_CACHE_SECONDS", "60", float),
             cache_entries=int(_number("GENIE_API_CACHE_ENTRIES", "2048", int)),
             cache_check_seconds=_number("GENIE_API_CACHE_CHECK_SECONDS", "60", float),
+            forwarded_allow_ips=_env("GENIE_API_FORWARDED_ALLOW_IPS", ""),
         )
         settings.validate(serving=serving)
         return settings

@@ -188,6 +188,7 @@ _CONVERT = {
     "DOUBLE": float,
     "DECIMAL": float,
     "BOOLEAN": lambda v: v.lower() == "true",
+    "DATE": date.fromisoformat,  # JSON_ARRAY sends 'YYYY-MM-DD'; the endpoints compare dates
 }
 
 
