@@ -892,7 +892,7 @@ def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tm
     env = {
         **os.environ,
         "GENIE_ANALYTICS_DUCKDB": str(build["target_db"]),
-        "GENIE_API_ACCESS_LOG_DUCKDB": str(tmp_path / "state.duckdb"),
+        "GENIE_API_ALERTS_STATE_DUCKDB": str(tmp_path / "state.duckdb"),
     }
     env.pop("GENIE_API_JWT_SECRET", None)  # the sender needs no signing key
     command = [str(BIN / "genie-analytics-api"), "alerts", "--format", "teams", "--webhook"]
@@ -911,7 +911,7 @@ def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tm
     assert f"{min(half, n - half)} sent, {half} sent before" in runs[1].stdout
     assert len(receiver.delivered()) == len(alert_keys(build))
     # The receiver is gone now: connection refused, bounded retries, exit code 2.
-    env["GENIE_API_ACCESS_LOG_DUCKDB"] = str(tmp_path / "other.duckdb")
+    env["GENIE_API_ALERTS_STATE_DUCKDB"] = str(tmp_path / "other.duckdb")
     down = subprocess.run(
         [*command, url, "--max-attempts", "2", "--deadline", "5"],
         env=env,
@@ -919,3 +919,138 @@ def test_alerts_command_posts_once_and_exits_non_zero_when_unreachable(build, tm
         text=True,
     )
     assert down.returncode == 2 and "unreachable" in down.stderr
+
+
+def alerts_env(build: dict, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "GENIE_ANALYTICS_DUCKDB": str(build["target_db"]),
+        "GENIE_API_ACCESS_LOG_DUCKDB": str(tmp_path / "api_state.duckdb"),
+        "GENIE_API_ALERTS_STATE_DUCKDB": str(tmp_path / "alerts_state.duckdb"),
+        **extra,
+    }
+    env.pop("GENIE_API_JWT_SECRET", None)
+    return env
+
+
+def test_alerts_run_while_the_service_holds_its_state_file(build, tmp_path: Path) -> None:
+    """DuckDB allows one writer process per file: the service (``make serve``) holds
+    api_state.duckdb read-write, so the sender keeps alerts_sent in a file of its own."""
+    env = alerts_env(build, tmp_path)
+    service_state = duckdb.connect(env["GENIE_API_ACCESS_LOG_DUCKDB"])  # held as the service does
+    try:
+        with WebhookReceiver() as receiver:
+            done = subprocess.run(
+                [
+                    *[str(BIN / "genie-analytics-api"), "alerts", "--webhook", receiver.url],
+                    *["--max-alerts", "1000"],
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+    finally:
+        service_state.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(posted_keys(receiver.delivered())) == alert_keys(build)
+    assert (tmp_path / "alerts_state.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--webhook", "hooks.slack.com/services/T0/B0/secret-token"),  # no scheme
+        ("--webhook", "ftp://hooks.slack.com/services/T0/B0/secret-token"),
+        ("--webhook", "https:///services/T0/B0/secret-token"),  # no host
+        ("--max-alerts", "-440"),
+        ("--max-alerts", "0"),
+        ("--max-attempts", "0"),
+        ("--deadline", "0"),
+        ("--deadline", "nan"),
+    ],
+)
+def test_alerts_bad_arguments_exit_2_at_parsing_without_echoing_the_url(
+    build, tmp_path: Path, monkeypatch, capsys, option: str, value: str
+) -> None:
+    from genie_analytics_api import cli
+
+    for name, path in alerts_env(build, tmp_path).items():
+        monkeypatch.setenv(name, path)
+    with WebhookReceiver() as receiver:
+        args = {"--webhook": receiver.url, "--max-attempts": "1", option: value}
+        with pytest.raises(SystemExit) as exited:
+            cli.main(["alerts", *[x for pair in args.items() for x in pair]])
+        assert exited.value.code == 2
+        assert receiver.delivered() == []
+    err = capsys.readouterr().err
+    assert option in err and "Traceback" not in err
+    assert "secret-token" not in err and receiver.url not in err
+    assert not (tmp_path / "alerts_state.duckdb").exists()  # nothing was opened
+
+
+def test_alerts_exit_3_with_one_line_when_the_marts_are_unavailable(
+    build, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from genie_analytics_api import cli
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()  # a DuckDB file without the marts
+    for marts_file in (tmp_path / "missing.duckdb", empty):
+        env = alerts_env(build, tmp_path, GENIE_ANALYTICS_DUCKDB=str(marts_file))
+        for name, path in env.items():
+            monkeypatch.setenv(name, path)
+        with WebhookReceiver() as receiver:
+            code = cli.main(["alerts", "--webhook", receiver.url, "--max-attempts", "1"])
+            assert receiver.delivered() == []
+        err = capsys.readouterr().err
+        assert code == 3, err
+        assert err.count("\n") == 1 and "unavailable" in err and "Traceback" not in err
+
+
+def test_alerts_most_severe_go_first_under_a_cap(build, tmp_path: Path) -> None:
+    """HIGH before MEDIUM before LOW before any other value, oldest first within each; a HIGH
+    alert dated after every other alert still goes out in the first capped run."""
+    marts_file = tmp_path / "marts.duckdb"
+    con = duckdb.connect(str(marts_file))
+    try:
+        con.execute(f"attach '{build['target_db']}' as built (read_only)")
+        con.execute("create schema genie_analytics")
+        con.execute(
+            "create table genie_analytics.genie_alerts as "
+            "select * from built.genie_analytics.genie_alerts"
+        )
+        con.execute("detach built")
+        latest = con.execute("select max(alert_date) from genie_analytics.genie_alerts").fetchone()
+        extra = [("late-high", "HIGH"), ("late-low", "LOW"), ("late-odd", "SEVERE?")]
+        for key, severity in extra:
+            con.execute(
+                "insert into genie_analytics.genie_alerts by name "
+                "select * replace ($key as alert_key, $severity as severity, "
+                "$latest::date + 1 as alert_date) "
+                "from genie_analytics.genie_alerts limit 1",
+                {"key": key, "severity": severity, "latest": latest[0]},
+            )
+        rows = con.execute(
+            "select alert_key, severity, alert_date from genie_analytics.genie_alerts"
+        ).fetchall()
+    finally:
+        con.close()
+    high = sorted(k for k, sev, _ in rows if sev == "HIGH")
+    medium = [k for k, sev, _ in rows if sev == "MEDIUM"]
+    assert "late-high" in high and medium, "the test needs HIGH and MEDIUM alerts"
+    with WebhookReceiver() as receiver:
+        capped = AlertSender(
+            DuckDbWarehouse(marts_file, "genie_analytics"),
+            DuckDbWarehouse(tmp_path / "state.duckdb", "genie_analytics_api", read_only=False),
+            receiver.url,
+            sleep=lambda _: None,
+        )
+        first = capped.send_new(max_alerts=len(high))
+        assert sorted(first.sent) == high and first.deferred == len(rows) - len(high)
+        rest = capped.send_new(max_alerts=len(rows))
+    by_key = {k: (sev, d) for k, sev, d in rows}
+    order = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
+    sent = first.sent + rest.sent
+    assert sent[-2:] == ["late-low", "late-odd"]
+    ranks = [(order.get(by_key[k][0], 3), by_key[k][1]) for k in sent]
+    assert ranks == sorted(ranks)  # by severity, then oldest first

@@ -1,16 +1,23 @@
 """Post new rows of mart ``genie_alerts`` to a Slack or Teams incoming webhook, each once.
 
-- Reads ``genie_alerts`` (marts, read-only) and table ``alerts_sent`` (the service's state store);
+- Reads ``genie_alerts`` (marts, read-only) and table ``alerts_sent`` (the state schema on
+  Databricks; locally its own DuckDB file, ``GENIE_API_ALERTS_STATE_DUCKDB``, so that it runs
+  while the service holds ``api_state.duckdb``: DuckDB allows one writer process per file);
   an alert is new for a webhook when its ``alert_key`` is not yet in ``alerts_sent`` for that
   webhook (stored as a SHA-256 of the URL: the URL is a secret).
-- One message per alert, oldest first, at most ``max_alerts`` per run (the rest go next run).
+- One message per alert, most severe first (HIGH, MEDIUM, LOW, then any other value; the
+  mart's YAML accepts HIGH and MEDIUM), oldest first within a severity, at most ``max_alerts``
+  per run (the rest go next run), so a cap never holds back a HIGH alert behind older MEDIUM ones.
 - Each POST is retried on connection errors, 429 and 5xx with exponential backoff and jitter
   (tenacity), honouring ``Retry-After``; bounded by ``max_attempts`` and ``deadline_seconds``.
   Other 4xx (a rejected payload, a removed channel) are not retried.
 - ``alerts_sent`` is written right after each 2xx, so a run killed at any moment and started again
   sends nothing twice (at most the one message in flight when killed can be repeated).
 - Exit status: 0 all new alerts sent; 1 some alert was rejected (the others were still sent);
-  2 the webhook could not be reached or kept failing (the run stops: nothing else is attempted).
+  2 the webhook could not be reached or kept failing (the run stops: nothing else is attempted),
+  or an invalid argument (argparse: a webhook that is not an http(s) URL with a host, a count or
+  deadline that is not positive); 3 the marts or the state store are unavailable (missing file,
+  no ``genie_alerts`` table, state file locked): one line on stderr, nothing sent.
 
 Payload shapes: Slack Block Kit (``text`` fallback + header/section/context blocks; limits 150 /
 3000 chars) and a Teams Adaptive Card 1.2 in a ``message`` envelope (what Workflows webhooks
@@ -45,7 +52,9 @@ select
     alert_key, alert_type, severity, workspace_id, entity_type, entity_id, alert_date,
     observed_value, expected_value, threshold_value, unit, title, message
 from genie_alerts
-order by alert_date, alert_type, alert_key
+order by
+    case severity when 'HIGH' then 0 when 'MEDIUM' then 1 when 'LOW' then 2 else 3 end,
+    alert_date, alert_type, alert_key
 """
 CREATE_SENT_SQL = """
 create table if not exists alerts_sent (

@@ -8,8 +8,10 @@ stays the Genie REST ingestion (and does not import FastAPI).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+from urllib.parse import urlsplit
 
 from .settings import Settings
 
@@ -36,20 +38,68 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _webhook_url(value: str) -> str:
+    """argparse type: an http(s) URL with a host. The message never contains the URL (a
+    webhook URL is its own credential), so it is not ``ValueError`` (argparse echoes those)."""
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(
+            "must be an http:// or https:// URL with a host (value not shown: it is a secret)"
+        )
+    return value
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not {value[:40]!r}")
+    return number
+
+
+def _positive_seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds > 0, not {value[:40]!r}"
+        )
+    return number
+
+
 def _alerts(args: argparse.Namespace) -> int:
     from .alerts import AlertSender
     from .main import _state_store, _warehouse
+    from .warehouse import DuckDbWarehouse, MartsUnavailable
 
     settings = Settings.from_env(serving=False)
-    sender = AlertSender(
-        _warehouse(settings),
-        _state_store(settings),
-        args.webhook,
-        args.format,
-        max_attempts=args.max_attempts,
-        deadline_seconds=args.deadline,
-    )
-    result = sender.send_new(max_alerts=args.max_alerts)
+    try:
+        if settings.backend == "databricks":  # alerts_sent: a table of the state schema
+            state = _state_store(settings)
+        else:  # its own file: the running service holds api_state.duckdb (one writer process)
+            state = DuckDbWarehouse(
+                settings.alerts_state_duckdb_path, settings.state_schema, read_only=False
+            )
+        sender = AlertSender(
+            _warehouse(settings),
+            state,
+            args.webhook,
+            args.format,
+            max_attempts=args.max_attempts,
+            deadline_seconds=args.deadline,
+        )
+        result = sender.send_new(max_alerts=args.max_alerts)
+    except MartsUnavailable as exc:
+        print(f"alerts: marts or state unavailable, nothing sent: {exc}", file=sys.stderr)
+        return 3
     print(
         f"alerts: {len(result.sent)} sent, {result.already_sent} sent before, "
         f"{len(result.rejected)} rejected, {result.deferred} left for the next run"
@@ -80,11 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     token.set_defaults(func=_token)
 
     alerts = sub.add_parser("alerts", help="post new genie_alerts rows to a webhook, once each")
-    alerts.add_argument("--webhook", required=True, help="Slack or Teams incoming-webhook URL")
+    alerts.add_argument(
+        "--webhook", required=True, type=_webhook_url, help="Slack or Teams incoming-webhook URL"
+    )
     alerts.add_argument("--format", choices=["slack", "teams"], default="slack")
-    alerts.add_argument("--max-alerts", type=int, default=50, help="per run; the rest go next run")
-    alerts.add_argument("--max-attempts", type=int, default=6)
-    alerts.add_argument("--deadline", type=float, default=120.0, help="seconds per message")
+    alerts.add_argument(
+        "--max-alerts", type=_positive_int, default=50, help="per run; the rest go next run"
+    )
+    alerts.add_argument("--max-attempts", type=_positive_int, default=6)
+    alerts.add_argument(
+        "--deadline", type=_positive_seconds, default=120.0, help="seconds per message"
+    )
     alerts.set_defaults(func=_alerts)
 
     args = parser.parse_args(argv)

@@ -12,8 +12,9 @@
 - GENIE_API_ANONYMOUS_RATE_LIMIT (60/minute): per client address, requests without valid
   credentials (no token, a bad or expired token, no forwarded identity), ``limits`` notation.
 - GENIE_API_MAX_RANGE_DAYS (366): dashboard/metrics, longest start..end range (days, inclusive).
-- GENIE_API_ACCESS_LOG_DUCKDB (data/api_state.duckdb): duckdb backend, file of api_access_log
-  and alerts_sent.
+- GENIE_API_ACCESS_LOG_DUCKDB (data/api_state.duckdb): duckdb backend, file of api_access_log.
+- GENIE_API_ALERTS_STATE_DUCKDB (data/alerts_state.duckdb): duckdb backend, file of alerts_sent
+  (its own file: DuckDB allows one writer process, and the running service holds the other).
 - GENIE_API_STATE_SCHEMA (genie_analytics_api): schema of api_access_log and alerts_sent.
 - GENIE_API_ACCESS_CACHE_SECONDS (60): how long the workspace_access mapping is cached.
 - GENIE_API_CACHE_ENTRIES (2048): answers of the marts kept in memory (LRU; 0 = no cache).
@@ -66,6 +67,7 @@ class Settings:
     anonymous_rate_limit: str = "60/minute"
     max_range_days: int = 366
     state_duckdb_path: Path = Path("data/api_state.duckdb")
+    alerts_state_duckdb_path: Path = Path("data/alerts_state.duckdb")
     state_schema: str = "genie_analytics_api"
     access_cache_seconds: float = 60.0
     cache_entries: int = 2048
@@ -88,6 +90,9 @@ class Settings:
             anonymous_rate_limit=_env("GENIE_API_ANONYMOUS_RATE_LIMIT", "60/minute"),
             max_range_days=int(_number("GENIE_API_MAX_RANGE_DAYS", "366", int)),
             state_duckdb_path=Path(_env("GENIE_API_ACCESS_LOG_DUCKDB", "data/api_state.duckdb")),
+            alerts_state_duckdb_path=Path(
+                _env("GENIE_API_ALERTS_STATE_DUCKDB", "data/alerts_state.duckdb")
+            ),
             state_schema=_env("GENIE_API_STATE_SCHEMA", "genie_analytics_api"),
             access_cache_seconds=_number("GENIE_API_ACCESS_CACHE_SECONDS", "60", float),
             cache_entries=int(_number("GENIE_API_CACHE_ENTRIES", "2048", int)),
