@@ -116,11 +116,21 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP API (docs at /docs)")
-    serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument(
-        "--port", type=int, default=int(os.environ.get("DATABRICKS_APP_PORT", "8000"))
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("DATABRICKS_APP_PORT", "8000")),
+        help="port (default: DATABRICKS_APP_PORT, else 8000)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (default: %(default)s)",
+    )
     serve.set_defaults(func=_serve)
 
     token = sub.add_parser("token", help="print a signed bearer token (GENIE_API_JWT_SECRET)")
