@@ -301,11 +301,11 @@ def test_databricks_rows_carry_dates_as_dates() -> None:
     response = NS(
         status=NS(state="SUCCEEDED"),
         manifest=NS(schema=NS(columns=[column("d", "DATE"), column("n", "LONG")])),
-        result=NS(data_array=[["2026-10-01", "7"], [None, None]]),
+        result=NS(data_array=[["2024-02-29", "7"], [None, None]]),
     )
     warehouse = DatabricksWarehouse.__new__(DatabricksWarehouse)
     warehouse._run = lambda sql, params: response
-    assert warehouse.query("select 1") == [{"d": date(2026, 10, 1), "n": 7}, {"d": None, "n": None}]
+    assert warehouse.query("select 1") == [{"d": date(2024, 2, 29), "n": 7}, {"d": None, "n": None}]
 
 
 def test_openapi_docs_are_served(api) -> None:
