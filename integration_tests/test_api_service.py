@@ -273,19 +273,30 @@ def test_dashboard_metrics_match_a_count_of_the_query_mart(api, build) -> None:
     )
     assert response.json()["total_queries"] == user_count
 
-    # Every day of the range is a trend row: days before the data are zeros, not missing.
-    early = d0 - timedelta(days=3)
+    # Every day the marts hold is a trend row: a day without queries is zeros, not missing...
     response = client.get(
         "/api/v1/dashboard/metrics",
-        params={"workspace_id": ws, "start_date": early, "end_date": d0},
+        params={"workspace_id": ws, "start_date": d0, "end_date": d1, "user_id": "no.one@x.io"},
         headers=bearer(settings, ANALYST_A),
     )
     trends = response.json()["trends"]
     assert [t["date"] for t in trends] == [
-        (early + timedelta(days=i)).isoformat() for i in range(4)
+        (d0 + timedelta(days=i)).isoformat() for i in range((d1 - d0).days + 1)
     ]
-    assert [t["query_count"] for t in trends[:3]] == [0, 0, 0] and trends[3]["query_count"] > 0
+    assert {t["query_count"] for t in trends} == {0}
     assert trends[0]["avg_duration_ms"] is None and trends[0]["total_cost_usd"] == 0.0
+    # ... and days the marts do not hold (before the history) are absent, not zeros.
+    first_held = marts(build, "select min(query_date) from genie_daily_performance")[0][0]
+    response = client.get(
+        "/api/v1/dashboard/metrics",
+        params={
+            "workspace_id": ws,
+            "start_date": first_held - timedelta(days=3),
+            "end_date": first_held,
+        },
+        headers=bearer(settings, ANALYST_A),
+    )
+    assert [t["date"] for t in response.json()["trends"]] == [first_held.isoformat()]
 
 
 def test_databricks_rows_carry_dates_as_dates() -> None:
@@ -306,6 +317,36 @@ def test_databricks_rows_carry_dates_as_dates() -> None:
     warehouse = DatabricksWarehouse.__new__(DatabricksWarehouse)
     warehouse._run = lambda sql, params: response
     assert warehouse.query("select 1") == [{"d": date(2024, 2, 29), "n": 7}, {"d": None, "n": None}]
+
+
+def test_databricks_errors_are_marts_unavailable() -> None:
+    """An API error, the network or a statement still running after the wait is a 503 for the
+    service and exit 3 for the alert sender (MartsUnavailable), never an unhandled error."""
+    from types import SimpleNamespace as NS
+
+    from databricks.sdk.errors import PermissionDenied
+    from databricks.sdk.service.sql import StatementState
+
+    from genie_analytics_api.warehouse import DatabricksWarehouse, MartsUnavailable
+
+    def client(outcome):
+        def execute_statement(**_):
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        return NS(statement_execution=NS(execute_statement=execute_statement))
+
+    warehouse = DatabricksWarehouse.__new__(DatabricksWarehouse)
+    warehouse._warehouse_id, warehouse._catalog, warehouse._schema = "w", "main", "s"
+    for outcome, says in [
+        (PermissionDenied("no SELECT on genie_alerts"), "no SELECT on genie_alerts"),
+        (ConnectionError("connection refused"), "connection refused"),
+        (NS(status=NS(state=StatementState.PENDING, error=None)), "within 30 s"),
+    ]:
+        warehouse._client = client(outcome)
+        with pytest.raises(MartsUnavailable, match=says):
+            warehouse.query("select 1")
 
 
 def test_openapi_docs_are_served(api) -> None:
@@ -593,6 +634,33 @@ def test_request_heads_over_64_kib_are_431_before_they_are_read_whole(build) -> 
             raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
             time.sleep(0.5)
             assert raw.recv(65536).count(b"HTTP/1.1 200 ") == 3
+        # A body, or a chunked body's trailer fields (httptools buffers them like headers),
+        # past 64 KiB: 413 and the connection closed, never read whole (no endpoint takes a
+        # body). The endpoint may already have answered from the headers: the 413 follows it.
+        trailer = b"0\r\nX-T: " + b"t" * 16 * 1024 * 1024
+        for head, body in [
+            (b"Transfer-Encoding: chunked", trailer),
+            (b"Content-Length: 16777216", b"b" * 16 * 1024 * 1024),
+        ]:
+            with socket.create_connection((host, int(port)), timeout=30) as raw:
+                received = b""
+                try:
+                    raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n\r\n")
+                    for start in range(0, len(body), 65536):
+                        raw.sendall(body[start : start + 65536])
+                    sent_all = True
+                except OSError:  # closed while sending: the rest was refused
+                    sent_all = False
+                try:
+                    while chunk := raw.recv(65536):
+                        received += chunk
+                except OSError:
+                    pass
+            assert not sent_all or b"HTTP/1.1 413 " in received, (head, received[:300])
+            if b"HTTP/1.1 413 " not in received:  # reset before the answer could be read
+                assert not sent_all
+            else:
+                assert b"no endpoint takes a body" in received
         assert client.get("/healthz").status_code == 200  # still serving
 
 
@@ -698,6 +766,27 @@ def test_small_marts_are_read_from_their_in_memory_copy_with_the_same_rows(build
     finally:
         warehouse.close()
     assert copied and copied == marts(build, sql)
+
+
+def test_in_memory_copies_of_two_schemas_of_one_file_stay_apart(tmp_path: Path) -> None:
+    """DuckDB shares a file's database between the connections of a process: each schema's copy
+    has its own in-memory database, so one warehouse never answers with another's rows."""
+    from genie_analytics_api import queries
+
+    path = tmp_path / "two.duckdb"
+    con = duckdb.connect(str(path))
+    for schema, value in (("a", 1), ("b", 2)):
+        con.execute(f"create schema {schema}")
+        con.execute(f"create table {schema}.genie_api_opportunity_lookup as select {value} as v")
+    con.close()
+    a = DuckDbWarehouse(path, "a", memory_tables=queries.MEMORY_TABLES)
+    b = DuckDbWarehouse(path, "b", memory_tables=queries.MEMORY_TABLES)
+    try:
+        assert a.query("select v from genie_api_opportunity_lookup") == [{"v": 1}]
+        assert b.query("select v from genie_api_opportunity_lookup") == [{"v": 2}]
+    finally:
+        b.close()
+        a.close()
 
 
 # --- the cache of the marts' answers (answers fast on the 10M-query day; cache.py) -------------

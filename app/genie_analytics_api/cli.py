@@ -89,7 +89,7 @@ def _alerts(args: argparse.Namespace) -> int:
                 settings.alerts_state_duckdb_path, settings.state_schema, read_only=False
             )
         sender = AlertSender(
-            _warehouse(settings),
+            _warehouse(settings, memory_tables=()),  # reads genie_alerts only
             state,
             args.webhook,
             args.format,

@@ -7,8 +7,15 @@ request's line and headers, and JSON answers to the requests refused before they
   only to the h11 parser). :class:`JsonErrorHttpToolsProtocol` counts the bytes of the
   current request's line and headers as they arrive and, past MAX_HEAD_BYTES (64 KiB; nginx's
   default is 4 x 8 KiB, Apache's 8 KiB a line), answers 431 Request Header Fields Too Large and
-  closes the connection (RFC 6585, section 5) before the parser stores more. Hand-written: no
-  uvicorn setting or library does this for httptools.
+  closes the connection (RFC 6585, section 5) before the parser stores more. A body, and a
+  chunked body's trailer fields (buffered like headers), past MAX_BODY_BYTES is 413 the same
+  way: no endpoint takes a body. Bound: the bytes of one read past a finished request on the
+  same connection (pipelining) are counted with it, not with the next request, so a pipelined
+  head can exceed the limit by at most one read. Hand-written: no uvicorn setting or library
+  does this for httptools.
+- **Not here:** a timeout for a request's headers, and a cap on connections (a client sending a
+  header a byte at a time keeps its connection). On Databricks Apps the platform's proxy stands
+  in front; anywhere else exposed to untrusted clients, put a reverse proxy in front.
 - **Requests that are not valid HTTP/1.1.** uvicorn answers them itself with a plain-text 400
   ("Invalid HTTP request received.") and closes the connection; here that 400 is JSON too, by
   overriding uvicorn's ``send_400_response`` (uvicorn's ``http`` setting takes a protocol class;
@@ -31,9 +38,13 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_HEAD_BYTES = 64 * 1024
+# No endpoint takes a body; a body (and a chunked body's trailer fields, which httptools buffers
+# like headers) past this many bytes is refused with 413.
+MAX_BODY_BYTES = 64 * 1024
 END_OF_HEAD = b"\r\n\r\n"
 PARSER_REJECTION = "invalid HTTP request: not valid HTTP/1.1"
 HEAD_TOO_LARGE = f"request line and headers over {MAX_HEAD_BYTES // 1024} KiB"
+BODY_TOO_LARGE = f"request body over {MAX_BODY_BYTES // 1024} KiB (no endpoint takes a body)"
 
 
 class JsonErrorHttpToolsProtocol(HttpToolsProtocol):
@@ -43,6 +54,7 @@ class JsonErrorHttpToolsProtocol(HttpToolsProtocol):
     # Bytes of the current request's line and headers read so far; None while a body is read.
     _head_bytes: int | None = 0
     _tail = b""  # the last bytes of the previous read, for an END_OF_HEAD split between reads
+    _body_bytes = 0  # bytes read while the current request's body (and trailer) is read
 
     def data_received(self, data: bytes) -> None:
         if self._head_bytes is not None:
@@ -52,18 +64,26 @@ class JsonErrorHttpToolsProtocol(HttpToolsProtocol):
             self._tail = window[-(len(END_OF_HEAD) - 1) :]
             self._head_bytes += in_head
             if self._head_bytes > MAX_HEAD_BYTES:
-                self.logger.warning("Request refused: %s.", HEAD_TOO_LARGE)
-                self._send_json(431, "Request Header Fields Too Large", HEAD_TOO_LARGE)
+                self._refuse(431, "Request Header Fields Too Large", HEAD_TOO_LARGE)
+                return
+        else:
+            self._body_bytes += len(data)
+            if self._body_bytes > MAX_BODY_BYTES:
+                self._refuse(413, "Content Too Large", BODY_TOO_LARGE)
                 return
         super().data_received(data)
 
     def on_headers_complete(self) -> None:
-        self._head_bytes = None
+        self._head_bytes, self._body_bytes = None, 0
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._head_bytes, self._tail = 0, b""
+
+    def _refuse(self, status: int, reason: str, detail: str) -> None:
+        self.logger.warning("Request refused: %s.", detail)
+        self._send_json(status, reason, detail)
 
     def send_400_response(self, msg: str) -> None:
         self._send_json(400, "Bad Request", PARSER_REJECTION)

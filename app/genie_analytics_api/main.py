@@ -1,15 +1,19 @@
 """The FastAPI application: GET /api/v1/query-performance/{query_id} and
 GET /api/v1/dashboard/metrics over the marts.
 
-``uvicorn genie_analytics_api.main:app`` builds it from the environment (settings.py);
-tests and the CLI call ``create_app(settings)``. OpenAPI docs at ``/docs`` (API_DESCRIPTION).
+``genie-analytics-api serve`` runs it (cli.py) with the server configuration of
+http_server.py (the 431/413 bounds, the trusted proxies); ``uvicorn genie_analytics_api.main:app``
+builds it from the environment too, but without that configuration. Tests and the CLI call
+``create_app(settings)``. OpenAPI docs at ``/docs`` (API_DESCRIPTION).
 
 Status codes: 200; 401 no/bad/expired token or no forwarded identity; 403 a workspace the caller
 is not granted; 404 unknown query id, or a query of a workspace the caller is not granted (so
 ids do not leak); 414 a path longer than MAX_PATH_CHARS or a query string longer than
 MAX_QUERY_CHARS; 422 invalid id, date or range (the field and the rule, never the rejected value);
 429 over the per-principal limit, or, for requests without valid credentials, over the
-per-client-address limit (Retry-After); 503 the marts cannot be read. Every error body is JSON
+per-client-address limit (Retry-After); 503 the marts cannot be read. Before the app (the
+server, http_server.py): 400 not valid HTTP, 413 a body over 64 KiB, 431 a request line and
+headers over 64 KiB. Every error body is JSON
 ``{"detail": ...}``.
 """
 
@@ -35,6 +39,7 @@ from .access import WorkspaceAccess
 from .access_log import AccessLog
 from .auth import Principal, authenticate
 from .cache import MartsCache
+from .http_server import MAX_BODY_BYTES, MAX_HEAD_BYTES
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, Warehouse
@@ -42,16 +47,6 @@ from .warehouse import DatabricksWarehouse, DuckDbWarehouse, MartsUnavailable, W
 # Databricks statement ids are UUIDs; the pattern also admits other id shapes of letters, digits,
 # '-' and '_' (at most 64), and nothing that could be more than an id.
 QUERY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-# What /docs shows (the status codes of the module docstring, in a user's terms).
-API_DESCRIPTION = """Query performance, cost and optimisation opportunities, and dashboard
-metrics, read from the genie_analytics marts. Authenticate with a bearer token ("Authorize";
-`make token SUB=<principal>` locally); on Databricks Apps the platform's login.
-
-Status codes: 200; 401 no, bad or expired token; 403 a workspace you are not granted; 404 an
-unknown query id, or a query of a workspace you are not granted; 414 a path over 1,024 or a query
-string over 2,048 characters; 422 an invalid id, date or range (the field and the rule); 429 over
-the rate limit (see Retry-After); 431 request headers over 64 KiB; 503 the marts cannot be read.
-Every error body is JSON `{"detail": ...}`."""
 WORKSPACE_ID_PATTERN = r"^[0-9]{1,20}$"  # Databricks workspace ids are numeric
 # user_id of the cost marts and of this API's responses (their published name) is query.history's
 # executed_by: the executing user's e-mail or a service principal's application id.
@@ -63,6 +58,18 @@ MAX_PATH_CHARS = 1024
 MAX_QUERY_CHARS = 2048
 # Paths answered without authentication and without the per-address limit (platform probes).
 UNLIMITED_PATHS = frozenset({"/healthz"})
+# What /docs shows (the status codes of the module docstring, in a user's terms).
+API_DESCRIPTION = f"""Query performance, cost and optimisation opportunities, and dashboard
+metrics, read from the genie_analytics marts. Authenticate with a bearer token ("Authorize";
+`make token SUB=<principal>` locally); on Databricks Apps the platform's login.
+
+Status codes: 200; 401 no, bad or expired token; 403 a workspace you are not granted; 404 an
+unknown query id, or a query of a workspace you are not granted; 413 a request body over
+{MAX_BODY_BYTES // 1024} KiB (no endpoint takes one); 414 a path over {MAX_PATH_CHARS:,} or a
+query string over {MAX_QUERY_CHARS:,} characters; 422 an invalid id, date or range (the field and
+the rule); 429 over the rate limit (see Retry-After); 431 request headers over
+{MAX_HEAD_BYTES // 1024} KiB; 503 the marts cannot be read. Every error body is JSON
+`{{"detail": ...}}`."""
 
 
 class PerformanceMetrics(BaseModel):
@@ -159,11 +166,15 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _warehouse(settings: Settings) -> Warehouse:
+def _warehouse(
+    settings: Settings, memory_tables: tuple[str, ...] = queries.MEMORY_TABLES
+) -> Warehouse:
+    """The marts' warehouse; ``memory_tables`` (DuckDB): the marts copied into memory (the
+    service's; the alert sender passes none)."""
     if settings.backend == "databricks":
         return DatabricksWarehouse(settings.warehouse_id, settings.catalog, settings.schema)
     return DuckDbWarehouse(
-        settings.duckdb_path, settings.schema, read_only=True, memory_tables=queries.MEMORY_TABLES
+        settings.duckdb_path, settings.schema, read_only=True, memory_tables=memory_tables
     )
 
 
@@ -500,6 +511,11 @@ def create_app(
         days = await read_marts(request, queries.METRICS_DAILY, params)
         total_queries = sum(int(d["query_count"]) for d in days)
         by_date = {d["query_date"]: d for d in days}
+        # The days the marts hold (any workspace): inside them a day without rows had no
+        # queries; outside them (before the history, after the last load) nothing is known.
+        held = (await read_marts(request, queries.DAYS_HELD, {}))[0]
+        first = max(start_date, held["first_day"] or end_date + timedelta(days=1))
+        last = min(end_date, held["last_day"] or start_date - timedelta(days=1))
 
         def ratio(numerator: float, denominator: float) -> float | None:
             return numerator / denominator if denominator else None
@@ -516,11 +532,12 @@ def create_app(
             success_rate=ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
             failed_queries=sum(int(d["failed_queries"]) for d in days),
             cost_pending_queries=sum(int(d["cost_pending_queries"]) for d in days),
-            # Every day of the range, in order: a day without queries is a row of zeros (a gap
-            # in a chart would hide it), with null averages.
+            # Every day of the range the marts hold, in order: a day without queries is a row of
+            # zeros with null averages (a gap in a chart would hide it); days the marts do not
+            # hold yet (or no longer) are absent, not zero.
             trends=[
                 _trend(day, by_date.get(day))
-                for day in (start_date + timedelta(days=i) for i in range(range_days))
+                for day in (first + timedelta(days=i) for i in range((last - first).days + 1))
             ],
         )
 

@@ -56,3 +56,10 @@ where workspace_id = $workspace_id
 group by query_date
 order by query_date
 """
+
+# The first and last day genie_daily_performance holds (all workspaces): the metrics' trend has a
+# row for every day between them, zeros where a workspace had no queries.
+DAYS_HELD = """
+select min(query_date) as first_day, max(query_date) as last_day
+from genie_daily_performance
+"""

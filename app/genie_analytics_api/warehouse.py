@@ -72,18 +72,22 @@ class DuckDbWarehouse:
         # bench/NOTES.md) while concurrent requests already use every core. A SET, not
         # connect(config=...): DuckDB refuses a second in-process connection to the file with
         # another configuration (the tests, ``genie-ingest`` commands in the same process).
+        # The setting is the database's: every connection of this process to the file gets it.
         self._con.execute("set threads = 1")
         self._catalog = Path(path).stem
         self._schema = schema
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._search_path: str | None = None
+        # One in-memory database per (file, schema): DuckDB shares a file's database between the
+        # connections of a process, so a copy named without the schema would be another schema's.
+        self._memory_catalog = f"{MEMORY_CATALOG}__{schema}"
         if not read_only:
             self._con.execute(f'create schema if not exists "{schema}"')
         copied = [t for t in memory_tables if self._copy_to_memory(t)]
         if copied:
             # Unqualified names resolve in the in-memory copies first, then the marts' schema.
-            self._search_path = f'"{MEMORY_CATALOG}".main,"{self._catalog}"."{schema}"'
+            self._search_path = f'"{self._memory_catalog}".main,"{self._catalog}"."{schema}"'
 
     def _copy_to_memory(self, table: str) -> bool:
         """Copy a small mart into an in-memory database that is searched before the file.
@@ -91,8 +95,8 @@ class DuckDbWarehouse:
         Why: a table in the file is stored compressed in 122,880-row groups, so a filter on a
         column that is not indexed decodes and compares every row of its group; the in-memory
         copy is not compressed, and is read several times faster (bench/NOTES.md, the 10M-query
-        day). Memory: the table's size uncompressed. The copy cannot go stale: the service holds the
-        file read-only, and DuckDB then refuses every writer (cache.py). A mart that does not
+        day). Memory: the table's size uncompressed. The copy cannot go stale: the service holds
+        the file read-only, and DuckDB then refuses every writer (cache.py). A mart that does not
         exist is not copied; its reads then go to the file and answer 503 as before.
         ``table`` is a constant of this package, never a request value.
         """
@@ -103,11 +107,12 @@ class DuckDbWarehouse:
         ).fetchone()
         if not exists or not exists[0]:
             return False
-        if MEMORY_CATALOG not in {r[0] for r in self._con.execute("show databases").fetchall()}:
+        attached = {r[0] for r in self._con.execute("show databases").fetchall()}
+        if self._memory_catalog not in attached:
             # A read-only file's attachments inherit read-only unless told otherwise.
-            self._con.execute(f"attach ':memory:' as \"{MEMORY_CATALOG}\" (read_write)")
+            self._con.execute(f"attach ':memory:' as \"{self._memory_catalog}\" (read_write)")
         self._con.execute(
-            f'create or replace table "{MEMORY_CATALOG}".main."{table}" as '
+            f'create or replace table "{self._memory_catalog}".main."{table}" as '
             f'select * from "{self._catalog}"."{self._schema}"."{table}"'
         )
         return True
@@ -228,19 +233,30 @@ class DatabricksWarehouse:
         self._schema = schema
 
     def _run(self, sql: str, params: Mapping[str, Any] | None):
+        """The statement's response, or MartsUnavailable: an API error (permission, a missing
+        table, credentials), the network, or a statement not finished within 30 s."""
+        from databricks.sdk.errors import DatabricksError
         from databricks.sdk.service.sql import Disposition, Format, StatementState
 
-        response = self._client.statement_execution.execute_statement(
-            statement=_MARKER.sub(r":\1", sql),
-            warehouse_id=self._warehouse_id,
-            catalog=self._catalog,
-            schema=self._schema,
-            parameters=[_parameter(k, v) for k, v in (params or {}).items()],
-            wait_timeout="30s",
-            disposition=Disposition.INLINE,
-            format=Format.JSON_ARRAY,
-        )
+        try:
+            response = self._client.statement_execution.execute_statement(
+                statement=_MARKER.sub(r":\1", sql),
+                warehouse_id=self._warehouse_id,
+                catalog=self._catalog,
+                schema=self._schema,
+                parameters=[_parameter(k, v) for k, v in (params or {}).items()],
+                wait_timeout="30s",
+                disposition=Disposition.INLINE,
+                format=Format.JSON_ARRAY,
+            )
+        except (DatabricksError, OSError) as exc:  # requests' ConnectionError is an OSError
+            raise MartsUnavailable(f"statement failed: {exc}") from exc
         state = response.status.state if response.status else None
+        if state in (StatementState.PENDING, StatementState.RUNNING):
+            raise MartsUnavailable(
+                f"the warehouse did not finish the statement within 30 s ({state.value}; a "
+                "stopped warehouse may still be starting)"
+            )
         if state != StatementState.SUCCEEDED:
             error = response.status.error if response.status else None
             raise MartsUnavailable(f"statement {state}: {error.message if error else ''}")
