@@ -130,7 +130,7 @@ def _trend(day: date, row: dict[str, Any] | None) -> Trend:
             success_rate=None,
         )
     count = int(row["query_count"])
-    avg = float(row["duration_ms_sum"]) / count if count else None
+    avg = _ratio(float(row["duration_ms_sum"]), count)
     return Trend(
         date=day,
         query_count=count,
@@ -139,8 +139,13 @@ def _trend(day: date, row: dict[str, Any] | None) -> Trend:
         total_cost=_float(row["total_cost_dbu"]),
         total_cost_dbu=_float(row["total_cost_dbu"]),
         total_cost_usd=_float(row["total_cost_usd"]),
-        success_rate=float(row["finished_queries"]) / count if count else None,
+        success_rate=_ratio(float(row["finished_queries"]), count),
     )
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator; None when there is nothing to divide by (no queries)."""
+    return numerator / denominator if denominator else None
 
 
 class DashboardMetrics(BaseModel):
@@ -517,19 +522,16 @@ def create_app(
         first = max(start_date, held["first_day"] or end_date + timedelta(days=1))
         last = min(end_date, held["last_day"] or start_date - timedelta(days=1))
 
-        def ratio(numerator: float, denominator: float) -> float | None:
-            return numerator / denominator if denominator else None
-
         return DashboardMetrics(
             workspace_id=workspace_id,
             start_date=start_date,
             end_date=end_date,
             user_id=user_id,
             total_queries=total_queries,
-            avg_duration_ms=ratio(sum(float(d["duration_ms_sum"]) for d in days), total_queries),
+            avg_duration_ms=_ratio(sum(float(d["duration_ms_sum"]) for d in days), total_queries),
             total_cost_dbu=sum(float(d["total_cost_dbu"] or 0) for d in days),
             total_cost_usd=sum(float(d["total_cost_usd"] or 0) for d in days),
-            success_rate=ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
+            success_rate=_ratio(sum(float(d["finished_queries"]) for d in days), total_queries),
             failed_queries=sum(int(d["failed_queries"]) for d in days),
             cost_pending_queries=sum(int(d["cost_pending_queries"]) for d in days),
             # Every day of the range the marts hold, in order: a day without queries is a row of

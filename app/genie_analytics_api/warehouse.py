@@ -107,10 +107,10 @@ class DuckDbWarehouse:
         ).fetchone()
         if not exists or not exists[0]:
             return False
-        attached = {r[0] for r in self._con.execute("show databases").fetchall()}
-        if self._memory_catalog not in attached:
-            # A read-only file's attachments inherit read-only unless told otherwise.
-            self._con.execute(f"attach ':memory:' as \"{self._memory_catalog}\" (read_write)")
+        # A read-only file's attachments inherit read-only unless told otherwise.
+        self._con.execute(
+            f"attach if not exists ':memory:' as \"{self._memory_catalog}\" (read_write)"
+        )
         self._con.execute(
             f'create or replace table "{self._memory_catalog}".main."{table}" as '
             f'select * from "{self._catalog}"."{self._schema}"."{table}"'
